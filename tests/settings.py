@@ -1,0 +1,24 @@
+"""Test settings: the real settings, with the environment the suite needs.
+
+DATABASE_URL and REDIS_URL are taken from the environment when set (CI points them at
+PostgreSQL and Redis); otherwise SQLite and the embedded broker are used.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("FIELD_ENCRYPTION_SALTS", "test-salt")
+
+from zoomhub.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if REDIS_URL:  # noqa: F405
+    # Keep test keys apart from a developer's running app on the same Redis.
+    CACHES["default"]["KEY_PREFIX"] = "zoomhub-test"  # noqa: F405
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,42 @@
+"""Every page is for active staff only, except the few that strangers must reach."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+# Prefixes reachable without a staff session: sign-in and password reset, Zoom's OAuth
+# callback (it checks its own state), Zoom's webhooks (signed), the API (its own tokens),
+# the health check and static files.
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/reset/",
+    "/accounts/2fa/authenticate/",
+    "/accounts/oauth/zoom/callback/",
+    "/webhooks/",
+    "/api/",
+    "/healthz",
+    "/" + settings.STATIC_URL.lstrip("/"),
+)
+
+
+def is_public_path(path: str) -> bool:
+    return path.startswith(PUBLIC_PREFIXES)
+
+
+class StaffOnlyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_public_path(request.path):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied("ZoomHub is for the school's staff.")
+        return None

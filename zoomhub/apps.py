@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+from zoomhub.schedules import DefaultSchedule
+
+
+class ZoomHubConfig(AppConfig):
+    name = "zoomhub"
+    verbose_name = "ZoomHub"
+    default_schedules = [
+        DefaultSchedule(
+            name="Clear expired sign-in sessions",
+            task="zoomhub.tasks.clear_expired_sessions",
+            crontab="17 3 * * *",
+            description="Deletes expired rows from the session table (Django's clearsessions).",
+        ),
+    ]

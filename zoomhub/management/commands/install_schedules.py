@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from zoomhub.schedules import install_default_schedules
+
+
+class Command(BaseCommand):
+    help = "Install the default Celery beat schedules that do not exist yet (admins own them after)."
+
+    def handle(self, *args, **options):
+        created = install_default_schedules()
+        for name in created:
+            self.stdout.write(f"installed schedule: {name}")
+        if not created:
+            self.stdout.write("all default schedules are installed")
