@@ -17,4 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("zoom-accounts/", include("accounts.urls")),
+    path("lessons/", include("meetings.urls")),
+    path("recordings/", include("recordings.urls")),
+    path("attendance/", include("attendance.urls")),
 ]

@@ -1,0 +1,44 @@
+"""Zoom webhook signatures and the endpoint URL validation answer.
+
+https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events
+x-zm-signature = "v0=" + hex(HMAC-SHA256(secret_token, "v0:{x-zm-request-timestamp}:{raw body}"))
+"""
+
+import hashlib
+import hmac
+
+SIGNATURE_HEADER = "x-zm-signature"
+TIMESTAMP_HEADER = "x-zm-request-timestamp"
+# Zoom gives no replay window of its own; five minutes tolerates clock drift and stops replays.
+DEFAULT_TOLERANCE_SECONDS = 300
+
+
+def sign(secret: str, timestamp: str | int, raw_body: bytes) -> str:
+    message = b"v0:" + str(timestamp).encode() + b":" + raw_body
+    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(
+    secret: str,
+    timestamp: str | None,
+    raw_body: bytes,
+    signature: str | None,
+    now: float,
+    tolerance: int = DEFAULT_TOLERANCE_SECONDS,
+) -> bool:
+    """True when the body was signed with `secret` and the timestamp is within `tolerance` of now."""
+    if not secret or not timestamp or not signature:
+        return False
+    try:
+        sent_at = int(timestamp)
+    except ValueError:
+        return False
+    if abs(now - sent_at) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, raw_body), signature)
+
+
+def url_validation_response(secret: str, plain_token: str) -> dict[str, str]:
+    """The answer to `endpoint.url_validation`: the token and its HMAC under the app's secret."""
+    encrypted = hmac.new(secret.encode(), plain_token.encode(), hashlib.sha256).hexdigest()
+    return {"plainToken": plain_token, "encryptedToken": encrypted}
