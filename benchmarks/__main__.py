@@ -1,0 +1,42 @@
+"""`make bench`: run every benchmarks/bench_*.py and print one table of figures.
+
+Each module defines `run() -> list[Row]`; a benchmark measures, it does not assert. Pass
+names to run a subset: `python -m benchmarks webhooks attendance`.
+"""
+
+import importlib
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.common import Row, print_table
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    import django
+
+    django.setup()
+    names = sorted(p.stem for p in Path(__file__).parent.glob("bench_*.py"))
+    wanted = [f"bench_{a}" if not a.startswith("bench_") else a for a in argv]
+    rows: list[Row] = []
+    for name in names:
+        if wanted and name not in wanted:
+            continue
+        module = importlib.import_module(f"benchmarks.{name}")
+        started = time.monotonic()
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        rows.extend(module.run())
+        print(f"  {name} took {time.monotonic() - started:.1f}s", file=sys.stderr, flush=True)
+    print(
+        f"\nZoomHub benchmarks, {time.strftime('%Y-%m-%d')}, {platform.node()}: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
