@@ -228,6 +228,19 @@ ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us/oa
 OAUTH_ZOOM_CLIENT_ID = env.str("OAUTH_ZOOM_CLIENT_ID", default="")
 OAUTH_ZOOM_CLIENT_SECRET = env.str("OAUTH_ZOOM_CLIENT_SECRET", default="")
 OAUTH_ZOOM_REDIRECT_URI = env.str("OAUTH_ZOOM_REDIRECT_URI", default="")
+# The Zoom library's HTTP behaviour (zoomhub/zoom/; README "The Zoom library").
+ZOOM_CONNECT_TIMEOUT = env.float("ZOOM_CONNECT_TIMEOUT", default=5.0)
+ZOOM_READ_TIMEOUT = env.float("ZOOM_READ_TIMEOUT", default=30.0)
+ZOOM_DOWNLOAD_READ_TIMEOUT = env.float("ZOOM_DOWNLOAD_READ_TIMEOUT", default=60.0)
+ZOOM_MAX_RETRIES = env.int("ZOOM_MAX_RETRIES", default=4)
+ZOOM_RETRY_BASE_DELAY = env.float("ZOOM_RETRY_BASE_DELAY", default=1.0)
+ZOOM_RETRY_MAX_DELAY = env.float("ZOOM_RETRY_MAX_DELAY", default=20.0)
+ZOOM_RETRY_MAX_TOTAL_SECONDS = env.float("ZOOM_RETRY_MAX_TOTAL_SECONDS", default=60.0)
+ZOOM_RATE_LIMIT_RETRIES = env.int("ZOOM_RATE_LIMIT_RETRIES", default=5)
+ZOOM_MAX_RETRY_AFTER = env.float("ZOOM_MAX_RETRY_AFTER", default=60.0)
+ZOOM_RATE_LIMIT_MAX_WAIT = env.float("ZOOM_RATE_LIMIT_MAX_WAIT", default=30.0)
+ZOOM_RATE_LIMIT_MARGIN = env.float("ZOOM_RATE_LIMIT_MARGIN", default=0.1)
+ZOOM_HTTP_POOL_SIZE = env.int("ZOOM_HTTP_POOL_SIZE", default=20)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
 
