@@ -1,7 +1,7 @@
 """One worker process for test_ratelimit_processes: N calls through the shared limiter.
 
-Usage: python -m tests.zoom.ratelimit_child <rate_limit_key> <calls> <start_at>
-Prints one JSON list: the moments (time.time()) at which its requests reached "Zoom".
+Usage: python -m tests.zoom.ratelimit_child <rate_limit_key> <calls>
+Prints "ready", waits for a line on stdin (the start signal), then prints one JSON list: the moments (time.time()) at which its requests reached "Zoom".
 """
 
 import json
@@ -33,7 +33,7 @@ class StaticToken:
 
 
 def main():
-    key, calls, start_at = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    key, calls = sys.argv[1], int(sys.argv[2])
     limiter = limiter_for("free")
     assert isinstance(limiter, RedisRateLimiter), limiter
     client = ZoomClient(StaticToken(key), plan="free", limiter=limiter)
@@ -45,7 +45,8 @@ def main():
 
     with responses.RequestsMock() as mock:
         mock.add_callback(responses.GET, "https://api.zoom.us/v2/users/me", callback=answer)
-        time.sleep(max(0.0, start_at - time.time()))  # start together with the other processes
+        print("ready", flush=True)
+        sys.stdin.readline()  # start together with the other processes
         for _ in range(calls):
             client.get("/users/me")
     print(json.dumps(seen))
