@@ -251,11 +251,11 @@ def compute_attendance(
     `data_ready=False` (the report is not in yet) gives status Pending with what is known so far.
     `now`: where open segments end (a live lesson); defaults to the actual or scheduled end.
     """
-    if scheduled_end <= scheduled_start:
-        raise ValueError("The scheduled end must be after the scheduled start.")
     for name, value in (("scheduled_start", scheduled_start), ("scheduled_end", scheduled_end)):
         if value.tzinfo is None:
             raise ValueError(f"{name} must be timezone-aware.")
+    if scheduled_end <= scheduled_start:
+        raise ValueError("The scheduled end must be after the scheduled start.")
     rules = rules or AttendanceRules.from_settings()
     match = match_participants(segments, people, host_zoom_user_id=host_zoom_user_id, host_email=host_email)
     open_until = now or actual_end or scheduled_end

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Cyrillic names)
 """A whole session from Zoom's report: what the session page will show."""
 
 from datetime import UTC, datetime
@@ -9,7 +8,9 @@ from tests.attendance.builders import at, compute, fixture, student, teacher
 
 
 def test_a_group_lesson_from_the_report():
-    segments = segments_from_report(fixture("report_meeting_participants__rejoin_and_guest.json")["participants"])
+    segments = segments_from_report(
+        fixture("report_meeting_participants__rejoin_and_guest.json")["participants"]
+    )
     people = [
         teacher(email="", zoom_user_ids=()),
         student("ivan", "Иван Петров", email="ivan.petrov@gmail.com"),
@@ -30,7 +31,11 @@ def test_a_group_lesson_from_the_report():
     rows = {row.person_id: row for row in result.people}
     assert rows["t"].match_methods == ("host",)
     assert (rows["t"].minutes, rows["t"].late, rows["t"].left_early) == (63.33, False, False)
-    assert (rows["ivan"].minutes, rows["ivan"].segment_count, rows["ivan"].match_methods) == (54.5, 2, ("email",))
+    assert (rows["ivan"].minutes, rows["ivan"].segment_count, rows["ivan"].match_methods) == (
+        54.5,
+        2,
+        ("email",),
+    )
     assert rows["ivan"].last_leave == at(58)
     assert (rows["maria"].minutes, rows["maria"].late, rows["maria"].match_methods) == (48.0, True, ("name",))
     assert rows["maria"].zoom_names == ("Maria Smirnova (iPhone)",)

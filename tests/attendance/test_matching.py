@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Cyrillic names)
 """Participants are matched to the expected people by the strongest evidence; names are never guessed."""
 
 import pytest
@@ -29,7 +28,10 @@ def test_the_host_is_the_teacher_by_zoom_user_id_or_email():
 
 
 def test_students_are_matched_by_any_of_their_emails_case_insensitively():
-    people = [teacher(), student("ivan", "Ivan Petrov", email="ivan@school.example", other_emails=("vanya@mail.ru",))]
+    people = [
+        teacher(),
+        student("ivan", "Ivan Petrov", email="ivan@school.example", other_emails=("vanya@mail.ru",)),
+    ]
 
     result = match_participants([seg("Кто-то", email="VANYA@Mail.RU")], people)
 
@@ -62,7 +64,11 @@ def test_registrant_id_then_learned_alias_then_name():
 
 
 def test_email_wins_over_a_name_that_points_elsewhere():
-    people = [teacher(), student("ivan", "Ivan Petrov", email="ivan@x.example"), student("oleg", "Oleg Sidorov")]
+    people = [
+        teacher(),
+        student("ivan", "Ivan Petrov", email="ivan@x.example"),
+        student("oleg", "Oleg Sidorov"),
+    ]
 
     result = match_participants([seg("Oleg Sidorov", email="ivan@x.example")], people)
 
@@ -70,7 +76,9 @@ def test_email_wins_over_a_name_that_points_elsewhere():
 
 
 def test_a_guest_without_email_is_matched_by_name_and_next_time_by_the_learned_alias():
-    segments = segments_from_past_meeting(fixture("past_meeting_participants__guest_without_email.json")["participants"])
+    segments = segments_from_past_meeting(
+        fixture("past_meeting_participants__guest_without_email.json")["participants"]
+    )
     people = [teacher(), student("ivan", "Иван Петров")]
 
     first = compute(segments, people, host_zoom_user_id=HOST_ID)
@@ -169,7 +177,11 @@ def test_guests_are_grouped_per_distinct_participant():
 def test_guests_with_hidden_ids_are_not_merged_into_one_participant():
     # Zoom sends "" for id/participant_user_id of guests: "" must not group everyone together.
     rows = fixture("report_meeting_participants__rejoin_and_guest.json")["participants"]
-    people = [teacher(zoom_user_ids=(HOST_ID,)), student("ivan", "Иван Петров"), student("maria", "Мария Смирнова")]
+    people = [
+        teacher(zoom_user_ids=(HOST_ID,)),
+        student("ivan", "Иван Петров"),
+        student("maria", "Мария Смирнова"),
+    ]
 
     result = match_participants(segments_from_report(rows), people, host_zoom_user_id=HOST_ID)
 
@@ -179,7 +191,9 @@ def test_guests_with_hidden_ids_are_not_merged_into_one_participant():
 
 
 def test_the_host_is_kept_apart_when_the_lesson_has_no_teacher():
-    result = match_participants([seg("School account", zoom_id=HOST_ID)], [student("ivan", "Ivan Petrov")], host_zoom_user_id=HOST_ID)
+    result = match_participants(
+        [seg("School account", zoom_id=HOST_ID)], [student("ivan", "Ivan Petrov")], host_zoom_user_id=HOST_ID
+    )
 
     assert [p.name for p in result.host] == ["School account"]
     assert result.guests == ()

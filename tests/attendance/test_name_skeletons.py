@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (Cyrillic letters are the point of these tests)
+# ruff: noqa: RUF001, RUF003  (Cyrillic letters are the point of these tests)
 """Spellings of one name meet on one skeleton; different names do not."""
 
 import pytest

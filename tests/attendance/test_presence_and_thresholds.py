@@ -3,7 +3,7 @@
 import pytest
 
 from attendance.computation import AttendanceRules
-from tests.attendance.builders import RULES, at, compute, seg, student, teacher
+from tests.attendance.builders import at, compute, seg, student, teacher
 
 IVAN = "ivan@x.example"
 PEOPLE = [teacher(), student("ivan", "Ivan Petrov", email=IVAN)]
@@ -47,7 +47,10 @@ def test_present_from_a_share_of_the_lesson_replaces_the_minutes(minutes, presen
     half = AttendanceRules(min_present_minutes=10, min_present_share=0.5)
 
     result = compute(
-        [seg("Anna Sergeeva", 0, 60, email="anna.sergeeva@school.example"), seg("Ivan", 0, minutes, email=IVAN)],
+        [
+            seg("Anna Sergeeva", 0, 60, email="anna.sergeeva@school.example"),
+            seg("Ivan", 0, minutes, email=IVAN),
+        ],
         PEOPLE,
         rules=half,
     )
@@ -100,7 +103,10 @@ def test_an_open_live_segment_counts_until_now_and_is_never_left_early():
 
 def test_timeline_offsets_start_at_the_earliest_of_schedule_and_joins():
     result = compute(
-        [seg("Anna Sergeeva", -5, 60, email="anna.sergeeva@school.example"), seg("Ivan", 10, 30.5, email=IVAN)],
+        [
+            seg("Anna Sergeeva", -5, 60, email="anna.sergeeva@school.example"),
+            seg("Ivan", 10, 30.5, email=IVAN),
+        ],
         PEOPLE,
     )
 
@@ -135,11 +141,12 @@ def test_impossible_rules_are_refused_with_a_clear_message(kwargs, message):
         AttendanceRules(**kwargs)
 
 
-def test_a_schedule_that_ends_before_it_starts_is_refused():
+def test_a_schedule_that_ends_before_it_starts_or_has_no_timezone_is_refused():
     with pytest.raises(ValueError, match="scheduled end must be after"):
         compute([], PEOPLE, scheduled_end=at(-1))
+    with pytest.raises(ValueError, match="scheduled_start must be timezone-aware"):
+        compute([], PEOPLE, scheduled_start=at(0).replace(tzinfo=None))
 
 
 def test_default_rules_are_the_documented_ones():
     assert AttendanceRules() == AttendanceRules(10, None, 5, 5, "any")
-    assert RULES == AttendanceRules()

@@ -77,7 +77,10 @@ def test_a_leave_stamped_before_its_join_is_a_zero_length_stay():
 
 
 def test_live_join_and_leave_pair_into_one_closed_segment():
-    events = [fixture("meeting.participant_left__signed_in.json"), fixture("meeting.participant_joined__signed_in.json")]
+    events = [
+        fixture("meeting.participant_left__signed_in.json"),
+        fixture("meeting.participant_joined__signed_in.json"),
+    ]
 
     (segment,) = segments_from_live_events(events)  # out of order on purpose
 
@@ -106,5 +109,5 @@ def test_a_redelivered_leave_does_not_make_a_second_segment():
 
 def test_other_events_are_ignored_and_a_broken_participant_event_is_refused():
     assert segments_from_live_events([{"event": "meeting.started", "payload": {}}]) == []
-    with pytest.raises(SegmentParseError, match="payload.object.participant is missing"):
+    with pytest.raises(SegmentParseError, match=r"payload\.object\.participant is missing"):
         segments_from_live_events([{"event": "meeting.participant_joined", "payload": {"object": {}}}])
