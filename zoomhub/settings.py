@@ -244,6 +244,28 @@ ZOOM_HTTP_POOL_SIZE = env.int("ZOOM_HTTP_POOL_SIZE", default=20)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
 
+# Attendance rules (README "Attendance rules"). Present: at least MIN_PRESENT_MINUTES in the
+# lesson, or MIN_PRESENT_SHARE (0-1) of its scheduled duration when that is set.
+ATTENDANCE_MIN_PRESENT_MINUTES = env.float("ATTENDANCE_MIN_PRESENT_MINUTES", default=10.0)
+_attendance_share = env.str("ATTENDANCE_MIN_PRESENT_SHARE", default="").strip()
+try:
+    ATTENDANCE_MIN_PRESENT_SHARE = float(_attendance_share) if _attendance_share else None
+except ValueError:
+    raise ImproperlyConfigured(
+        "ATTENDANCE_MIN_PRESENT_SHARE must be a number such as 0.5, or empty."
+    ) from None
+ATTENDANCE_LATE_AFTER_MINUTES = env.float("ATTENDANCE_LATE_AFTER_MINUTES", default=5.0)
+ATTENDANCE_LEFT_EARLY_MINUTES = env.float("ATTENDANCE_LEFT_EARLY_MINUTES", default=5.0)
+ATTENDANCE_GROUP_COMPLETED_WHEN = env.str("ATTENDANCE_GROUP_COMPLETED_WHEN", default="any")
+if min(ATTENDANCE_MIN_PRESENT_MINUTES, ATTENDANCE_LATE_AFTER_MINUTES, ATTENDANCE_LEFT_EARLY_MINUTES) < 0:
+    raise ImproperlyConfigured("ATTENDANCE_*_MINUTES cannot be negative.")
+if ATTENDANCE_MIN_PRESENT_SHARE is not None and not 0 < ATTENDANCE_MIN_PRESENT_SHARE <= 1:
+    raise ImproperlyConfigured(
+        "ATTENDANCE_MIN_PRESENT_SHARE must be a fraction above 0 and at most 1 (e.g. 0.5)."
+    )
+if ATTENDANCE_GROUP_COMPLETED_WHEN not in ("any", "all"):
+    raise ImproperlyConfigured("ATTENDANCE_GROUP_COMPLETED_WHEN must be 'any' or 'all'.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
