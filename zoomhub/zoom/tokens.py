@@ -12,6 +12,7 @@ Tokens are never logged. (The user-OAuth token source lives in accounts.services
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -86,10 +87,13 @@ class ServerToServerTokens:
         return set(self._entry().get("scope", "").split())
 
     def invalidate(self, token: str) -> None:
-        entry = self._cache.get(self._key)
         # Only if it is still that token: another worker may already have stored a fresh one.
-        if entry and entry.get("access_token") == token:
-            self._cache.delete(self._key)
+        # Compare and delete under the same locks as the fetch, or a fresh token stored between
+        # our read and our delete would be thrown away (and fetched again).
+        with _process_lock(self._key), self._shared_lock():
+            entry = self._cache.get(self._key)
+            if entry and entry.get("access_token") == token:
+                self._cache.delete(self._key)
 
     def _fresh(self) -> dict | None:
         entry = self._cache.get(self._key)
@@ -109,6 +113,16 @@ class ServerToServerTokens:
             return self._fetch_under_shared_lock()
 
     def _fetch_under_shared_lock(self) -> dict:
+        with self._shared_lock(give_up_when=self._fresh) as entry:
+            return entry or self._fresh() or self._fetch()
+
+    @contextlib.contextmanager
+    def _shared_lock(self, give_up_when: Callable[[], dict | None] = lambda: None):
+        """The cross-process lock around fetching, storing and dropping this app's token.
+
+        Yields None while holding the lock, or what `give_up_when` returned once it says waiting
+        is pointless (another process stored a fresh token meanwhile).
+        """
         config = transport.Config.load()
         lock_seconds = int(config.connect_timeout + config.read_timeout) + 5
         deadline = time.monotonic() + lock_seconds + 5
@@ -116,15 +130,17 @@ class ServerToServerTokens:
         while True:
             if self._cache.add(self._lock_key, owner, timeout=lock_seconds):
                 try:
-                    return self._fresh() or self._fetch()
+                    yield None
                 finally:
                     if self._cache.get(self._lock_key) == owner:
                         self._cache.delete(self._lock_key)
-            # Another process is fetching: its token appears in the cache within one request's time.
+                return
+            # Another process holds it: its token appears in the cache within one request's time.
             time.sleep(LOCK_POLL_SECONDS)
-            entry = self._fresh()
+            entry = give_up_when()
             if entry:
-                return entry
+                yield entry
+                return
             if time.monotonic() > deadline:
                 raise ZoomConnectionError("Timed out waiting for another worker's Zoom token request.")
 
