@@ -20,6 +20,10 @@ from accounts.models import Credential
 
 logger = logging.getLogger(__name__)
 
+# Where the "Connect with Zoom" app's events arrive (meetings' webhook intake, branch webhooks);
+# its Secret Token is settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN.
+OAUTH_APP_WEBHOOK_PATH = "/webhooks/zoom/oauth/"
+
 
 def _credentials_with_host_counts():
     return Credential.objects.annotate(
@@ -28,19 +32,32 @@ def _credentials_with_host_counts():
 
 
 def credential_list(request):
+    oauth_webhook_url = request.build_absolute_uri(OAUTH_APP_WEBHOOK_PATH)
     credentials = list(_credentials_with_host_counts())
     for credential in credentials:
-        credential.webhook_url = request.build_absolute_uri(credential.webhook_path)
+        credential.webhook_url = _webhook_url(request, credential)
     return render(
         request,
         "accounts/credential_list.html",
-        {"credentials": credentials, "oauth_configured": services.oauth_is_configured()},
+        {
+            "credentials": credentials,
+            "oauth_configured": services.oauth_is_configured(),
+            "oauth_webhook_url": oauth_webhook_url,
+        },
     )
+
+
+def _webhook_url(request, credential: Credential) -> str:
+    # Zoom sends an app's events to one endpoint: every "Connect with Zoom" user shares the
+    # OAuth app's, each Server-to-Server app has its own.
+    if credential.is_oauth:
+        return request.build_absolute_uri(OAUTH_APP_WEBHOOK_PATH)
+    return request.build_absolute_uri(credential.webhook_path)
 
 
 def credential_detail(request, pk: int):
     credential = get_object_or_404(_credentials_with_host_counts(), pk=pk)
-    credential.webhook_url = request.build_absolute_uri(credential.webhook_path)
+    credential.webhook_url = _webhook_url(request, credential)
     hosts = Paginator(credential.zoom_users.order_by("-is_active", "email"), 100).get_page(
         request.GET.get("page")
     )

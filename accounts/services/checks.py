@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Credential
 from accounts.scopes import missing_scopes, scope_purposes
-from accounts.services.tokens import CredentialUnusable, credential_client_and_tokens
+from accounts.services.tokens import CredentialUnusable, GrantTokens, credential_client_and_tokens
+from zoomhub.zoom import oauth
+from zoomhub.zoom.client import ZoomClient
 from zoomhub.zoom.errors import ZoomError, ZoomPermissionError, ZoomReauthorizationRequired
 
 logger = logging.getLogger(__name__)
@@ -54,8 +56,23 @@ def credential_check(*, credential: Credential) -> CheckResult:
         )
     checked_at = timezone.now()
     try:
-        client, tokens = credential_client_and_tokens(credential=credential)
-        me = client.get("/users/me")
+        if credential.kind == Credential.Kind.SERVER_TO_SERVER:
+            # A token of its own, not the shared cached one: its `scope` must show what the app
+            # is granted now, e.g. right after staff added a missing scope in Zoom.
+            grant = oauth.request_server_to_server_token(
+                account_id=credential.account_id,
+                client_id=credential.client_id,
+                client_secret=credential.client_secret or "",
+            )
+            client = ZoomClient(
+                GrantTokens(grant.access_token, rate_limit_key=credential.account_id), plan=credential.plan
+            )
+            me = client.get("/users/me")
+            granted = grant.scopes
+        else:
+            client, tokens = credential_client_and_tokens(credential=credential)
+            me = client.get("/users/me")
+            granted = set(tokens.granted_scopes)
     except ZoomError as error:
         message = getattr(error, "message", "") or str(error)
         if isinstance(error, ZoomPermissionError) and error.missing_scopes:
@@ -79,7 +96,6 @@ def credential_check(*, credential: Credential) -> CheckResult:
         logger.info("Zoom credential %s check failed: %s", credential.pk, message)
         return CheckResult(ok=False, status=status, message=message, missing_scopes=missing)
 
-    granted = set(getattr(tokens, "granted_scopes", None) or ())
     missing = (
         missing_scopes(granted=granted, kind=credential.kind, is_master_account=credential.is_master_account)
         if granted

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Credential
 from accounts.services.credentials import credential_create
-from accounts.services.tokens import expires_at
+from accounts.services.tokens import GrantTokens, expires_at
 from accounts.validation import credential_validate
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
@@ -40,21 +40,6 @@ class OAuthConnectError(Exception):
 class ConnectResult:
     credential: Credential
     created: bool
-
-
-class _GrantTokens:
-    """The token of a grant not stored yet, to read /users/me before anything is saved."""
-
-    def __init__(self, access_token: str):
-        self._access_token = access_token
-        self.rate_limit_key = "oauth-connect"
-
-    def get_token(self) -> str:
-        return self._access_token
-
-    def invalidate(self, token: str) -> None:
-        # A brand-new token that gets a 401 will not get better: let the client fail.
-        return None
 
 
 def oauth_is_configured() -> bool:
@@ -145,7 +130,9 @@ def oauth_connect_complete(*, session, user_id: int, params) -> ConnectResult:
             )
         ) from None
     try:
-        me = ZoomClient(_GrantTokens(grant.access_token)).get("/users/me")
+        me = ZoomClient(GrantTokens(grant.access_token, rate_limit_key=f"oauth-connect-{user_id}")).get(
+            "/users/me"
+        )
     except ZoomError as error:
         logger.info("Reading /users/me after an OAuth grant failed: %s", error)
         raise OAuthConnectError(

@@ -128,6 +128,21 @@ class OAuthCredentialTokens:
         self.granted_scopes = set(row.scope.split())
 
 
+class GrantTokens:
+    """The access token of one grant, used as is: a check's fresh token, or a grant not stored yet."""
+
+    def __init__(self, access_token: str, *, rate_limit_key: str):
+        self._access_token = access_token
+        self.rate_limit_key = rate_limit_key
+
+    def get_token(self) -> str:
+        return self._access_token
+
+    def invalidate(self, token: str) -> None:
+        # A brand-new token that gets a 401 will not get better: the client's retry fails too.
+        return None
+
+
 def _credential_unusable_message(credential: Credential) -> str:
     if credential.status == Credential.Status.REVOKED:
         return _("This Zoom account was disconnected; connect it again to use it.")

@@ -172,3 +172,15 @@ def test_check_credential_command_prints_the_result_and_exits_1_on_failure(zoom,
 def test_check_credential_command_names_unknown_credentials():
     with pytest.raises(CommandError, match="No Zoom account has the id or name 'nope'"):
         call_command("check_credential", "nope")
+
+
+def test_a_scope_added_in_zoom_shows_at_the_next_check_despite_the_shared_token_cache(zoom):
+    credential = make_s2s()
+    _s2s_token(zoom, scope="user:read:user:admin")
+    zoom.add("GET", api("/users/me"), json=fixture("users_me__oauth_user"))
+    assert not credential_check(credential=credential).ok
+
+    _s2s_token(zoom)  # staff added the scopes in the Marketplace
+    assert credential_check(credential=credential).ok
+    credential.refresh_from_db()
+    assert credential.missing_scopes == []

@@ -148,3 +148,25 @@ def test_logs_and_errors_never_carry_a_secret(zoom, oauth_app, credentials, capl
     for call in zoom.calls:
         if call.response is not None:
             _assert_no_secret(call.response.text)
+
+
+def test_adding_in_the_admin_goes_through_the_service(admin_client):
+    response = admin_client.post(
+        "/admin/accounts/credential/add/",
+        {
+            "kind": "server_to_server",
+            "name": "Added in admin",
+            "account_id": "Ab1CdEf2GhIjKlMnO",
+            "client_id": "Tex0m1WATNWdFfnbBmwjSg",
+            "client_secret": S2S_SECRET,
+            "plan": "pro",
+        },
+    )
+    assert response.status_code == 302
+    from accounts.models import Credential
+
+    credential = Credential.objects.get(name="Added in admin")
+    assert credential.client_secret == S2S_SECRET and credential.access_token is None
+    page = admin_client.get("/admin/accounts/credential/").content.decode()
+    assert "Added in admin" in page
+    _assert_no_secret(page)
