@@ -12,7 +12,7 @@ PUBLIC_PREFIXES = (
     "/accounts/logout/",
     "/accounts/password/reset/",
     "/accounts/2fa/authenticate/",
-    "/accounts/oauth/zoom/callback/",
+    "/zoom-accounts/oauth/callback/",
     "/webhooks/",
     "/api/",
     "/" + settings.STATIC_URL.lstrip("/"),
