@@ -202,6 +202,13 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.topic
 
+    def save(self, *args, **kwargs):
+        self.series_end_at = self.compute_series_end()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & SCHEDULE_FIELDS:
+            kwargs["update_fields"] = {*update_fields, "series_end_at"}
+        super().save(*args, **kwargs)
+
     # -- recurrence ------------------------------------------------------------------------------
     @property
     def recurrence(self) -> WeeklyRecurrence | None:
@@ -223,13 +230,6 @@ class Meeting(models.Model):
     @property
     def end_at(self) -> dt.datetime:
         return self.start_at + dt.timedelta(minutes=self.duration)
-
-    def save(self, *args, **kwargs):
-        self.series_end_at = self.compute_series_end()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & SCHEDULE_FIELDS:
-            kwargs["update_fields"] = {*update_fields, "series_end_at"}
-        super().save(*args, **kwargs)
 
     # -- what people see -------------------------------------------------------------------------
     @property

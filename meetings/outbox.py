@@ -24,13 +24,13 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from zoomhub.zoom.errors import ZoomError, ZoomNotFound, ZoomRateLimited
 
 from accounts import services as account_services
 from accounts.models import Credential
 from meetings.models import Meeting, MeetingTimelineEvent
 from meetings.services import push_enqueue, timeline_add
 from meetings.timezones import format_lesson_time, zoom_utc
-from zoomhub.zoom.errors import ZoomError, ZoomNotFound, ZoomRateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -295,9 +295,9 @@ def _record_failure(meeting: Meeting, claim: str, error: Exception) -> str:
     attempts = Meeting.objects.values_list("push_attempts", flat=True).get(pk=meeting.pk)
     if isinstance(error, ZoomRateLimited) and error.daily:
         retry_at = max(error.resets_at or _next_utc_midnight(now), now + FIRST_RETRY)
-    elif isinstance(error, ZoomError) and error.transient:
-        retry_at = now + retry_delay(attempts)
-    elif isinstance(error, PushProblem) and error.retry:
+    elif (isinstance(error, ZoomError) and error.transient) or (
+        isinstance(error, PushProblem) and error.retry
+    ):
         retry_at = now + retry_delay(attempts)
     else:
         retry_at = None  # Zoom refused the request itself: only staff's Retry sends it again.
