@@ -1,6 +1,16 @@
 from django.apps import AppConfig
 
+from zoomhub.schedules import DefaultSchedule
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Staff and Zoom accounts"
+    default_schedules = [
+        DefaultSchedule(
+            name="Refresh Zoom users",
+            task="accounts.tasks.zoom_users_refresh_all",
+            crontab="40 2 * * *",
+            description="Reads every active Zoom account's users (lesson hosts) from Zoom, once a day.",
+        ),
+    ]

@@ -71,6 +71,14 @@ class Credential(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     last_error = models.TextField(blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
+    missing_scopes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Scopes ZoomHub needs that Zoom did not grant, as of the last check."),
+    )
+    users_refreshed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the Zoom users (hosts) were last read from Zoom.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +104,15 @@ class Credential(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_oauth(self) -> bool:
+        return self.kind == self.Kind.OAUTH
+
+    @property
+    def webhook_path(self) -> str:
+        """Where Zoom sends this app's events (Feature → Event Subscriptions → endpoint URL)."""
+        return f"/webhooks/zoom/{self.webhook_code}/"
 
 
 class ZoomUser(models.Model):

@@ -1,0 +1,136 @@
+"""The add/edit form of a Zoom account. It validates with the services' rules and never shows a secret."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.masking import mask_secret
+from accounts.models import Credential
+from accounts.validation import credential_errors
+
+SECRET_FIELDS = ("client_secret", "access_token", "refresh_token", "webhook_secret_token")
+
+
+class SecretInput(forms.PasswordInput):
+    """A password box that never renders the stored value (render_value stays False)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, render_value=False)
+
+
+class CredentialForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=Credential.Kind.choices,
+        initial=Credential.Kind.SERVER_TO_SERVER,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Server-to-Server apps are the recommended way (and the only one for master accounts). "
+            "User OAuth tokens are best connected with “Connect with Zoom”; paste one here only if "
+            "you obtained it elsewhere."
+        ),
+    )
+    name = forms.CharField(
+        label=_("Account name"),
+        max_length=200,
+        required=False,
+        help_text=_("How staff recognise this account, e.g. “School main account”."),
+    )
+    account_id = forms.CharField(label=_("Account ID"), max_length=100, required=False)
+    client_id = forms.CharField(label=_("Client ID"), max_length=100, required=False)
+    client_secret = forms.CharField(label=_("Client secret"), required=False, widget=SecretInput)
+    access_token = forms.CharField(label=_("OAuth access token"), required=False, widget=SecretInput)
+    refresh_token = forms.CharField(label=_("OAuth refresh token"), required=False, widget=SecretInput)
+    is_master_account = forms.BooleanField(
+        label=_("Master account"),
+        required=False,
+        help_text=_(
+            "The app belongs to a master account and may read its sub-accounts (Server-to-Server only)."
+        ),
+    )
+    plan = forms.ChoiceField(
+        label=_("Zoom plan"),
+        choices=Credential.Plan.choices,
+        initial=Credential.Plan.PRO,
+        help_text=_("Zoom's rate limits depend on the plan; ZoomHub paces its calls to stay under them."),
+    )
+    webhook_secret_token = forms.CharField(
+        label=_("Webhook secret token"),
+        required=False,
+        widget=SecretInput,
+        help_text=_("The Secret Token from the app's Feature page in Zoom; it verifies Zoom's events."),
+    )
+
+    def __init__(self, *args, credential: Credential | None = None, **kwargs):
+        self.credential = credential
+        if credential is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": credential.kind,
+                    "name": credential.name,
+                    "account_id": credential.account_id,
+                    "client_id": credential.client_id,
+                    "is_master_account": credential.is_master_account,
+                    "plan": credential.plan,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if credential is not None:
+            self.fields["kind"].disabled = True
+            for name in SECRET_FIELDS:
+                stored = mask_secret(getattr(credential, name))
+                field = self.fields[name]
+                field.widget.attrs["placeholder"] = stored or ""
+                if stored:
+                    kept = _("Stored: %(masked)s. Leave blank to keep it.") % {"masked": stored}
+                    field.help_text = f"{field.help_text} {kept}".strip()
+
+    def clean(self):
+        data = super().clean()
+        for name in ("name", "account_id", "client_id", *SECRET_FIELDS):
+            data[name] = (data.get(name) or "").strip()
+        kind = data.get("kind") or (self.credential.kind if self.credential else "")
+        stored = self.credential
+
+        def effective(name: str) -> str:
+            # A blank secret on edit keeps the stored one, so that is what the rules judge.
+            if data[name] or stored is None:
+                return data[name]
+            return getattr(stored, name) or ""
+
+        errors = credential_errors(
+            kind=kind,
+            name=data["name"],
+            account_id=data["account_id"],
+            client_id=data["client_id"],
+            client_secret=effective("client_secret"),
+            access_token=effective("access_token"),
+            is_master_account=bool(data.get("is_master_account")),
+            exclude_pk=stored.pk if stored else None,
+            require_access_token=not (stored and stored.status == Credential.Status.REVOKED),
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(None if field == "__all__" else field, message)
+        return data
+
+    def service_values(self) -> dict:
+        """The cleaned values as credential_create / credential_update take them."""
+        data = self.cleaned_data
+        values = {
+            name: data[name]
+            for name in (
+                "name",
+                "account_id",
+                "client_id",
+                "client_secret",
+                "access_token",
+                "refresh_token",
+                "is_master_account",
+                "plan",
+                "webhook_secret_token",
+            )
+        }
+        if self.credential is None:
+            values["kind"] = data["kind"]
+        return values

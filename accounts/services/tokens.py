@@ -1,0 +1,159 @@
+"""Access tokens for a credential, and the one way to get a Zoom client for it."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Credential
+from zoomhub.zoom import oauth
+from zoomhub.zoom.client import ZoomClient
+from zoomhub.zoom.errors import ZoomAuthError, ZoomReauthorizationRequired
+from zoomhub.zoom.tokens import ServerToServerTokens, TokenSource
+
+logger = logging.getLogger(__name__)
+
+# Refresh a little before Zoom's expiry so a token never dies in the middle of a call.
+EXPIRY_MARGIN = timedelta(minutes=2)
+
+RECONNECT_MESSAGE = (
+    "Zoom no longer accepts this account's authorization: reconnect it with “Connect with Zoom”."
+)
+
+
+class CredentialUnusable(ZoomAuthError):
+    """The credential cannot make calls until someone fixes it (reconnect, new secret)."""
+
+    def __init__(self, message: str, *, credential_status: str):
+        super().__init__(message)
+        self.credential_status = credential_status
+        self.status = None
+        self.code = None
+        self.message = message
+        self.transient = False
+        self.request_may_have_succeeded = False
+
+
+def oauth_app_keys(credential: Credential) -> tuple[str, str]:
+    """The OAuth app's client ID and secret: the credential's own, else the "Connect with Zoom" app's."""
+    return (
+        credential.client_id or settings.OAUTH_ZOOM_CLIENT_ID,
+        credential.client_secret or settings.OAUTH_ZOOM_CLIENT_SECRET,
+    )
+
+
+def expires_at(expires_in: int | None) -> datetime | None:
+    return timezone.now() + timedelta(seconds=int(expires_in)) if expires_in else None
+
+
+class OAuthCredentialTokens:
+    """A user OAuth credential's tokens, refreshed under the credential's row lock.
+
+    Zoom rotates the refresh token on every refresh and the old one stops working ("the latest
+    refresh token must always be used", Zoom support article 360060332931). Two workers that
+    refresh at once would each spend the same refresh token and one of them would store a dead
+    one (what broke Cal.com's Zoom app, calcom PR #729). So a refresh locks the row, re-reads
+    it, refreshes only if the stored token is still expired or is the one that just got a 401,
+    and saves the new pair before anything else happens.
+    """
+
+    def __init__(self, credential: Credential):
+        self.credential_id = credential.pk
+        self.rate_limit_key = credential.account_id or f"credential-{credential.pk}"
+        self._access_token = credential.access_token or ""
+        self._expires_at = credential.token_expires_at
+        self._invalidated: str | None = None
+        self.granted_scopes: set[str] = set(credential.scope.split())
+
+    def _fresh(self, token: str, token_expires_at: datetime | None) -> bool:
+        if not token or token == self._invalidated:
+            return False
+        return token_expires_at is None or token_expires_at > timezone.now() + EXPIRY_MARGIN
+
+    def get_token(self) -> str:
+        if self._fresh(self._access_token, self._expires_at):
+            return self._access_token
+        return self._refresh()
+
+    def invalidate(self, token: str) -> None:
+        self._invalidated = token
+
+    def _refresh(self) -> str:
+        reauthorization_needed = None
+        with transaction.atomic():
+            row = Credential.objects.select_for_update().get(pk=self.credential_id)
+            if row.status in (Credential.Status.RECONNECT_NEEDED, Credential.Status.REVOKED):
+                raise CredentialUnusable(_credential_unusable_message(row), credential_status=row.status)
+            if self._fresh(row.access_token or "", row.token_expires_at):
+                # Another worker refreshed while we waited for the lock: use its token.
+                self._remember(row)
+                return self._access_token
+            if not row.refresh_token:
+                reauthorization_needed = _("The access token expired and there is no refresh token.")
+            else:
+                client_id, client_secret = oauth_app_keys(row)
+                try:
+                    grant = oauth.refresh_access_token(
+                        client_id=client_id, client_secret=client_secret, refresh_token=row.refresh_token
+                    )
+                except ZoomReauthorizationRequired as error:
+                    reauthorization_needed = error.message or str(error)
+                else:
+                    row.access_token = grant.access_token
+                    row.refresh_token = grant.refresh_token or row.refresh_token
+                    row.token_expires_at = expires_at(grant.expires_in)
+                    if grant.scope:
+                        row.scope = grant.scope
+                    row.save(update_fields=["access_token", "refresh_token", "token_expires_at", "scope"])
+                    self._remember(row)
+                    self._invalidated = None
+                    return self._access_token
+        # Outside the refresh transaction, so the status survives the exception that follows.
+        Credential.objects.filter(pk=self.credential_id).update(
+            status=Credential.Status.RECONNECT_NEEDED,
+            last_error=RECONNECT_MESSAGE,
+            updated_at=timezone.now(),
+        )
+        logger.warning(
+            "Zoom credential %s needs reconnecting: %s", self.credential_id, reauthorization_needed
+        )
+        raise ZoomReauthorizationRequired(RECONNECT_MESSAGE)
+
+    def _remember(self, row: Credential) -> None:
+        self._access_token = row.access_token or ""
+        self._expires_at = row.token_expires_at
+        self.granted_scopes = set(row.scope.split())
+
+
+def _credential_unusable_message(credential: Credential) -> str:
+    if credential.status == Credential.Status.REVOKED:
+        return _("This Zoom account was disconnected; connect it again to use it.")
+    return RECONNECT_MESSAGE
+
+
+def credential_token_source(*, credential: Credential) -> TokenSource:
+    if credential.kind == Credential.Kind.SERVER_TO_SERVER:
+        return ServerToServerTokens(
+            account_id=credential.account_id,
+            client_id=credential.client_id,
+            client_secret=credential.client_secret or "",
+        )
+    return OAuthCredentialTokens(credential)
+
+
+def credential_client(*, credential: Credential) -> ZoomClient:
+    """The Zoom client for a credential: the one way the project calls Zoom for an account."""
+    return credential_client_and_tokens(credential=credential)[0]
+
+
+def credential_client_and_tokens(*, credential: Credential) -> tuple[ZoomClient, TokenSource]:
+    """The client and its token source (whose granted_scopes a check compares with the needed ones)."""
+    if credential.status == Credential.Status.REVOKED:
+        raise CredentialUnusable(
+            _credential_unusable_message(credential), credential_status=credential.status
+        )
+    tokens = credential_token_source(credential=credential)
+    return ZoomClient(tokens, plan=credential.plan), tokens
