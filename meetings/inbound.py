@@ -48,7 +48,7 @@ def find_lesson(zoom_object: dict, *, for_update: bool = False) -> Meeting | Non
 
 
 def _has_later_occurrence(meeting: Meeting, after: dt.datetime) -> bool:
-    return any(start > after for start in meeting.occurrence_starts())
+    return meeting.is_recurring and any(start > after for start in meeting.occurrence_starts())
 
 
 @transaction.atomic

@@ -24,13 +24,13 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from zoomhub.zoom.errors import ZoomError, ZoomNotFound, ZoomRateLimited
 
 from accounts import services as account_services
 from accounts.models import Credential
 from meetings.models import Meeting, MeetingTimelineEvent
 from meetings.services import push_enqueue, timeline_add
 from meetings.timezones import format_lesson_time, zoom_utc
+from zoomhub.zoom.errors import ZoomError, ZoomNotFound, ZoomRateLimited
 
 logger = logging.getLogger(__name__)
 

@@ -42,7 +42,9 @@ def form_params(request) -> dict[str, str]:
     return params
 
 
-def token_answer(*, access_token: str, scope: str, refresh_token: str | None = None, expires_in: int = 3599) -> dict:
+def token_answer(
+    *, access_token: str, scope: str, refresh_token: str | None = None, expires_in: int = 3599
+) -> dict:
     answer = {"access_token": access_token, "token_type": "bearer", "expires_in": expires_in, "scope": scope}
     if refresh_token:
         answer["refresh_token"] = refresh_token

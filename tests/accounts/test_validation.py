@@ -37,7 +37,11 @@ BROKEN_RULES = [
     ({**VALID_S2S, "client_secret": "dr8XzWRVA"}, "client_secret", "at least 10 characters"),
     ({**VALID_OAUTH, "access_token": ""}, "access_token", "Enter the OAuth access token."),
     ({**VALID_OAUTH, "access_token": "eyJzdiI6I"}, "access_token", "at least 10 characters"),
-    ({**VALID_OAUTH, "is_master_account": True}, "is_master_account", "A master account must be a Server-to-Server"),
+    (
+        {**VALID_OAUTH, "is_master_account": True},
+        "is_master_account",
+        "A master account must be a Server-to-Server",
+    ),
 ]
 
 
@@ -65,7 +69,12 @@ def test_the_service_refuses_each_broken_rule_with_the_same_message(data, field,
 
 def test_the_boundaries_are_inclusive():
     credential = services.credential_create(
-        **{**_service_values(VALID_S2S), "account_id": "Ab1Cd", "client_id": "Tex0m", "client_secret": "dr8XzWRVA6"}
+        **{
+            **_service_values(VALID_S2S),
+            "account_id": "Ab1Cd",
+            "client_id": "Tex0m",
+            "client_secret": "dr8XzWRVA6",
+        }
     )
     assert credential.pk
     oauth = services.credential_create(**{**_service_values(VALID_OAUTH), "access_token": "eyJzdiI6IjA"[:10]})
@@ -123,7 +132,12 @@ def test_a_blank_secret_on_edit_keeps_the_stored_one(staff_client):
     credential = make_s2s()
     response = staff_client.post(
         f"/zoom-accounts/{credential.pk}/edit/",
-        {"name": "Renamed", "account_id": credential.account_id, "client_id": credential.client_id, "plan": "free"},
+        {
+            "name": "Renamed",
+            "account_id": credential.account_id,
+            "client_id": credential.client_id,
+            "plan": "free",
+        },
     )
     assert response.status_code == 302
     credential.refresh_from_db()
@@ -140,14 +154,29 @@ def test_edit_applies_the_same_rules(staff_client):
     credential = make_s2s()
     make_s2s(name="Other", account_id="OtherAccount1")
     url = f"/zoom-accounts/{credential.pk}/edit/"
-    response = staff_client.post(url, {"name": "School main", "account_id": "Ab1", "client_id": "Tex0m1", "plan": "pro"})
+    response = staff_client.post(
+        url, {"name": "School main", "account_id": "Ab1", "client_id": "Tex0m1", "plan": "pro"}
+    )
     assert "at least 5 characters" in str(response.context["form"].errors["account_id"])
     response = staff_client.post(
-        url, {"name": "School main", "account_id": "OtherAccount1", "client_id": credential.client_id, "plan": "pro"}
+        url,
+        {
+            "name": "School main",
+            "account_id": "OtherAccount1",
+            "client_id": credential.client_id,
+            "plan": "pro",
+        },
     )
     assert "already connected as “Other”" in str(response.context["form"].non_field_errors())
     response = staff_client.post(
-        url, {"name": "School main", "account_id": credential.account_id, "client_id": "Tex0m1", "client_secret": "short", "plan": "pro"}
+        url,
+        {
+            "name": "School main",
+            "account_id": credential.account_id,
+            "client_id": "Tex0m1",
+            "client_secret": "short",
+            "plan": "pro",
+        },
     )
     assert "at least 10 characters" in str(response.context["form"].errors["client_secret"])
     credential.refresh_from_db()
@@ -159,9 +188,12 @@ def test_edit_applies_the_same_rules(staff_client):
 def test_an_oauth_credential_cannot_become_a_master_account(staff_client):
     credential = make_oauth()
     response = staff_client.post(
-        f"/zoom-accounts/{credential.pk}/edit/", {"name": credential.name, "is_master_account": "on", "plan": "pro"}
+        f"/zoom-accounts/{credential.pk}/edit/",
+        {"name": credential.name, "is_master_account": "on", "plan": "pro"},
     )
-    assert "A master account must be a Server-to-Server" in str(response.context["form"].errors["is_master_account"])
+    assert "A master account must be a Server-to-Server" in str(
+        response.context["form"].errors["is_master_account"]
+    )
     with pytest.raises(ValidationError):
         services.credential_update(credential=credential, is_master_account=True)
     credential.refresh_from_db()
