@@ -125,7 +125,9 @@ class CredentialAdmin(admin.ModelAdmin):
         return "; ".join(parts) or "—"
 
     def save_model(self, request, obj, form, change):
-        values = {name: form.cleaned_data.get(name) for name in form.Meta.fields if name != "kind"}
+        values = {
+            name: form.cleaned_data.get(name) for name in CredentialAdminForm.Meta.fields if name != "kind"
+        }
         try:
             if change:
                 saved = services.credential_update(credential=obj, **values)

@@ -105,7 +105,7 @@ def credential_test(request, pk: int):
         if result.ok
         else (messages.WARNING if result.status == Credential.Status.ACTIVE else messages.ERROR)
     )
-    messages.add_message(request, level, f"{credential.name}: {result.summary}")
+    messages.add_message(request, level, f"{credential.name}: " + " ".join(result.summary.split("\n")))
     return redirect(_back(request, credential))
 
 

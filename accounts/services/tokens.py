@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Credential
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
-from zoomhub.zoom.errors import ZoomAuthError, ZoomReauthorizationRequired
+from zoomhub.zoom.errors import ZoomReauthorizationRequired
 from zoomhub.zoom.tokens import ServerToServerTokens, TokenSource
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ RECONNECT_MESSAGE = (
 )
 
 
-class CredentialUnusable(ZoomAuthError):
+class CredentialUnusable(ZoomReauthorizationRequired):
     """The credential cannot make calls until someone fixes it (reconnect, new secret)."""
 
     def __init__(self, message: str, *, credential_status: str):

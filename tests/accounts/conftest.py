@@ -145,3 +145,16 @@ class RotatingRefreshTokens:
             self.valid_access_tokens.add(access)
         body = token_answer(access_token=access, refresh_token=self.current, scope=self.scope)
         return 200, {}, json.dumps(body)
+
+
+@pytest.fixture(autouse=True)
+def _zoom_settings(settings):
+    from zoomhub.zoom import ratelimit
+
+    settings.ZOOM_API_BASE_URL = "https://api.zoom.us/v2"
+    settings.ZOOM_OAUTH_BASE_URL = "https://zoom.us/oauth"
+    # Failures in these tests are meant to surface at once, not after real back-off sleeps.
+    settings.ZOOM_MAX_RETRIES = 0
+    settings.ZOOM_RATE_LIMIT_RETRIES = 0
+    ratelimit.reset_local_state()
+    yield

@@ -52,6 +52,8 @@ def test_signed_in_non_staff_get_forbidden(client, outsider, path):
 # for reasons of their own (not access control).
 OWN_ANSWERS = {
     "/admin/logout/": 405,  # POST only
+    "/zoom-accounts/oauth/connect/": 405,  # POST only: starting an OAuth flow is an action
+    "/admin/accounts/zoomuser/add/": 403,  # Zoom users come from Zoom, nobody adds them by hand
     "/admin/autocomplete/": 403,  # needs the admin's own query parameters
     "/accounts/2fa/recovery-codes/": 404,  # nothing to show before an authenticator exists
     "/accounts/2fa/recovery-codes/download/": 404,

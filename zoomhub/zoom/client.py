@@ -38,7 +38,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from . import transport
-from .answers import SAFE_METHODS, error_for
+from .answers import SAFE_METHODS, error_for, is_per_user_meeting_limit
 from .errors import (
     ZoomAuthError,
     ZoomBadRequest,
@@ -237,7 +237,7 @@ class ZoomClient:
     ) -> None:
         if error.daily:
             # The per-user meeting cap concerns one host, not the account's category budget.
-            if not error.message or "this particular user" not in error.message:
+            if not is_per_user_meeting_limit(error.message):
                 self.limiter.pause(key, category, seconds=error.retry_after or 0, daily=True)
             logger.warning("Zoom daily limit on %s %s until %s", method, path, error.resets_at)
             raise error

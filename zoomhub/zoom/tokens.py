@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 # Stop using a token this long before Zoom says it expires (tokens live 3600 s).
 EXPIRY_MARGIN_SECONDS = 5 * 60
-# How long the fetch lock is held at most: longer than a token request can take.
+# While another worker fetches the token, look for it in the cache this often (the wait is one
+# token request long, about once an hour per credential).
 LOCK_POLL_SECONDS = 0.05
 
 
