@@ -225,6 +225,10 @@ ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us/oa
 OAUTH_ZOOM_CLIENT_ID = env.str("OAUTH_ZOOM_CLIENT_ID", default="")
 OAUTH_ZOOM_CLIENT_SECRET = env.str("OAUTH_ZOOM_CLIENT_SECRET", default="")
 OAUTH_ZOOM_REDIRECT_URI = env.str("OAUTH_ZOOM_REDIRECT_URI", default="")
+# The OAuth app's Secret Token (its Features page): verifies events sent to /webhooks/zoom/oauth/.
+OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = env.str("OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+# Larger webhook bodies are refused (413); Zoom's biggest, recording.completed, is a few KB.
+ZOOM_WEBHOOK_MAX_BODY_BYTES = env.int("ZOOM_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
 

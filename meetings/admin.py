@@ -1,0 +1,1 @@
+from meetings.webhooks.admin import WebhookEventAdmin  # noqa: F401  (registers the event log)
