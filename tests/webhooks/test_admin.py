@@ -15,7 +15,9 @@ CHANGELIST = reverse("admin:meetings_webhookevent_changelist")
 def store(name, credential=None, **object_changes):
     body = zoom_event(name)
     body["payload"]["object"].update(object_changes)
-    receipt = webhook_event_record(credential=credential, raw_body=compact(body).decode(), body=body)
+    receipt = webhook_event_record(
+        credential_id=credential and credential.pk, raw_body=compact(body).decode(), body=body
+    )
     return WebhookEvent.objects.get(pk=receipt.event_id)
 
 

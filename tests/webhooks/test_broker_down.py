@@ -64,7 +64,7 @@ def test_failed_events_are_sent_again_when_their_back_off_ends(
     sent = []
     monkeypatch.setattr(broker, "send_process_task", lambda *, event_id: sent.append(event_id) or True)
     body = zoom_event("meeting.started__scheduled")
-    receipt = services.webhook_event_record(credential=None, raw_body="{}", body=body)
+    receipt = services.webhook_event_record(credential_id=None, raw_body="{}", body=body)
     past = timezone.now() - timedelta(hours=1)
     WebhookEvent.objects.filter(pk=receipt.event_id).update(
         state=WebhookEvent.State.FAILED,

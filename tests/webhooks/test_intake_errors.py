@@ -48,7 +48,16 @@ def test_a_body_at_the_limit_is_accepted(client, webhook_url, settings):
 
 
 def test_when_the_database_cannot_store_the_event_zoom_is_told_to_retry(client, webhook_url):
-    with mock.patch.object(WebhookEvent, "save", side_effect=OperationalError("the database is down")):
+    from django.db.backends.utils import CursorWrapper
+
+    real_execute = CursorWrapper.execute
+
+    def inserts_fail(self, sql, params=None):
+        if sql.lstrip().upper().startswith("INSERT"):
+            raise OperationalError("could not write: the disk is full")
+        return real_execute(self, sql, params)
+
+    with mock.patch.object(CursorWrapper, "execute", inserts_fail):
         response = deliver(client, webhook_url, zoom_event("meeting.started__scheduled"))
     assert response.status_code == 503
     assert not WebhookEvent.objects.exists()

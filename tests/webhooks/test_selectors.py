@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def store(name, **object_changes):
     body = zoom_event(name)
     body["payload"]["object"].update(object_changes)
-    webhook_event_record(credential=None, raw_body=compact(body).decode(), body=body)
+    webhook_event_record(credential_id=None, raw_body=compact(body).decode(), body=body)
 
 
 def test_events_are_found_by_meeting_id_or_by_instance_uuid_oldest_first():

@@ -139,3 +139,24 @@ def test_webhooks_need_no_session_or_csrf_token(webhook_url):
 
     strict = Client(enforce_csrf_checks=True)
     assert deliver(strict, webhook_url, zoom_event("meeting.started__scheduled")).status_code == 200
+
+
+def test_a_new_secret_works_at_once(client, credential, webhook_url):
+    body = zoom_event("meeting.started__scheduled")
+    assert deliver(client, webhook_url, body).status_code == 200
+    credential.webhook_secret_token = "the-regenerated-secret-token"
+    credential.save()
+    ended = zoom_event("meeting.ended__scheduled")
+    assert deliver(client, webhook_url, ended, secret="the-regenerated-secret-token").status_code == 200
+    assert WebhookEvent.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_removed_account_is_answered_without_a_500(client, credential, webhook_url):
+    assert deliver(client, webhook_url, zoom_event("meeting.started__scheduled")).status_code == 200
+    credential.delete()
+    # Its secret may still be remembered for a few seconds: the event cannot be stored, so Zoom retries...
+    assert deliver(client, webhook_url, zoom_event("meeting.ended__scheduled")).status_code == 503
+    # ...and the retry learns the URL is gone.
+    assert deliver(client, webhook_url, zoom_event("meeting.ended__scheduled")).status_code == 404
+    assert not WebhookEvent.objects.exists()
