@@ -344,7 +344,9 @@ def run() -> list[Row]:
         try:
             import redis
 
-            redis.Redis.from_url(settings.REDIS_URL).delete(queue)
+            redis.Redis.from_url(settings.REDIS_URL).delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
         except Exception as error:
             print(f"could not delete the bench queue {queue}: {error}", file=sys.stderr)
         _use_database(original_name)
