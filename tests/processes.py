@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 
-def test_database_url() -> str:
+def child_database_url() -> str:
     """The URL of the database pytest-django created, so child processes share it."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
@@ -29,7 +29,7 @@ def celery_worker(*, queue: str | None = None, extra_env: dict | None = None, co
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": child_database_url(),
         "PYTHONUNBUFFERED": "1",
         **(extra_env or {}),
     }

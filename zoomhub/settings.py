@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zoomhub.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,7 +162,7 @@ USE_TZ = True
 SCHOOL_TIMEZONE = env.str("SCHOOL_TIMEZONE", default="Europe/Tallinn")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -181,7 +182,6 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ZoomHub <zoomhub@loc
 # Security: production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -195,6 +195,9 @@ X_FRAME_OPTIONS = "DENY"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _broker_dir = VAR_DIR / "broker"
+    # kombu's filesystem transport and result backend need their folders to exist.
+    for _folder in (_broker_dir / "queue", _broker_dir / "processed", VAR_DIR / "celery-results"):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -225,6 +228,19 @@ ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us/oa
 OAUTH_ZOOM_CLIENT_ID = env.str("OAUTH_ZOOM_CLIENT_ID", default="")
 OAUTH_ZOOM_CLIENT_SECRET = env.str("OAUTH_ZOOM_CLIENT_SECRET", default="")
 OAUTH_ZOOM_REDIRECT_URI = env.str("OAUTH_ZOOM_REDIRECT_URI", default="")
+# The Zoom library's HTTP behaviour (zoomhub/zoom/; README "The Zoom library").
+ZOOM_CONNECT_TIMEOUT = env.float("ZOOM_CONNECT_TIMEOUT", default=5.0)
+ZOOM_READ_TIMEOUT = env.float("ZOOM_READ_TIMEOUT", default=30.0)
+ZOOM_DOWNLOAD_READ_TIMEOUT = env.float("ZOOM_DOWNLOAD_READ_TIMEOUT", default=60.0)
+ZOOM_MAX_RETRIES = env.int("ZOOM_MAX_RETRIES", default=4)
+ZOOM_RETRY_BASE_DELAY = env.float("ZOOM_RETRY_BASE_DELAY", default=1.0)
+ZOOM_RETRY_MAX_DELAY = env.float("ZOOM_RETRY_MAX_DELAY", default=20.0)
+ZOOM_RETRY_MAX_TOTAL_SECONDS = env.float("ZOOM_RETRY_MAX_TOTAL_SECONDS", default=60.0)
+ZOOM_RATE_LIMIT_RETRIES = env.int("ZOOM_RATE_LIMIT_RETRIES", default=5)
+ZOOM_MAX_RETRY_AFTER = env.float("ZOOM_MAX_RETRY_AFTER", default=60.0)
+ZOOM_RATE_LIMIT_MAX_WAIT = env.float("ZOOM_RATE_LIMIT_MAX_WAIT", default=30.0)
+ZOOM_RATE_LIMIT_MARGIN = env.float("ZOOM_RATE_LIMIT_MARGIN", default=0.1)
+ZOOM_HTTP_POOL_SIZE = env.int("ZOOM_HTTP_POOL_SIZE", default=20)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
 

@@ -14,7 +14,6 @@ handler403 = "zoomhub.errors.permission_denied"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("zoom-accounts/", include("accounts.urls")),

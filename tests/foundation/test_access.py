@@ -86,7 +86,7 @@ def test_inactive_staff_cannot_use_a_lingering_session(client, staff_user):
     assert response.status_code == 302
 
 
-def test_health_check_is_public(client):
-    response = client.get("/healthz")
+def test_health_check_is_public_and_ignores_the_host_header(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
