@@ -63,8 +63,12 @@ class User:
             "last_login_time": created,
             "last_client_version": "5.17.11.34827(mac)",
             "language": "en-US",
+            "phone_number": "",
             "status": self.status,
             "role_id": "0" if self.type == 2 else "2",
+            "employee_unique_id": "",
+            "group_ids": [],
+            "plan_united_type": "1",
             "account_id": self.account_id,
         }
 

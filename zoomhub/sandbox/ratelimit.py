@@ -12,6 +12,11 @@ from datetime import timedelta
 from zoomhub.sandbox.clock import Clock, iso
 from zoomhub.zoom.limits import DAILY, HEAVY_POOL_SHARED, PER_SECOND, Category, Plan
 
+# Both messages as on Zoom's rate-limits page.
+DAILY_MESSAGE = (
+    "You have reached the maximum daily rate limit for this API. "
+    "Refer to the response header for details on when you can make another request."
+)
 QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
 
 
@@ -60,8 +65,7 @@ class RateLimiter:
                 },
                 {
                     "code": 429,
-                    "message": f"You have exceeded the daily rate limit ({daily_cap}) of {category.value} API "
-                    "requests permitted for this particular account. You may resume these requests at GMT 00:00:00.",
+                    "message": DAILY_MESSAGE,
                 },
             )
         if used_now >= limit:

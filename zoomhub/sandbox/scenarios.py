@@ -235,7 +235,7 @@ def _apply(sb: "Sandbox", lesson: Lesson, step: Step) -> None:
             participant["join_time"] = iso(at)
         else:
             participant["leave_time"] = iso(at)
-            participant["leave_reason"] = f"{segment.name} left the meeting. Reason : left the meeting"
+            participant["leave_reason"] = "left the meeting.<br>Reason : left the meeting"
         publish(
             account_id=account_id,
             event=f"meeting.participant_{step.action.replace('join', 'joined').replace('leave', 'left')}",
