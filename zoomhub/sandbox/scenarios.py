@@ -102,8 +102,11 @@ def _prepare(sb: "Sandbox", spec: dict) -> Lesson:
             steps.append(Step(length + recording.get("delay_minutes", 5), "recording"))
         order = {"start": 0, "join": 1, "leave": 2, "end": 3, "recording": 4}
         steps.sort(key=lambda s: (s.minute, order[s.action]))
+        uuid = spec.get("uuid") or meeting.uuid
+        if not isinstance(uuid, str) or uuid in state.instances:
+            raise ScenarioError("uuid must be a new meeting-instance UUID")
         instance = Instance(
-            uuid=meeting.uuid,
+            uuid=uuid,
             meeting_id=meeting.id,
             host_id=meeting.host_id,
             account_id=meeting.account_id,
