@@ -54,7 +54,7 @@ class Response:
 
     @classmethod
     def json(cls, data, status: int = 200, headers: dict[str, str] | None = None) -> "Response":
-        body = json.dumps(data, separators=(",", ":")).encode()
+        body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
         return cls(status, body, {"Content-Type": "application/json;charset=UTF-8", **(headers or {})})
 
     @classmethod

@@ -266,6 +266,7 @@ def _apply(sb: "Sandbox", lesson: Lesson, step: Step) -> None:
                 "host_email": host.email if host else "",
                 "password": recording.password,
                 "recording_play_passcode": secrets.token_urlsafe(24),
+                "thumbnail_url": f"{sb.base_url}/rec/thumbnail/{recording.files[0].id}.jpg",
                 "id": recording.meeting_id,
             }
         )

@@ -91,7 +91,7 @@ class WebhookSender:
             event_ts = int(self.sb.state.clock.time() * 1000)
         body_data = {"event": event, "event_ts": event_ts, "payload": {"account_id": account_id, **payload}}
         body_data.update(extra or {})
-        body = json.dumps(body_data, separators=(",", ":")).encode()
+        body = json.dumps(body_data, separators=(",", ":"), ensure_ascii=False).encode()
         ids = []
         chosen = self.targets(account_id) if apps is None else apps
         with self._changed:
