@@ -4,7 +4,8 @@ A fault matches a path glob (fnmatch on the path without query, e.g. "/v2/users/
 and a method ("*" for any); it fires `count` times or with `probability` on each match. Kinds:
   status    answer `status` (500, 502, 503 ...) with Zoom's body, before or after handling
             (`when: "after"` handles the request first: the write happened, the answer is lost)
-  timeout   wait `seconds`, then answer normally (past a client's read timeout)
+  timeout   wait `seconds`, then handle and answer (past a client's read timeout); with
+            `when: "after"` handle first, then wait: the write happened, the answer comes late
   hang      wait `seconds`, then close the connection without an answer
   reset     reset the connection (TCP RST) at once (or after handling with when=after)
   truncate  send the headers and `after_bytes` of the body, then close (for downloads)

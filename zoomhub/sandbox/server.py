@@ -61,7 +61,9 @@ class Sandbox:
         return f"{self.base_url}/oauth"
 
     def start(self) -> "Sandbox":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="zoom-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="zoom-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -152,9 +154,11 @@ class _Handler(BaseHTTPRequestHandler):
             sb.router.match(request)  # for the call count's route name
             self._fire(sb, request, fault, started)
             return
-        if fault and fault.kind == "timeout":
+        if fault and fault.kind == "timeout" and fault.when == "before":
             sb.pause(fault.seconds)
         response = sb.dispatch(request)
+        if fault and fault.kind == "timeout" and fault.when == "after":
+            sb.pause(fault.seconds)
         if fault and fault.when == "after" and fault.kind in ("status", "hang", "reset"):
             self._fire(sb, request, fault, started)
             return
