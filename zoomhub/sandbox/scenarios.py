@@ -59,7 +59,7 @@ def play_lesson(sb: "Sandbox", spec: dict) -> Lesson:
 def _prepare(sb: "Sandbox", spec: dict) -> Lesson:
     state = sb.state
     with state.lock:
-        meeting = _meeting(sb, spec)
+        meeting = _meeting(sb, spec)  # a new one is stored only once the spec proved valid
         start = (
             parse_iso(spec["start_time"])
             if spec.get("start_time")
@@ -115,6 +115,7 @@ def _prepare(sb: "Sandbox", spec: dict) -> Lesson:
             start_time=start,
             end_time=None,
         )
+        state.meetings[meeting.id] = meeting
         # The next time this meeting is held, it is a new instance with its own UUID.
         meeting.uuid = state.new_uuid()
         return Lesson(meeting, instance, start, steps, recording or None)
@@ -154,7 +155,6 @@ def _meeting(sb: "Sandbox", spec: dict) -> Meeting:
         join_url=f"{sb.base_url}/j/{meeting_id}",
         start_url=f"{sb.base_url}/s/{meeting_id}?zak={secrets.token_urlsafe(16)}",
     )
-    state.meetings[meeting.id] = meeting
     return meeting
 
 
