@@ -33,7 +33,7 @@ def test_the_sandbox_starts_unless_switched_off_or_zoom_is_configured(environ, w
 
 def test_process_table_runs_the_sandbox_first_only_when_wanted():
     with_sandbox = process_table(host="127.0.0.1", port=8000, sandbox_port=8010)
-    assert list(with_sandbox)[0] == "zoom"
+    assert next(iter(with_sandbox)) == "zoom"
     assert with_sandbox["zoom"][-5:] == ["zoom_sandbox", "--port", "8010", "--seed", "demo"]
     assert "zoom" not in process_table(host="127.0.0.1", port=8000)
 
