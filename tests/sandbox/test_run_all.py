@@ -64,7 +64,9 @@ def test_connecting_creates_the_demo_credential_once_and_routes_webhooks_to_it(z
     assert apps[demo.S2S_CLIENT_ID]["webhook_urls"] == [
         f"http://127.0.0.1:8000/webhooks/zoom/{credential.webhook_code}/"
     ]
-    assert apps[demo.OAUTH_CLIENT_ID]["redirect_uris"] == ["http://127.0.0.1:8000/zoom-accounts/oauth/callback/"]
+    assert apps[demo.OAUTH_CLIENT_ID]["redirect_uris"] == [
+        "http://127.0.0.1:8000/zoom-accounts/oauth/callback/"
+    ]
     assert apps[demo.OAUTH_CLIENT_ID]["webhook_urls"] == ["http://127.0.0.1:8000/webhooks/zoom/oauth/"]
 
 
