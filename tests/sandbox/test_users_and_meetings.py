@@ -51,6 +51,14 @@ def test_master_reads_sub_account_users_by_email_and_lists_sub_accounts(zoom, ap
     assert sub_api.get("/accounts").status_code == 400
 
 
+def test_master_lists_a_sub_accounts_users_and_nobody_elses(zoom, api):
+    users = api.get(f"/accounts/{SUB_ACCOUNT}/users").json()
+    assert "bea@branch.example" in [u["email"] for u in users["users"]]
+    assert api.get("/accounts/tutorAcctNotOurs/users").json()["code"] == 2001
+    sub_api = Api(zoom, s2s_grant(zoom, account_id=SUB_ACCOUNT).json()["access_token"])
+    assert sub_api.get(f"/accounts/{SUB_ACCOUNT}/users").status_code == 400
+
+
 def _create(api, **fields):
     body = {"topic": "English B1", "type": 2, "start_time": "2030-03-05T10:00:00Z", "duration": 60, **fields}
     return api("POST", "/users/anna@school.example/meetings", json=body)

@@ -8,6 +8,7 @@ REQUIRED: dict[str, list[str]] = {
     "GET /v2/users": ["user:read:list_users:admin"],
     "GET /v2/users/{userId}": ["user:read:user", "user:read:user:admin"],
     "GET /v2/accounts": ["account:read:list_sub_accounts:master"],
+    "GET /v2/accounts/{accountId}/users": ["user:read:list_users:master"],
     "POST /v2/users/{userId}/meetings": ["meeting:write:meeting", "meeting:write:meeting:admin"],
     "GET /v2/users/{userId}/meetings": ["meeting:read:list_meetings", "meeting:read:list_meetings:admin"],
     "GET /v2/meetings/{meetingId}": ["meeting:read:meeting", "meeting:read:meeting:admin"],

@@ -14,6 +14,7 @@ def routes(sb: "Sandbox") -> Router:
     api.add(router, sb, "GET", "/v2/users", lambda c: list_users(sb, c))
     api.add(router, sb, "GET", "/v2/users/{userId}", lambda c: get_user(sb, c))
     api.add(router, sb, "GET", "/v2/accounts", lambda c: list_accounts(sb, c))
+    api.add(router, sb, "GET", "/v2/accounts/{accountId}/users", lambda c: list_sub_account_users(sb, c))
     return router
 
 
@@ -69,3 +70,18 @@ def list_accounts(sb: "Sandbox", call: api.Call) -> Response:
         return errors.zoom_error(400, 200, "No privilege.")
     accounts.sort(key=lambda a: a["account_name"])
     return _numbered_page(sb, call, f"accounts:{call.account.id}", accounts, "accounts")
+
+
+def list_sub_account_users(sb: "Sandbox", call: api.Call) -> Response:
+    """A master account's view of one sub-account's users (Zoom's master-account API)."""
+    if not call.account.is_master:
+        return errors.zoom_error(400, 200, "No privilege.")
+    sub_account_id = call.request.params["accountId"]
+    status = call.request.query.get("status", "active")
+    with sb.state.lock:
+        owned = {a.id for a in sb.state.sub_accounts(call.account.id)}
+        if sub_account_id not in owned:
+            return errors.zoom_error(404, 2001, f"Account does not exist: {sub_account_id}.")
+        users = [u.as_zoom() for u in sb.state.account_users(sub_account_id) if u.status == status]
+    users.sort(key=lambda u: u["email"])
+    return _numbered_page(sb, call, f"users:{sub_account_id}:{status}", users, "users")

@@ -14,6 +14,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.tasks import zoom_users_refresh_task
 from zoomhub.sandbox.control_client import SandboxControl
 from zoomhub.sandbox_demo import sandbox_demo_connect, sandbox_environment, sandbox_wanted
 
@@ -133,4 +134,7 @@ class Command(BaseCommand):
                     raise CommandError(f"The Zoom sandbox did not start on {sandbox_url}: {error}") from None
                 time.sleep(0.2)  # polling a child process that is starting up
         credential = sandbox_demo_connect(control=control, web_url=web_url)
+        # The worker (which has the sandbox in its environment) reads the demo school's hosts, so
+        # the lesson form offers them at once.
+        zoom_users_refresh_task.delay(credential_id=credential.pk)
         self.stdout.write(f"Sandbox demo account ready: credential {credential.name!r}")
