@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+# Playwright fixtures (browser, page, screenshot) for tests/browser and tests/e2e.
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
