@@ -1,5 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from zoomhub.schedules import DefaultSchedule
 
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
+    verbose_name = _("Lessons")
+    default_schedules = [
+        DefaultSchedule(
+            name="Retry lesson pushes to Zoom",
+            task="meetings.tasks.meetings_push_sweep",
+            every_seconds=60,
+            description=(
+                "Sends lessons to Zoom again when a push failed (after its back-off, or after the daily "
+                "limit resets), when its task was lost, or when its worker died."
+            ),
+        ),
+    ]

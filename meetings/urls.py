@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from meetings import views
 
 app_name = "meetings"
-urlpatterns = []
+urlpatterns = [
+    path("", views.lesson_list, name="lesson_list"),
+    path("calendar/", views.lesson_calendar, name="lesson_calendar"),
+    path("new/", views.lesson_create, name="lesson_create"),
+    path("<int:pk>/", views.lesson_detail, name="lesson_detail"),
+    path("<int:pk>/edit/", views.lesson_edit, name="lesson_edit"),
+    path("<int:pk>/cancel/", views.lesson_cancel, name="lesson_cancel"),
+    path("<int:pk>/retry/", views.lesson_retry_push, name="lesson_retry_push"),
+    path("<int:pk>/push-status/", views.lesson_push_status, name="lesson_push_status"),
+    path("<int:pk>/start-link/", views.lesson_start_link, name="lesson_start_link"),
+]

@@ -1,0 +1,52 @@
+"""Zoom meeting events for lessons, called by the webhook dispatcher (meetings/webhooks/dispatch.py).
+
+Each handler has the contract's signature: handle(*, event_type, body, credential) -> None, where
+`body` is the whole webhook JSON. Returning marks the event processed; raising has it retried.
+Events about meetings ZoomHub does not know change nothing (the stored event stays for a later
+import). Every handler is idempotent: a redelivered event finds the lesson already changed.
+https://developers.zoom.us/docs/api/meetings/events/
+"""
+
+from accounts.models import Credential
+from meetings import inbound
+
+
+def _payload(body: dict) -> dict:
+    payload = body.get("payload")
+    return payload if isinstance(payload, dict) else {}
+
+
+def _object(body: dict) -> dict:
+    zoom_object = _payload(body).get("object")
+    return zoom_object if isinstance(zoom_object, dict) else {}
+
+
+def meeting_started(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    inbound.meeting_mark_started(zoom_object=_object(body))
+
+
+def meeting_ended(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    inbound.meeting_mark_ended(zoom_object=_object(body))
+
+
+def meeting_updated(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    inbound.meeting_apply_zoom_update(payload=_payload(body))
+
+
+def meeting_deleted(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    inbound.meeting_mark_deleted_in_zoom(payload=_payload(body))
+
+
+HANDLERS = {
+    "meeting.started": meeting_started,
+    "meeting.ended": meeting_ended,
+    "meeting.updated": meeting_updated,
+    "meeting.deleted": meeting_deleted,
+}
+
+
+def handle(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    """One entry point for all four, for a dispatcher that maps every meeting event to one name."""
+    handler = HANDLERS.get(event_type)
+    if handler is not None:
+        handler(event_type=event_type, body=body, credential=credential)

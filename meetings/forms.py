@@ -1,0 +1,234 @@
+"""The lesson form: staff enter wall-clock time in the school's (or the lesson's) timezone."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Credential, ZoomUser
+from meetings.models import MAX_DURATION_MINUTES, Meeting, Person
+from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, parse_weekdays
+from meetings.services import LessonPlan, ZoomSettings, lesson_validate
+from meetings.timezones import LocalTimeError, local_to_utc, school_timezone_name, timezone_names, to_local
+
+WEEKDAY_CHOICES = [
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+    ("5", _("Saturday")),
+    ("6", _("Sunday")),
+]
+
+
+class HostChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ZoomUser) -> str:
+        return f"{obj} · {obj.credential.name}"
+
+
+class LessonForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    host = HostChoiceField(
+        label=_("Zoom host"),
+        queryset=ZoomUser.objects.none(),
+        help_text=_("The Zoom user the meeting belongs to."),
+    )
+    teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=Person.objects.none(), required=False)
+    students = forms.ModelMultipleChoiceField(
+        label=_("Students"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    start_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    timezone = forms.ChoiceField(label=_("Timezone"), help_text=_("Date and time are in this timezone."))
+    duration = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        initial=60,
+        min_value=1,
+        max_value=MAX_DURATION_MINUTES,
+        error_messages={
+            "min_value": _("A lesson lasts between 1 and 1440 minutes (24 hours)."),
+            "max_value": _("A lesson lasts between 1 and 1440 minutes (24 hours)."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=1500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    repeats = forms.BooleanField(label=_("Repeats weekly"), required=False)
+    recurrence_weekdays = forms.MultipleChoiceField(
+        label=_("On"), choices=WEEKDAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    recurrence_end = forms.ChoiceField(
+        label=_("Ends"),
+        choices=[("count", _("after a number of lessons")), ("until", _("on a date"))],
+        initial="count",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    recurrence_count = forms.IntegerField(
+        label=_("Number of lessons"), required=False, min_value=1, max_value=MAX_OCCURRENCES
+    )
+    recurrence_until = forms.DateField(
+        label=_("Last date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    waiting_room = forms.BooleanField(label=_("Waiting room"), required=False)
+    join_before_host = forms.BooleanField(label=_("Participants may join before the host"), required=False)
+    mute_upon_entry = forms.BooleanField(label=_("Mute participants on entry"), required=False)
+    auto_recording = forms.ChoiceField(
+        label=_("Automatic recording"),
+        choices=Meeting.AutoRecording.choices,
+        initial=Meeting.AutoRecording.NONE,
+    )
+    alternative_hosts = forms.CharField(
+        label=_("Alternative hosts"),
+        required=False,
+        max_length=1000,
+        help_text=_("Emails of licensed users in the same Zoom account, separated by commas."),
+    )
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        self.meeting = meeting
+        if meeting is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_for(meeting)
+        super().__init__(*args, **kwargs)
+        hosts = ZoomUser.objects.select_related("credential").filter(
+            is_active=True, credential__status=Credential.Status.ACTIVE
+        )
+        if meeting is not None:
+            hosts = ZoomUser.objects.select_related("credential").filter(pk=meeting.host_id) | hosts
+        self.fields["host"].queryset = hosts.order_by("email")
+        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER)
+        self.fields["students"].queryset = Person.objects.all()
+        self.fields["timezone"].choices = [(name, name) for name in timezone_names()]
+        self.fields["timezone"].initial = school_timezone_name()
+        if meeting is not None and meeting.zoom_meeting_id:
+            self.fields["host"].disabled = True
+            self.fields["host"].help_text = _("Zoom cannot move an existing meeting to another host.")
+        self.plan: LessonPlan | None = None
+
+    @staticmethod
+    def initial_for(meeting: Meeting) -> dict:
+        local = to_local(meeting.start_at, meeting.timezone)
+        recurrence = meeting.recurrence
+        return {
+            "topic": meeting.topic,
+            "host": meeting.host_id,
+            "teacher": meeting.teacher_id,
+            "students": [p.pk for p in meeting.students.all()],
+            "start_date": local.date(),
+            "start_time": local.time().replace(tzinfo=None),
+            "timezone": meeting.timezone,
+            "duration": meeting.duration,
+            "description": meeting.description,
+            "repeats": recurrence is not None,
+            "recurrence_weekdays": [str(d) for d in parse_weekdays(meeting.recurrence_weekdays)],
+            "recurrence_end": "until" if meeting.recurrence_until else "count",
+            "recurrence_count": meeting.recurrence_count,
+            "recurrence_until": meeting.recurrence_until,
+            "waiting_room": meeting.waiting_room,
+            "join_before_host": meeting.join_before_host,
+            "mute_upon_entry": meeting.mute_upon_entry,
+            "auto_recording": meeting.auto_recording,
+            "alternative_hosts": ", ".join(e for e in meeting.alternative_hosts.split(",") if e),
+        }
+
+    def clean_alternative_hosts(self) -> tuple[str, ...]:
+        emails = [
+            e.strip()
+            for e in self.cleaned_data["alternative_hosts"].replace(";", ",").split(",")
+            if e.strip()
+        ]
+        for email in emails:
+            try:
+                validate_email(email)
+            except ValidationError as error:
+                raise ValidationError(_("“%(email)s” is not an email address.") % {"email": email}) from error
+        return tuple(dict.fromkeys(emails))
+
+    def _recurrence(self, data: dict) -> WeeklyRecurrence | None:
+        if not data.get("repeats"):
+            return None
+        weekdays = tuple(sorted(int(d) for d in data.get("recurrence_weekdays") or []))
+        if data.get("recurrence_end") == "until":
+            if not data.get("recurrence_until"):
+                self.add_error("recurrence_until", _("Choose the date of the last lesson."))
+            return WeeklyRecurrence(weekdays=weekdays, until=data.get("recurrence_until"))
+        if not data.get("recurrence_count"):
+            self.add_error("recurrence_count", _("Say how many lessons the series has."))
+        return WeeklyRecurrence(weekdays=weekdays, count=data.get("recurrence_count"))
+
+    def clean(self):
+        data = super().clean()
+        start: dt.datetime | None = None
+        if data.get("start_date") and data.get("start_time") and data.get("timezone"):
+            try:
+                start = local_to_utc(data["start_date"], data["start_time"], data["timezone"])
+            except LocalTimeError as error:
+                self.add_error("start_time", str(error))
+        recurrence = self._recurrence(data)
+        if start is None or self.errors or not data.get("host"):
+            return data
+        self.plan = LessonPlan(
+            host=data["host"],
+            topic=data["topic"],
+            start=start,
+            duration=data["duration"],
+            timezone=data["timezone"],
+            teacher=data.get("teacher"),
+            students=tuple(data.get("students") or ()),
+            description=data.get("description", ""),
+            recurrence=recurrence,
+            zoom_settings=ZoomSettings(
+                waiting_room=data.get("waiting_room", False),
+                join_before_host=data.get("join_before_host", False),
+                mute_upon_entry=data.get("mute_upon_entry", False),
+                auto_recording=data.get("auto_recording") or Meeting.AutoRecording.NONE,
+                alternative_hosts=data.get("alternative_hosts") or (),
+            ),
+        )
+        try:
+            lesson_validate(plan=self.plan, meeting=self.meeting)
+        except ValidationError as error:
+            self.plan = None
+            self.add_service_errors(error)
+        return data
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the form, by field where the field exists."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
+
+
+class LessonFilterForm(forms.Form):
+    """The lesson list's filters (GET)."""
+
+    tab = forms.ChoiceField(choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], required=False)
+    teacher = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("Teacher"))
+    host = forms.ModelChoiceField(queryset=ZoomUser.objects.none(), required=False, label=_("Host"))
+    status = forms.ChoiceField(
+        choices=[("", _("Any status")), *Meeting.Status.choices], required=False, label=_("Status")
+    )
+    date = forms.DateField(
+        required=False, label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER)
+        self.fields["host"].queryset = (
+            ZoomUser.objects.filter(lessons__isnull=False).distinct().order_by("email")
+        )

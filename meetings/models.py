@@ -1,0 +1,292 @@
+"""Lessons (Zoom meetings), the people in them, and their history.
+
+Writes go through meetings/services.py and meetings/outbox.py; nothing here calls Zoom.
+"""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedTextField
+
+from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, occurrence_starts, parse_weekdays
+
+# ---------------------------------------------------------------------------------------------
+# Lessons: Person, Meeting, MeetingTimelineEvent (branch lessons).
+# ---------------------------------------------------------------------------------------------
+
+MAX_DURATION_MINUTES = 1440
+
+
+# The fields that decide when a lesson's occurrences are.
+SCHEDULE_FIELDS = {
+    "start_at",
+    "duration",
+    "timezone",
+    "recurrence_weekdays",
+    "recurrence_count",
+    "recurrence_until",
+}
+
+
+def default_lesson_timezone() -> str:
+    return settings.SCHOOL_TIMEZONE
+
+
+def new_push_key() -> str:
+    return secrets.token_hex(6)
+
+
+class Person(models.Model):
+    """A teacher or a student (client). Aliases are the other emails and names they join Zoom under."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("Teacher")
+        STUDENT = "student", _("Student")
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STUDENT)
+    other_emails = models.JSONField(
+        _("other emails"), default=list, blank=True, help_text=_("Emails this person also joins Zoom with.")
+    )
+    other_names = models.JSONField(
+        _("other names"),
+        default=list,
+        blank=True,
+        help_text=_("Names this person also shows up under in Zoom."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def all_emails(self) -> list[str]:
+        emails = [self.email] if self.email else []
+        return emails + [e for e in self.other_emails if e and e != self.email]
+
+
+class Meeting(models.Model):
+    """A lesson: one Zoom meeting (recurring or not), saved here first and then pushed to Zoom."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        STARTED = "started", _("Started")
+        ENDED = "ended", _("Ended")
+        CANCELED = "canceled", _("Canceled")
+
+    class PushState(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent to Zoom")
+        SYNCING = "syncing", _("Sending to Zoom")
+        SYNCED = "synced", _("In Zoom")
+        FAILED = "failed", _("Zoom refused or failed")
+
+    class AutoRecording(models.TextChoices):
+        NONE = "none", _("No recording")
+        CLOUD = "cloud", _("Record to the cloud")
+
+    topic = models.CharField(_("topic"), max_length=200)
+    description = models.TextField(
+        _("description"), blank=True, max_length=1500, help_text=_("Sent to Zoom as the meeting's agenda.")
+    )
+    start_at = models.DateTimeField(_("start"), db_index=True, help_text=_("Stored in UTC."))
+    timezone = models.CharField(_("timezone"), max_length=64, default=default_lesson_timezone)
+    duration = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
+    # The end of the last occurrence: lets the overlap check and "upcoming" filter use an index.
+    series_end_at = models.DateTimeField(db_index=True, editable=False)
+    host = models.ForeignKey(
+        "accounts.ZoomUser", on_delete=models.PROTECT, related_name="lessons", verbose_name=_("host")
+    )
+    teacher = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons_taught",
+        verbose_name=_("teacher"),
+    )
+    students = models.ManyToManyField(Person, blank=True, related_name="lessons", verbose_name=_("students"))
+
+    # Weekly recurrence (Zoom type 8, recurrence type 2): weekdays are Python's, Monday 0.
+    recurrence_weekdays = models.CharField(_("repeats on"), max_length=20, blank=True)
+    recurrence_count = models.PositiveSmallIntegerField(
+        _("number of lessons"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_OCCURRENCES)],
+    )
+    recurrence_until = models.DateField(_("repeat until"), null=True, blank=True)
+
+    # The Zoom settings schools use.
+    waiting_room = models.BooleanField(_("waiting room"), default=False)
+    join_before_host = models.BooleanField(_("participants may join before the host"), default=False)
+    mute_upon_entry = models.BooleanField(_("mute participants on entry"), default=False)
+    auto_recording = models.CharField(
+        _("automatic recording"), max_length=10, choices=AutoRecording.choices, default=AutoRecording.NONE
+    )
+    alternative_hosts = models.CharField(
+        _("alternative hosts"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Emails of licensed users in the same Zoom account, separated by commas."),
+    )
+
+    # What Zoom knows: filled by the push or by an import.
+    zoom_meeting_id = models.BigIntegerField(_("Zoom meeting ID"), null=True, blank=True, unique=True)
+    zoom_uuid = models.CharField(_("Zoom meeting UUID"), max_length=100, blank=True, db_index=True)
+    join_url = models.URLField(_("join link"), max_length=1000, blank=True)
+    password = models.CharField(_("passcode"), max_length=50, blank=True)
+    # Lets anyone start the meeting as its host: encrypted, and only shown on an explicit request.
+    start_url = EncryptedTextField(_("start link"), blank=True, null=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    # The outbox: local changes waiting to reach Zoom (see meetings/outbox.py).
+    push_state = models.CharField(
+        _("push state"), max_length=20, choices=PushState.choices, default=PushState.PENDING, db_index=True
+    )
+    push_error = models.TextField(_("Zoom's answer"), blank=True)
+    push_attempts = models.PositiveIntegerField(default=0)
+    push_next_attempt_at = models.DateTimeField(null=True, blank=True)
+    push_claimed_at = models.DateTimeField(null=True, blank=True)
+    push_claim = models.CharField(max_length=32, blank=True, editable=False)
+    # Bumped on every local change; a push marks "synced" only if nothing changed meanwhile.
+    push_revision = models.PositiveIntegerField(default=1)
+    # With the lesson id, written into the agenda: finds a meeting whose create answer was lost.
+    push_key = models.CharField(max_length=20, default=new_push_key, editable=False)
+    create_attempted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start_at", "id"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration__gte=1) & Q(duration__lte=MAX_DURATION_MINUTES),
+                name="lesson_duration_1_to_1440",
+                violation_error_message=_("A lesson lasts between 1 and 1440 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence_count__isnull=True) | Q(recurrence_until__isnull=True),
+                name="lesson_recurrence_count_or_until",
+                violation_error_message=_("A series ends after a number of lessons or on a date, not both."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["host", "start_at"]),
+            models.Index(fields=["push_state", "push_next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+    def save(self, *args, **kwargs):
+        self.series_end_at = self.compute_series_end()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & SCHEDULE_FIELDS:
+            kwargs["update_fields"] = {*update_fields, "series_end_at"}
+        super().save(*args, **kwargs)
+
+    # -- recurrence ------------------------------------------------------------------------------
+    @property
+    def recurrence(self) -> WeeklyRecurrence | None:
+        weekdays = parse_weekdays(self.recurrence_weekdays)
+        if not weekdays:
+            return None
+        return WeeklyRecurrence(weekdays=weekdays, count=self.recurrence_count, until=self.recurrence_until)
+
+    @property
+    def is_recurring(self) -> bool:
+        return self.recurrence is not None
+
+    def occurrence_starts(self) -> list[dt.datetime]:
+        return occurrence_starts(self.start_at, self.timezone, self.recurrence)
+
+    def compute_series_end(self) -> dt.datetime:
+        return self.occurrence_starts()[-1] + dt.timedelta(minutes=self.duration)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        return self.start_at + dt.timedelta(minutes=self.duration)
+
+    # -- what people see -------------------------------------------------------------------------
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status != self.Status.CANCELED and self.series_end_at >= timezone.now()
+
+    @property
+    def push_in_progress(self) -> bool:
+        return self.push_state in (self.PushState.PENDING, self.PushState.SYNCING)
+
+    @property
+    def zoom_reference(self) -> str:
+        """Written at the start of the agenda (Zoom lists only its first 250 characters)."""
+        return f"[ZoomHub lesson {self.pk} {self.push_key}]"
+
+
+class MeetingTimelineEvent(models.Model):
+    """One line of a lesson's history: created, pushed, rescheduled, started, ended, canceled, failures."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        IMPORTED = "imported", _("Imported from Zoom")
+        PUSHED = "pushed", _("Sent to Zoom")
+        EDITED = "edited", _("Edited")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        CHANGED_IN_ZOOM = "changed_in_zoom", _("Changed in Zoom")
+        STARTED = "started", _("Started")
+        ENDED = "ended", _("Ended")
+        CANCELED = "canceled", _("Canceled")
+        CANCELED_IN_ZOOM = "canceled_in_zoom", _("Canceled in Zoom")
+        PUSH_FAILED = "push_failed", _("Push to Zoom failed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    message = models.TextField(blank=True)
+    # Which held instance a started/ended entry is about: a redelivered event adds nothing.
+    zoom_uuid = models.CharField(max_length=100, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("timeline event")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "zoom_uuid"],
+                condition=Q(kind__in=["started", "ended"]) & ~Q(zoom_uuid=""),
+                name="one_started_ended_per_instance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------------------------------------
+# End of the lessons block.
+# ---------------------------------------------------------------------------------------------

@@ -1,0 +1,63 @@
+"""`manage.py import_zoom_meetings` brings a school's existing upcoming meetings in, once."""
+
+import re
+
+import pytest
+import responses
+from django.core.management import CommandError, call_command
+
+from meetings.models import Meeting, MeetingTimelineEvent
+from tests.meetings.conftest import HOST_ZOOM_ID, api, fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zoom_with_meetings(zoom, host):
+    zoom.add(
+        responses.GET,
+        re.compile(re.escape(api(f"/users/{HOST_ZOOM_ID}/meetings")) + r"(\?.*)?$"),
+        json=fixture("users_meetings__upcoming"),
+    )
+    zoom.add(responses.GET, api("/meetings/85746065432"), json=fixture("meetings_get__recurring_weekly"))
+    return zoom
+
+
+def test_import_creates_lessons_once(zoom_with_meetings, credential, capsys):
+    call_command("import_zoom_meetings", credential.name)
+    out = capsys.readouterr().out
+    assert "1 imported, 0 already known, 1 skipped." in out
+    assert "no fixed time" in out
+
+    lesson = Meeting.objects.get()
+    assert lesson.zoom_meeting_id == 85746065432
+    assert lesson.topic == "Saturday group"
+    assert lesson.timezone == "Europe/Tallinn"
+    assert lesson.start_at.isoformat() == "2027-05-29T15:00:00+00:00"
+    assert lesson.duration == 45
+    assert lesson.recurrence_weekdays == "5"  # Saturday
+    assert lesson.recurrence_count == 3
+    assert lesson.join_url == "https://example.com/j/85746065432?pwd=abc"
+    assert lesson.start_url.endswith(".recurring")
+    assert lesson.waiting_room and lesson.mute_upon_entry
+    assert lesson.auto_recording == "cloud"
+    assert lesson.alternative_hosts == "assistant@example.com"
+    assert lesson.push_state == Meeting.PushState.SYNCED
+    assert lesson.timeline.filter(kind=MeetingTimelineEvent.Kind.IMPORTED).exists()
+    assert "secret" not in out and "zak=" not in out
+
+    call_command("import_zoom_meetings", str(credential.pk))
+    assert "0 imported, 1 already known, 1 skipped." in capsys.readouterr().out
+    assert Meeting.objects.count() == 1
+
+
+def test_import_of_an_unknown_account_says_so(db):
+    with pytest.raises(CommandError, match="No connected Zoom account"):
+        call_command("import_zoom_meetings", "nobody")
+
+
+def test_import_of_an_account_that_needs_reconnecting_says_so(credential):
+    credential.status = "reconnect_needed"
+    credential.save()
+    with pytest.raises(CommandError, match="reconnect needed"):
+        call_command("import_zoom_meetings", credential.name)
