@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -244,8 +244,8 @@ def _mark_unlisted(*, step: SyncStep, listed: list[str]) -> int:
     Only starts at least a day away from the window's edges count, because Zoom's from/to are dates
     in a timezone we cannot see; a recording on an edge day is left to webhooks and the trash listing.
     """
-    start = datetime.combine(step.window_from + timedelta(days=1), time.min, tzinfo=timezone.UTC)
-    end = datetime.combine(step.window_to, time.min, tzinfo=timezone.UTC)
+    start = datetime.combine(step.window_from + timedelta(days=1), time.min, tzinfo=UTC)
+    end = datetime.combine(step.window_to, time.min, tzinfo=UTC)
     if start >= end:
         return 0
     unlisted = (
