@@ -80,6 +80,7 @@ class FakeZoom:
         self.list_requests: list[tuple[str, dict, str]] = []  # (user path segment, query, token's account)
         self.user_list_requests = 0
         self.page_tokens: dict[str, tuple[str, int]] = {}
+        self.refused_accounts: set[str] = set()  # token requests for these answer 400
         self.cut_ranges = True  # behave like Zoom: ranges over a month are silently cut
         self.echo_from_override: str | None = None  # force a wrong `from` in answers
         self.lock = threading.Lock()
@@ -155,6 +156,8 @@ class FakeZoom:
 
     def _token(self, query: dict) -> tuple[int, dict, str]:
         account = query.get("account_id", "")
+        if account in self.refused_accounts:
+            return self._json(400, {"reason": "Invalid account_id", "error": "invalid_request"})
         with self.lock:
             self.token_requests[account] += 1
             token = f"tok-{account}-{self.token_requests[account]}-sEcReT"
