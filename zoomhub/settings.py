@@ -265,5 +265,10 @@ RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS = env.int("RECORDINGS_DOWNLOAD_RETRY_BASE
 RECORDINGS_DOWNLOAD_STALE_SECONDS = env.int("RECORDINGS_DOWNLOAD_STALE_SECONDS", default=900)
 RECORDINGS_DOWNLOAD_BATCH = env.int("RECORDINGS_DOWNLOAD_BATCH", default=200)
 # How long Redis keeps an unacknowledged task before another worker gets it (a killed worker's task).
+# A worker sweeps for such tasks every CELERY_UNACKED_RESTORE_SECONDS (one cheap Redis query).
 if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(
+        "CELERY_UNACKED_RESTORE_SECONDS", default=10
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
