@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
@@ -142,7 +141,8 @@ class CredentialAdmin(admin.ModelAdmin):
     @admin.action(description=_("Test connection (in the background)"))
     def test_connection(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        transaction.on_commit(lambda: [tasks.credential_check_task.delay(credential_id=pk) for pk in ids])
+        for pk in ids:
+            tasks.enqueue_after_commit(tasks.credential_check_task, credential_id=pk)
         self.message_user(
             request,
             ngettext(
@@ -156,7 +156,8 @@ class CredentialAdmin(admin.ModelAdmin):
     @admin.action(description=_("Refresh Zoom users (in the background)"))
     def refresh_users(self, request, queryset):
         ids = list(queryset.filter(status=Credential.Status.ACTIVE).values_list("pk", flat=True))
-        transaction.on_commit(lambda: [tasks.zoom_users_refresh_task.delay(credential_id=pk) for pk in ids])
+        for pk in ids:
+            tasks.enqueue_after_commit(tasks.zoom_users_refresh_task, credential_id=pk)
         self.message_user(
             request,
             ngettext(
@@ -208,5 +209,6 @@ class ZoomUserAdmin(admin.ModelAdmin):
             .distinct()
             .values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: [tasks.zoom_users_refresh_task.delay(credential_id=pk) for pk in ids])
+        for pk in ids:
+            tasks.enqueue_after_commit(tasks.zoom_users_refresh_task, credential_id=pk)
         self.message_user(request, _("Reading the users of %(count)d Zoom accounts.") % {"count": len(ids)})

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -108,7 +107,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _refresh_users_later(credential: Credential) -> None:
-    transaction.on_commit(lambda: tasks.zoom_users_refresh_task.delay(credential_id=credential.pk))
+    tasks.enqueue_after_commit(tasks.zoom_users_refresh_task, credential_id=credential.pk)
 
 
 @require_POST

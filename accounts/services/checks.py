@@ -84,8 +84,10 @@ def credential_check(*, credential: Credential) -> CheckResult:
                 status=credential.status,
                 message=_("Zoom could not be reached, try again later: %(error)s") % {"error": message},
             )
-        status = _status_for(error)
         missing = list(getattr(error, "missing_scopes", None) or [])
+        # A missing scope makes part of ZoomHub fail, not the keys: the status stays as it was
+        # (active for a working app) and the scopes are named.
+        status = credential.status if isinstance(error, ZoomPermissionError) else _status_for(error)
         Credential.objects.filter(pk=credential.pk).update(
             status=status,
             last_error=message,

@@ -184,3 +184,21 @@ def test_a_scope_added_in_zoom_shows_at_the_next_check_despite_the_shared_token_
     assert credential_check(credential=credential).ok
     credential.refresh_from_db()
     assert credential.missing_scopes == []
+
+
+def test_zoom_refusing_for_a_missing_scope_names_it_and_keeps_the_status(zoom):
+    credential = make_s2s()
+    _s2s_token(zoom, scope="meeting:write:meeting:admin")
+    zoom.add(
+        "GET",
+        api("/users/me"),
+        status=400,
+        json={
+            "code": 4711,
+            "message": "Invalid access token, does not contain scopes:[user:read:user:admin].",
+        },
+    )
+    result = credential_check(credential=credential)
+    assert not result.ok and result.missing_scopes == ["user:read:user:admin"]
+    credential.refresh_from_db()
+    assert credential.status == "active" and credential.missing_scopes == ["user:read:user:admin"]

@@ -182,3 +182,38 @@ def test_a_daily_schedule_refreshes_zoom_users():
     schedule = next(s for s in declared_schedules() if s.task == "accounts.tasks.zoom_users_refresh_all")
     _minute, hour, *every_day = schedule.crontab.split()
     assert every_day == ["*", "*", "*"] and hour.isdigit()
+
+
+def test_admin_actions_queue_checks_and_refreshes(
+    admin_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    active = make_s2s()
+    revoked = make_s2s(name="Gone", account_id="GoneAccount1", status=Credential.Status.REVOKED)
+    checks, refreshes = [], []
+    monkeypatch.setattr(tasks.credential_check_task, "delay", lambda **kwargs: checks.append(kwargs))
+    monkeypatch.setattr(tasks.zoom_users_refresh_task, "delay", lambda **kwargs: refreshes.append(kwargs))
+    selected = [str(active.pk), str(revoked.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/accounts/credential/", {"action": "test_connection", "_selected_action": selected}
+        )
+        admin_client.post(
+            "/admin/accounts/credential/", {"action": "refresh_users", "_selected_action": selected}
+        )
+    assert sorted(c["credential_id"] for c in checks) == sorted([active.pk, revoked.pk])
+    assert refreshes == [{"credential_id": active.pk}]
+
+
+def test_a_broker_outage_is_logged_not_a_500(
+    staff_client, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    credential = make_s2s()
+
+    def broker_down(**kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.zoom_users_refresh_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(f"/zoom-accounts/{credential.pk}/refresh-users/")
+    assert response.status_code == 302
+    assert "Could not queue accounts.tasks.zoom_users_refresh_task" in caplog.text
