@@ -54,6 +54,7 @@ OWN_ANSWERS = {
     "/admin/logout/": 405,  # POST only
     "/zoom-accounts/oauth/connect/": 405,  # POST only: starting an OAuth flow is an action
     "/admin/accounts/zoomuser/add/": 403,  # Zoom users come from Zoom, nobody adds them by hand
+    "/admin/meetings/meeting/add/": 403,  # lessons are scheduled on the Lessons page, which pushes them to Zoom
     "/admin/autocomplete/": 403,  # needs the admin's own query parameters
     "/accounts/2fa/recovery-codes/": 404,  # nothing to show before an authenticator exists
     "/accounts/2fa/recovery-codes/download/": 404,
