@@ -243,6 +243,9 @@ ZOOM_RATE_LIMIT_MARGIN = env.float("ZOOM_RATE_LIMIT_MARGIN", default=0.1)
 ZOOM_HTTP_POOL_SIZE = env.int("ZOOM_HTTP_POOL_SIZE", default=20)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
+# The port `make run` (manage.py run_all) starts the sandbox on, unless ZOOM_SANDBOX=off or a
+# real Zoom is configured; `manage.py zoom_sandbox` uses it too.
+ZOOM_SANDBOX_PORT = env.int("ZOOM_SANDBOX_PORT", default=8010)
 
 LOGGING = {
     "version": 1,
