@@ -119,7 +119,8 @@ def recordings_upsert(
     uuids = sorted(by_uuid)  # a fixed order: concurrent upserts lock rows alike, no deadlock
     result.uuids = uuids
 
-    with transaction.atomic():
+    # savepoint=False: callers (a sync step, a webhook) already hold the transaction that matters.
+    with transaction.atomic(savepoint=False):
         stored_rows = Recording.objects.filter(uuid__in=uuids).values_list("uuid", "content_hash", "state")
         stored = {u: digest for u, digest, _state in stored_rows}
         stored_state = {u: st for u, _digest, st in stored_rows}
@@ -193,11 +194,13 @@ def recordings_upsert(
                     )
                 )
         file_rows.sort(key=lambda f: f.zoom_file_id)
-        known_files = set(
-            RecordingFile.objects.filter(zoom_file_id__in=[f.zoom_file_id for f in file_rows]).values_list(
-                "zoom_file_id", flat=True
+        known_files = set()
+        if download_new:
+            known_files = set(
+                RecordingFile.objects.filter(
+                    zoom_file_id__in=[f.zoom_file_id for f in file_rows]
+                ).values_list("zoom_file_id", flat=True)
             )
-        )
         if file_rows:
             RecordingFile.objects.bulk_create(
                 file_rows, update_conflicts=True, unique_fields=["zoom_file_id"], update_fields=FILE_FIELDS
@@ -212,12 +215,12 @@ def recordings_upsert(
         # Files Zoom no longer lists for a recording it still lists were deleted one by one.
         listed = {f.zoom_file_id for f in file_rows}
         kept_types = None if recording_type == Source.RecordingType.ALL else MEDIA_FILE_TYPES
-        gone = RecordingFile.objects.filter(recording_id__in=list(ids.values())).exclude(
-            zoom_file_id__in=listed
-        )
-        if kept_types is not None:
-            gone = gone.filter(file_type__in=kept_types)
-        gone.exclude(state=Recording.State.DELETED).update(state=Recording.State.DELETED, updated_at=now)
+        existed = [ids[u] for u in changed if u in stored]
+        if existed:
+            gone = RecordingFile.objects.filter(recording_id__in=existed).exclude(zoom_file_id__in=listed)
+            if kept_types is not None:
+                gone = gone.filter(file_type__in=kept_types)
+            gone.exclude(state=Recording.State.DELETED).update(state=Recording.State.DELETED, updated_at=now)
         recordings_link_lessons(uuids=uuids)
     return result
 
@@ -236,8 +239,10 @@ def recordings_link_lessons(*, uuids: list[str]) -> int:
 
 def recordings_mark(*, uuids: list[str], state: str) -> int:
     """Mark recordings (and their files) trashed or deleted in Zoom; rows are kept."""
+    if not uuids:
+        return 0
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         changed = Recording.objects.filter(uuid__in=uuids).exclude(state=state)
         ids = list(changed.values_list("pk", flat=True))
         # content_hash is cleared so the next listing that shows it again (restored) rewrites it.
