@@ -40,6 +40,8 @@ def test_bad_control_input_is_a_400_and_changes_nothing(zoom):
             host="anna@school.example", participants=[{"name": "x", "segments": [[50, 10]]}]
         ),
         lambda: zoom.control.seed_history(account_id="schoolAcct01", users=0),
+        lambda: zoom.control.play_lesson(host="anna@school.example", recording=5),
+        lambda: zoom.control.play_lesson(host="anna@school.example", recording={"mp4_size": "big"}),
     ):
         with pytest.raises(SandboxControlError) as raised:
             call()

@@ -34,7 +34,7 @@ def routes(sb: "Sandbox") -> Router:
                 result = handler(request)
             except json.JSONDecodeError:
                 return Response.json({"error": "the body must be JSON"}, status=400)
-            except (Invalid, ScenarioError, ValueError, TypeError, KeyError) as error:
+            except (Invalid, ScenarioError, ValueError, TypeError, KeyError, AttributeError) as error:
                 return Response.json({"error": str(error) or type(error).__name__}, status=400)
             return result if isinstance(result, Response) else Response.json(result, status=status)
 

@@ -44,15 +44,7 @@ def find_instance(sb: "Sandbox", call: api.Call) -> Instance | None:
             instance = max(held, key=lambda i: i.start_time) if held else None
         else:
             instance = sb.state.instances.get(ref)
-    if instance is None:
-        return None
-    if call.token.user_id:
-        return instance if instance.host_id == call.token.user_id else None
-    account = sb.state.accounts.get(instance.account_id)
-    visible = instance.account_id == call.account.id or (
-        account is not None and account.master_id == call.account.id
-    )
-    return instance if visible else None
+    return instance if instance is not None and find_visible(sb, call, instance) else None
 
 
 def _rows(sb: "Sandbox", call: api.Call, instance: Instance, row) -> Response:

@@ -98,8 +98,20 @@ def _prepare(sb: "Sandbox", spec: dict) -> Lesson:
                 steps.append(Step(length if leave is None else leave, "leave", person))
         steps.append(Step(length, "end"))
         recording = spec.get("recording", {"delay_minutes": 5})
-        if recording:
-            steps.append(Step(length + recording.get("delay_minutes", 5), "recording"))
+        if recording is True:
+            recording = {}
+        if recording is False or recording is None:
+            recording = None
+        elif not isinstance(recording, dict):
+            raise ScenarioError("recording must be an object (delay_minutes, mp4_size, transcript) or false")
+        size = (recording or {}).get("mp4_size", 1)
+        if not isinstance(size, int) or not 1 <= size <= 100 * 1024**3:
+            raise ScenarioError("recording.mp4_size must be between 1 byte and 100 GiB")
+        if recording is not None:
+            delay = recording.get("delay_minutes", 5)
+            if not isinstance(delay, int | float) or delay < 0:
+                raise ScenarioError("recording.delay_minutes must be a non-negative number")
+            steps.append(Step(length + delay, "recording"))
         order = {"start": 0, "join": 1, "leave": 2, "end": 3, "recording": 4}
         steps.sort(key=lambda s: (s.minute, order[s.action]))
         uuid = spec.get("uuid") or meeting.uuid
@@ -118,7 +130,7 @@ def _prepare(sb: "Sandbox", spec: dict) -> Lesson:
         state.meetings[meeting.id] = meeting
         # The next time this meeting is held, it is a new instance with its own UUID.
         meeting.uuid = state.new_uuid()
-        return Lesson(meeting, instance, start, steps, recording or None)
+        return Lesson(meeting, instance, start, steps, recording)
 
 
 def _meeting(sb: "Sandbox", spec: dict) -> Meeting:
