@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from zoomhub.zoom.errors import ZoomError
 
 from accounts.models import Credential
 from meetings.inbound import meetings_import_from_zoom
+from zoomhub.zoom.errors import ZoomError
 
 
 class Command(BaseCommand):
