@@ -76,6 +76,7 @@ class FakeZoom:
         self.master_account = master_account
         self.users: dict[str, User] = {}
         self.tokens: dict[str, str] = {}  # token -> account id
+        self.oauth_users: dict[str, str] = {}  # a user-OAuth token -> its user's id ("me")
         self.token_requests: Counter = Counter()  # account id -> token requests
         self.list_requests: list[tuple[str, dict, str]] = []  # (user path segment, query, token's account)
         self.user_list_requests = 0
@@ -139,7 +140,8 @@ class FakeZoom:
         full = f"{parts.scheme}://{parts.netloc}{parts.path}"
         if method == "POST" and full == self.oauth_base + "/token":
             return self._token(query)
-        account = self.tokens.get((headers.get("Authorization") or headers.get("authorization") or "")[7:])
+        token = (headers.get("Authorization") or headers.get("authorization") or "")[7:]
+        account = self.tokens.get(token)
         if account is None:
             return self._json(401, {"code": 124, "message": "Invalid access token."})
         path = full.removeprefix(self.api_base)
@@ -147,7 +149,7 @@ class FakeZoom:
             return self._users(query, account)
         match = re.fullmatch(r"/users/([^/]+)/recordings", path)
         if match:
-            return self._recordings(unquote(match.group(1)), query, account)
+            return self._recordings(unquote(match.group(1)), query, account, token)
         return self._json(404, {"code": 404, "message": "No such endpoint."})
 
     @staticmethod
@@ -182,19 +184,23 @@ class FakeZoom:
         ]
         return self._page("users", users, query, key=f"users:{account}")
 
-    def _find_user(self, segment: str) -> User | None:
+    def _find_user(self, segment: str, token: str = "") -> User | None:
+        if segment == "me":
+            return self.users.get(self.oauth_users.get(token, ""))
+        if token in self.oauth_users and segment != self.oauth_users[token]:
+            return None  # a user token sees only its own user
         if segment in self.users:
             return self.users[segment]
         return next((u for u in self.users.values() if u.email.lower() == segment.lower()), None)
 
-    def _recordings(self, segment: str, query: dict, account: str) -> tuple[int, dict, str]:
+    def _recordings(self, segment: str, query: dict, account: str, token: str = "") -> tuple[int, dict, str]:
         with self.lock:
             self.list_requests.append((segment, dict(query), account))
             call_number = len(self.list_requests)
         if self.block_on_call is not None and call_number == self.block_on_call:
             self.blocked.set()
             self.release.wait(timeout=120)
-        user = self._find_user(segment)
+        user = self._find_user(segment, token)
         if user is None or (account != self.master_account and user.account_id != account):
             return self._json(404, {"code": 1001, "message": f"User does not exist: {segment}."})
         if user.error is not None:

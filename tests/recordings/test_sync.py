@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
 from recordings.services import sync_run_create, sync_run_execute
@@ -240,3 +241,21 @@ def test_an_unusable_credential_fails_the_run_with_a_clear_message(fake_zoom, so
     assert run.state == SyncRun.State.FAILED
     assert "School Zoom" in run.error and "reconnect" in run.error.lower()
     assert fake_zoom.list_requests == []
+
+
+def test_an_oauth_connection_lists_me(fake_zoom, oauth_credential):
+    oauth_credential.token_expires_at = timezone.now() + timedelta(hours=1)
+    oauth_credential.save()
+    teacher = fake_zoom.add_user("teacher@school.example", user_id="oauthuser1")
+    fake_zoom.tokens["oauth-access-token-value-123"] = teacher.account_id
+    fake_zoom.oauth_users["oauth-access-token-value-123"] = teacher.id
+    fake_zoom.add_recordings(
+        teacher, start=datetime(2024, 3, 2, tzinfo=UTC), count=3, every=timedelta(days=2)
+    )
+    source = Source.objects.create(name="mine", credential=oauth_credential)
+
+    run = run_sync(source, date(2024, 3, 1), date(2024, 3, 20))
+
+    assert [seg for seg, _, _ in fake_zoom.list_requests] == ["me"]
+    assert fake_zoom.user_list_requests == 0
+    assert run.recordings_created == 3 and run.state == SyncRun.State.SUCCEEDED
