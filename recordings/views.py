@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -137,7 +137,8 @@ def _filtered_recordings(form):
     elif data["lesson"] == "unlinked":
         recordings = recordings.filter(meeting__isnull=True)
     if data["file_type"]:
-        recordings = recordings.filter(files__file_type=data["file_type"]).distinct()
+        with_type = RecordingFile.objects.filter(recording=OuterRef("pk"), file_type=data["file_type"])
+        recordings = recordings.filter(Exists(with_type))
     if data["state"]:
         recordings = recordings.filter(state=data["state"])
     return recordings
@@ -150,7 +151,10 @@ def recording_list(request):
     recordings = (
         _filtered_recordings(form)
         .select_related("meeting")
-        .annotate(file_count=Count("files", distinct=True), local_size=Sum("files__bytes_downloaded"))
+        .annotate(
+            file_count=Count("files"),
+            local_size=Sum("files__file_size", filter=Q(files__download_state=RecordingFile.Download.DONE)),
+        )
         .prefetch_related(
             Prefetch("files", queryset=RecordingFile.objects.only("id", "recording_id", "file_type"))
         )
