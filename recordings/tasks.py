@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +36,10 @@ def sync_run_task(self, run_id: int) -> str:
         raise self.retry(countdown=settings.RECORDINGS_SYNC_STALE_SECONDS) from None
     except SyncRetryLater as later:
         raise self.retry(countdown=later.countdown) from None
+    except SoftTimeLimitExceeded:
+        # A very long sync goes on in a fresh task from its last finished step.
+        SyncRun.objects.filter(pk=run_id, state=SyncRun.State.RUNNING).update(state=SyncRun.State.QUEUED)
+        raise self.retry(countdown=1) from None
     return run.state if run else "nothing to do"
 
 

@@ -143,6 +143,11 @@ def _list_users(client) -> list[dict]:
     ]
 
 
+def _target(user: dict) -> str:
+    # Emails name targets (readable on the run page, and what webhooks carry as host_email).
+    return (user.get("email") or "").lower() or user["id"]
+
+
 def sync_run_plan(*, run: SyncRun, clients: SourceClients) -> int:
     """Store the run's steps (targets x windows, trash first); return how many. Done once per run."""
     source = run.source
@@ -173,13 +178,13 @@ def sync_run_plan(*, run: SyncRun, clients: SourceClients) -> int:
                     )
                 )
                 continue
-            targets.extend((account_id, u.get("email") or u["id"]) for u in users)
+            targets.extend((account_id, _target(u)) for u in users)
     elif source.credential.kind == "oauth":
         targets = [("", "me")]
     else:
         users = _list_users(clients.for_account(""))
         calls += max(1, -(-len(users) // 300))
-        targets = [("", u.get("email") or u["id"]) for u in users]
+        targets = [("", _target(u)) for u in users]
 
     steps: list[SyncStep] = []
     if source.include_trash:
@@ -395,7 +400,12 @@ def _run_steps(
     if threads == 1:
         return [work(step) for step in steps]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"sync-run-{run.pk}") as pool:
-        return list(pool.map(work, steps))
+        try:
+            return list(pool.map(work, steps))
+        except BaseException:
+            # E.g. Celery's soft time limit: let the steps under way finish, skip the rest.
+            stop.set()
+            raise
 
 
 def _finalize(run: SyncRun, *, fatal: ZoomError | None = None) -> SyncRun:
