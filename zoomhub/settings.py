@@ -241,6 +241,10 @@ ZOOM_MAX_RETRY_AFTER = env.float("ZOOM_MAX_RETRY_AFTER", default=60.0)
 ZOOM_RATE_LIMIT_MAX_WAIT = env.float("ZOOM_RATE_LIMIT_MAX_WAIT", default=30.0)
 ZOOM_RATE_LIMIT_MARGIN = env.float("ZOOM_RATE_LIMIT_MARGIN", default=0.1)
 ZOOM_HTTP_POOL_SIZE = env.int("ZOOM_HTTP_POOL_SIZE", default=20)
+# The OAuth app's Secret Token (its Features page): verifies events sent to /webhooks/zoom/oauth/.
+OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = env.str("OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+# Larger webhook bodies are refused (413); Zoom's biggest, recording.completed, is a few KB.
+ZOOM_WEBHOOK_MAX_BODY_BYTES = env.int("ZOOM_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("lessons/", include("meetings.urls")),
     path("recordings/", include("recordings.urls")),
     path("attendance/", include("attendance.urls")),
+    path("webhooks/", include("meetings.webhooks.urls")),
 ]

@@ -1,0 +1,353 @@
+"""Webhook intake under load: gunicorn on loopback, signed deliveries, then real workers.
+
+What it does, all on this machine:
+1. creates its own PostgreSQL database (`<DATABASE_URL's name>_bench_webhooks`), migrates it and
+   adds one credential with a webhook secret;
+2. starts gunicorn (bind 127.0.0.1, WORKERS processes x THREADS threads) on that database;
+3. posts EVENTS distinct signed events (participant joins/leaves and deauthorizations shaped like
+   Zoom's), plus every DUPLICATE_EVERY-th one again, from CONNECTIONS keep-alive connections,
+   stopping at MAX_SECONDS whatever happens; records each acknowledgement's latency;
+4. starts Celery workers on the queue the intake sent to, waits until nothing is left to do,
+   and checks every accepted event was stored once and claimed/processed exactly once.
+It prints figures and asserts nothing. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
+"""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from benchmarks.common import Row, percentile
+
+NAME = "webhooks"
+EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "6000"))
+DUPLICATE_EVERY = 10
+CONNECTIONS = int(os.environ.get("BENCH_WEBHOOK_CONNECTIONS", "8"))
+WORKERS = int(os.environ.get("BENCH_WEBHOOK_GUNICORN_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_WEBHOOK_GUNICORN_THREADS", "4"))
+MAX_SECONDS = 60.0
+PROCESS_TIMEOUT = 180.0
+SECRET = "bench-webhook-secret-token"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _skip(reason: str) -> list[Row]:
+    return [Row(NAME, "skipped", reason)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url(db: dict, name: str) -> str:
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{port}/{name}"
+
+
+def _recreate_database(db: dict, name: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    params = {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": db.get("PORT") or 5432,
+        "user": db.get("USER") or "postgres",
+        "password": db.get("PASSWORD") or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**params) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _use_database(name: str) -> None:
+    """Point this process's default connection at `name` (Django is set up already)."""
+    from django.conf import settings
+    from django.db import connections
+
+    connections["default"].close()
+    settings.DATABASES["default"]["NAME"] = name
+    connections.settings["default"]["NAME"] = name
+    del connections["default"]
+
+
+def _bodies(count: int) -> list[bytes]:
+    """Distinct events shaped like Zoom's: joins and leaves of many participants, a few deauthorizations."""
+    fixtures = ROOT / "tests" / "fixtures" / "zoom"
+    joined = json.loads((fixtures / "meeting.participant_joined__signed_in.json").read_text())
+    left = json.loads((fixtures / "meeting.participant_left__signed_in.json").read_text())
+    removed = json.loads((fixtures / "app_deauthorized__user.json").read_text())
+    bodies = []
+    base_ts = int(time.time() * 1000)
+    for n in range(count):
+        template = removed if n % 10 == 9 else (joined if n % 2 == 0 else left)
+        body = json.loads(json.dumps(template))
+        body["event_ts"] = base_ts + n
+        if template is removed:
+            body["payload"]["user_id"] = f"bench-user-{n}"
+        else:
+            participant = body["payload"]["object"]["participant"]
+            participant["participant_uuid"] = f"bench-participant-{n}"
+            participant["user_id"] = str(16_000_000 + n)
+            participant["user_name"] = f"Student {n}"
+        bodies.append(json.dumps(body, separators=(",", ":")).encode())
+    return bodies
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def _load(port: int, path: str, deliveries: list[bytes]) -> tuple[list[float], dict[int, int], float]:
+    """Post every delivery from CONNECTIONS keep-alive connections; latencies (s), statuses, wall time."""
+    from zoomhub.zoom.webhooks import sign
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    next_index = iter(range(len(deliveries)))
+    deadline = time.monotonic() + MAX_SECONDS
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine, codes = [], {}
+        while time.monotonic() < deadline:
+            with lock:
+                index = next(next_index, None)
+            if index is None:
+                break
+            raw = deliveries[index]
+            ts = str(int(time.time()))
+            headers = {
+                "Content-Type": "application/json",
+                "x-zm-request-timestamp": ts,
+                "x-zm-signature": sign(SECRET, ts, raw),
+            }
+            started = time.perf_counter()
+            try:
+                conn.request("POST", path, body=raw, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                status = 0
+            mine.append(time.perf_counter() - started)
+            codes[status] = codes.get(status, 0) + 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            for code, n in codes.items():
+                statuses[code] = statuses.get(code, 0) + n
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, time.monotonic() - started
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children (gunicorn's workers), from /proc."""
+    total = 0.0
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        return float("nan")
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run() -> list[Row]:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return _skip("needs PostgreSQL (DATABASE_URL)")
+    if not settings.REDIS_URL:
+        return _skip("needs Redis (REDIS_URL)")
+
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    db = dict(connection.settings_dict)
+    original_name = db["NAME"]
+    bench_name = f"{original_name}_bench_webhooks"
+    queue = f"bench-webhooks-{uuid.uuid4().hex[:8]}"
+    _recreate_database(db, bench_name)
+    _use_database(bench_name)
+    processes: list[subprocess.Popen] = []
+    try:
+        call_command("migrate", verbosity=0)
+        from accounts.models import Credential
+        from meetings.models import WebhookEvent
+
+        credential = Credential.objects.create(
+            kind=Credential.Kind.SERVER_TO_SERVER,
+            name="Bench account",
+            account_id="AAAAAABBBB",
+            client_id="benchClient01",
+            client_secret="bench-client-secret",
+            webhook_secret_token=SECRET,
+        )
+        path = f"/webhooks/zoom/{credential.webhook_code}/"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": _database_url(db, bench_name),
+            "BENCH_CELERY_QUEUE": queue,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+        port = _free_port()
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "zoomhub.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(THREADS),
+                "--keep-alive",
+                "30",
+                "--config",
+                "python:benchmarks.webhooks_gunicorn",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        processes.append(web)
+        if not _wait_for_port(port, web):
+            return _skip("gunicorn did not start")
+
+        # Warm-up (imports, key derivation for the encrypted secret, connections): not measured.
+        warm = _bodies(CONNECTIONS * WORKERS * 10)
+        warm = [w.replace(b"bench-participant-", b"warmup-participant-") for w in warm]
+        _load(port, path, warm)
+        warmed = WebhookEvent.objects.count()
+
+        bodies = _bodies(EVENTS)
+        deliveries = [b for n, b in enumerate(bodies) for _ in range(2 if n % DUPLICATE_EVERY == 0 else 1)]
+        cpu_before = _cpu_seconds(web.pid)
+        latencies, statuses, wall = _load(port, path, deliveries)
+        web_cpu = _cpu_seconds(web.pid) - cpu_before
+        _stop(web)
+        accepted = statuses.get(200, 0)
+        stored = WebhookEvent.objects.count() - warmed
+
+        worker_started = time.monotonic()
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "zoomhub",
+                "worker",
+                "--loglevel=WARNING",
+                "-Q",
+                queue,
+                "--concurrency=2",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(worker)
+        open_states = [WebhookEvent.State.PENDING, WebhookEvent.State.PROCESSING, WebhookEvent.State.FAILED]
+        deadline = time.monotonic() + PROCESS_TIMEOUT
+        while time.monotonic() < deadline and WebhookEvent.objects.filter(state__in=open_states).exists():
+            time.sleep(0.25)
+        processing_time = time.monotonic() - worker_started
+        _stop(worker)
+
+        total = WebhookEvent.objects.count()
+        processed_once = WebhookEvent.objects.filter(state=WebhookEvent.State.PROCESSED, attempts=1).count()
+        left_open = WebhookEvent.objects.filter(state__in=open_states).count()
+        distinct_sent = len({deliveries[i] for i in range(min(len(latencies), len(deliveries)))})
+        rate = accepted / wall if wall else 0.0
+        return [
+            Row(NAME, "gunicorn", f"{WORKERS} workers x {THREADS} threads, {CONNECTIONS} keep-alive clients"),
+            Row(NAME, "load average before (shared machine)", load_before),
+            Row(NAME, "deliveries sent (10% duplicates)", f"{len(latencies)} in {wall:.1f} s"),
+            Row(NAME, "statuses", ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))),
+            Row(NAME, "accepted deliveries/s", f"{rate:.0f}", "≥ 500"),
+            Row(NAME, "ack latency p50", f"{percentile(latencies, 0.50) * 1000:.1f} ms"),
+            Row(NAME, "ack latency p99", f"{percentile(latencies, 0.99) * 1000:.1f} ms", "< 50 ms"),
+            Row(NAME, "ack latency max", f"{max(latencies, default=0) * 1000:.1f} ms"),
+            Row(NAME, "gunicorn CPU per delivery", f"{web_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
+            Row(NAME, "events stored / distinct sent", f"{stored} / {distinct_sent}", "equal"),
+            Row(
+                NAME,
+                "processed exactly once (1 claim)",
+                f"{processed_once} / {total} (still open: {left_open})",
+                "all",
+            ),
+            Row(
+                NAME,
+                "processing (2 worker processes)",
+                f"{total / processing_time:.0f} events/s incl. startup",
+            ),
+        ]
+    finally:
+        for process in processes:
+            _stop(process)
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL).delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
+        except Exception as error:
+            print(f"could not delete the bench queue {queue}: {error}", file=sys.stderr)
+        _use_database(original_name)
+        _recreate_database(db, bench_name, drop_only=True)

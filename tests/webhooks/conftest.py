@@ -1,0 +1,93 @@
+"""Helpers for the webhook tests: credentials, Zoom fixtures, signed deliveries."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Credential
+from meetings.webhooks import dispatch
+from tests.webhooks import handlers as test_handlers
+from zoomhub.celery_app import app
+from zoomhub.zoom.webhooks import sign
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "zoom"
+SECRET = "aB3dE5fG7hI9jK1lM3nO5p"
+OAUTH_SECRET = "oAuThApPsEcReT0123456789"
+
+
+def zoom_event(name: str) -> dict:
+    """A payload fixture shaped like Zoom's documented example, e.g. "meeting.started__scheduled"."""
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def compact(body: dict) -> bytes:
+    """The body as Zoom sends it: compact JSON (what Zoom signs)."""
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def signed_headers(raw: bytes, *, secret: str = SECRET, timestamp: int | None = None) -> dict:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return {
+        "HTTP_X_ZM_REQUEST_TIMESTAMP": str(timestamp),
+        "HTTP_X_ZM_SIGNATURE": sign(secret, timestamp, raw),
+    }
+
+
+def deliver(
+    client, url: str, body: dict | bytes, *, secret: str = SECRET, timestamp: int | None = None, **extra
+):
+    """POST a delivery signed the way Zoom signs it."""
+    raw = body if isinstance(body, bytes) else compact(body)
+    return client.post(
+        url,
+        data=raw,
+        content_type="application/json",
+        **signed_headers(raw, secret=secret, timestamp=timestamp),
+        **extra,
+    )
+
+
+@pytest.fixture
+def credential(db):
+    return Credential.objects.create(
+        kind=Credential.Kind.SERVER_TO_SERVER,
+        name="School account",
+        account_id="AAAAAABBBB",
+        client_id="s2sClientId01",
+        client_secret="s2s-client-secret-value",
+        webhook_secret_token=SECRET,
+    )
+
+
+@pytest.fixture
+def webhook_url(credential):
+    return reverse("zoom_webhooks:credential", args=[credential.webhook_code])
+
+
+@pytest.fixture
+def oauth_url(settings):
+    settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = OAUTH_SECRET
+    return reverse("zoom_webhooks:oauth_app")
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """Tasks run inline when sent (on commit), so a test sees the whole path without a broker."""
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def counting_handlers(monkeypatch):
+    """meeting.started / recording.completed handled by a test handler that records its calls."""
+    test_handlers.calls.clear()
+    monkeypatch.setitem(dispatch.HANDLERS, "meeting.started", "tests.webhooks.handlers.record_call")
+    monkeypatch.setitem(dispatch.HANDLERS, "recording.completed", "tests.webhooks.handlers.record_call")
+    yield test_handlers.calls
+    test_handlers.calls.clear()
