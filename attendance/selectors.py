@@ -6,13 +6,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from attendance.models import Attendance, Session
 from attendance.segments import Segment as ZoomSegment
 from attendance.segments import SegmentParseError, segments_from_live_events
 from meetings.models import Person
+from meetings.webhooks.selectors import webhook_events_for_meeting
 
 logger = logging.getLogger(__name__)
 
@@ -20,22 +20,15 @@ LIVE_EVENT_TYPES = ("meeting.participant_joined", "meeting.participant_left")
 
 
 def live_event_bodies(*, zoom_uuid: str) -> list[dict]:
-    """The stored participant webhooks of one meeting instance (the webhook event log, CONTRACTS.md).
+    """The stored participant webhooks of one meeting instance, oldest first.
 
-    The log is the meetings app's `WebhookEvent` (indexed by zoom_meeting_uuid and event_type);
-    looked up by name so attendance works, without live data, where that model is not installed.
+    The webhook event log keeps meeting.participant_joined/left rows as they came (CONTRACTS.md);
+    they are the live segments.
     """
     if not zoom_uuid:
         return []
-    try:
-        model = apps.get_model("meetings", "WebhookEvent")
-    except LookupError:
-        return []
-    return list(
-        model.objects.filter(zoom_meeting_uuid=zoom_uuid, event_type__in=LIVE_EVENT_TYPES)
-        .order_by("event_ts", "id")
-        .values_list("body", flat=True)
-    )
+    events = webhook_events_for_meeting(zoom_meeting_uuid=zoom_uuid).filter(event_type__in=LIVE_EVENT_TYPES)
+    return list(events.values_list("body", flat=True))
 
 
 def live_segments(*, zoom_uuid: str) -> list[ZoomSegment]:
