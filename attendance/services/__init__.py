@@ -23,6 +23,8 @@ from attendance.services.fetching import (
     session_claim_fetch,
     session_fetch,
     session_fetch_due,
+    session_for_instance,
+    session_latest_for_lesson,
 )
 from attendance.services.sweep import SweepResult, attendance_sweep
 
@@ -39,6 +41,8 @@ __all__ = [
     "session_clear_override",
     "session_fetch",
     "session_fetch_due",
+    "session_for_instance",
+    "session_latest_for_lesson",
     "session_match_participant",
     "session_override_status",
     "session_recompute",

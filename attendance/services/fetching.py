@@ -275,3 +275,32 @@ def session_fetch(*, session: Session, now: dt.datetime | None = None) -> FetchO
         next_fetch_at=session.next_fetch_at,
         participants=len(reported),
     )
+
+
+def session_for_instance(
+    *, meeting: Meeting, zoom_uuid: str, near: dt.datetime, actual_start: dt.datetime | None = None
+) -> Session:
+    """The session of a held instance (created for the occurrence nearest `near` if new)."""
+    with transaction.atomic():
+        session = _instance_session(meeting, zoom_uuid, near)
+        if session.actual_start is None and actual_start is not None:
+            session.actual_start = actual_start
+            session.save(update_fields=["actual_start", "updated_at"])
+    return session
+
+
+def session_latest_for_lesson(*, meeting: Meeting) -> Session | None:
+    """The lesson's most recently held session: known here, else the latest instance Zoom lists."""
+    known = meeting.sessions.exclude(zoom_uuid=None).order_by("-scheduled_start", "-pk").first()
+    if known is not None:
+        return known
+    if not meeting.zoom_meeting_id:
+        return None
+    client = credential_client(credential=meeting.host.credential)
+    instances = zoom_fetch.past_meeting_instances(client, meeting.zoom_meeting_id)
+    if not instances:
+        return None
+    latest = max(instances, key=lambda i: i.start_time)
+    return session_for_instance(
+        meeting=meeting, zoom_uuid=latest.uuid, near=latest.start_time, actual_start=latest.start_time
+    )
