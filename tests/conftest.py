@@ -46,3 +46,20 @@ def staff_client(client, staff_user):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def zoom_sandbox():
+    """A fresh Zoom sandbox on a free port (see tests/sandbox_fixtures.py)."""
+    from tests.sandbox_fixtures import running_sandbox
+
+    with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def zoom_sandbox_settings(zoom_sandbox, settings):
+    """ZoomHub's settings pointed at a fresh sandbox; yields the sandbox."""
+    for name, value in zoom_sandbox.settings_overrides.items():
+        setattr(settings, name, value)
+    return zoom_sandbox

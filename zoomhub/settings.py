@@ -247,6 +247,9 @@ OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = env.str("OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN", def
 ZOOM_WEBHOOK_MAX_BODY_BYTES = env.int("ZOOM_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
+# The port `make run` (manage.py run_all) starts the sandbox on, unless ZOOM_SANDBOX=off or a
+# real Zoom is configured; `manage.py zoom_sandbox` uses it too.
+ZOOM_SANDBOX_PORT = env.int("ZOOM_SANDBOX_PORT", default=8010)
 
 # Attendance rules (README "Attendance rules"). Present: at least MIN_PRESENT_MINUTES in the
 # lesson, or MIN_PRESENT_SHARE (0-1) of its scheduled duration when that is set.
@@ -278,3 +281,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Recordings (recordings app): syncs, downloads, retention.
+RECORDINGS_SYNC_THREADS = env.int("RECORDINGS_SYNC_THREADS", default=8)
+RECORDINGS_SYNC_OVERLAP_DAYS = env.int("RECORDINGS_SYNC_OVERLAP_DAYS", default=2)
+RECORDINGS_FIRST_SYNC_DAYS = env.int("RECORDINGS_FIRST_SYNC_DAYS", default=30)
+RECORDINGS_SYNC_STALE_SECONDS = env.float("RECORDINGS_SYNC_STALE_SECONDS", default=120.0)
+RECORDINGS_SYNC_MAX_ATTEMPTS = env.int("RECORDINGS_SYNC_MAX_ATTEMPTS", default=5)
+RECORDINGS_PARTIAL_DIR = env.path("RECORDINGS_PARTIAL_DIR", default=VAR_DIR / "partial-downloads")
+RECORDINGS_DOWNLOAD_MAX_ATTEMPTS = env.int("RECORDINGS_DOWNLOAD_MAX_ATTEMPTS", default=8)
+RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS = env.int("RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS", default=60)
+RECORDINGS_DOWNLOAD_STALE_SECONDS = env.int("RECORDINGS_DOWNLOAD_STALE_SECONDS", default=900)
+RECORDINGS_DOWNLOAD_BATCH = env.int("RECORDINGS_DOWNLOAD_BATCH", default=200)
+# How long Redis keeps an unacknowledged task before another worker gets it (a killed worker's task).
+# A worker sweeps for such tasks every CELERY_UNACKED_RESTORE_SECONDS (one cheap Redis query).
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(
+        "CELERY_UNACKED_RESTORE_SECONDS", default=10
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1
