@@ -20,9 +20,13 @@ ACCOUNT, CLIENT_ID, CLIENT_SECRET = "sbxMaster01", "sbxClient01", "sbx-client-se
 def seeded(zoom_sandbox_settings):
     control = zoom_sandbox_settings.control
     control.add_account(id=ACCOUNT, name="School", plan="business", is_master=True)
-    control.add_app(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, kind="server_to_server", account_id=ACCOUNT)
+    control.add_app(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, kind="server_to_server", account_id=ACCOUNT
+    )
     end = date.today().replace(day=1) - timedelta(days=1)
-    history = control.seed_history(account_id=ACCOUNT, users=3, months=3, per_month=4, end=end.isoformat(), mp4_size=300_000)
+    history = control.seed_history(
+        account_id=ACCOUNT, users=3, months=3, per_month=4, end=end.isoformat(), mp4_size=300_000
+    )
     credential = Credential.objects.create(
         kind=Credential.Kind.SERVER_TO_SERVER,
         name="Sandbox master",
