@@ -22,6 +22,7 @@ from api.auth import READ, WRITE
 from api.common import Id, utc_iso
 from api.errors import ApiError, responses, validation_failed
 from api.pagination import PageParams, paginate
+from api.parsing import InputSchema
 
 router = Router(tags=["credentials"])
 
@@ -39,7 +40,7 @@ FIELD_NAMES = {
 SECRET_MAX = 4000
 
 
-class CredentialFields(Schema):
+class CredentialFields(InputSchema):
     """Server-to-Server: account_id, client_id, client_secret. User OAuth: access_token (and more)."""
 
     account_id: str = Field(
@@ -78,7 +79,7 @@ class CredentialFields(Schema):
     )
 
 
-class CredentialIn(Schema):
+class CredentialIn(InputSchema):
     platform: Literal["zoom", "ZOOM"] = "zoom"
     account_name: str = Field(..., max_length=200)
     plan: Literal["free", "pro", "business"] = Field(

@@ -8,7 +8,6 @@ from ninja import NinjaAPI, Swagger
 from accounts import services
 from api import credentials, meetings, oauth, recordings, sources
 from api.errors import error_response, install_handlers
-from api.parsing import StorableJsonParser
 
 DESCRIPTION = """
 ZoomHub's API for programs: connected Zoom accounts, recording sources and syncs, lessons and
@@ -50,7 +49,6 @@ api = NinjaAPI(
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api-v1",
-    parser=StorableJsonParser(),
     # "ninja" is in INSTALLED_APPS, so the docs page loads Swagger UI from ninja's own static
     # files, served by ZoomHub itself: no CDN, works offline.
     docs=Swagger(settings={"persistAuthorization": False}),

@@ -22,6 +22,7 @@ from api.auth import READ, WRITE, caller
 from api.common import MAX_ID, Id, utc_iso
 from api.errors import ApiError, responses, validation_failed
 from api.pagination import PageParams, paginate
+from api.parsing import InputSchema
 from meetings import services
 from meetings.models import Meeting, Person
 from meetings.recurrence import WeeklyRecurrence
@@ -41,7 +42,7 @@ FIRST_DAY = dt.date(2000, 1, 1)
 LAST_DAY = dt.date(2100, 12, 31)
 
 
-class RecurrenceIn(Schema):
+class RecurrenceIn(InputSchema):
     weekdays: list[int] = Field(..., max_length=7, description="Python weekdays: Monday 0 … Sunday 6.")
     count: int | None = Field(None, ge=1, le=1000, description="Number of lessons (at most 60).")
     until: dt.date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY, description="Date of the last lesson.")
@@ -54,7 +55,7 @@ class RecurrenceIn(Schema):
         return sorted(set(value))
 
 
-class ZoomSettingsIn(Schema):
+class ZoomSettingsIn(InputSchema):
     waiting_room: bool = False
     join_before_host: bool = False
     mute_upon_entry: bool = False
@@ -77,7 +78,7 @@ PersonRef = int | str
 PERSON_HELP = "A person's id, or their email."
 
 
-class MeetingIn(Schema):
+class MeetingIn(InputSchema):
     topic: str = Field(..., max_length=200)
     date: dt.date | None = Field(
         None, ge=FIRST_DAY, le=LAST_DAY, description="Local date (with time and timezone)."
@@ -98,7 +99,7 @@ class MeetingIn(Schema):
     settings: ZoomSettingsIn | None = None
 
 
-class MeetingPatch(Schema):
+class MeetingPatch(InputSchema):
     """Only the fields sent change. Date, time and timezone default to the lesson's current local ones."""
 
     topic: str | None = Field(None, max_length=200)
@@ -165,7 +166,7 @@ class MeetingPage(Schema):
     next_cursor: str | None
 
 
-class MeetingFilters(Schema):
+class MeetingFilters(InputSchema):
     status: Literal["scheduled", "started", "ended", "canceled"] | None = None
     from_: dt.date | None = Field(
         None,

@@ -8,16 +8,17 @@ a changed or foreign cursor is refused with a 400 instead of being guessed at.
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field
 
 from api.errors import ApiError
+from api.parsing import InputSchema
 
 SALT = "zoomhub.api.cursor"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-class PageParams(Schema):
+class PageParams(InputSchema):
     cursor: str | None = Field(None, description="next_cursor of the previous page; omit for the first page.")
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
 

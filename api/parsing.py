@@ -1,15 +1,11 @@
-"""Request reading the database can take: JSON without NUL characters or lone surrogates.
+"""Input the database can store: text without NUL characters or unpaired surrogates.
 
-PostgreSQL cannot store either in a text column, so such input is refused here with a 400
-instead of failing at the database.
+PostgreSQL refuses both in a text column, so every input schema of the API refuses them first,
+as a 400 naming the field, instead of failing at the database.
 """
 
-import json
-
-from django.utils.translation import gettext as _
-from ninja.parser import Parser
-
-from api.errors import ApiError
+from ninja import Schema
+from pydantic import field_validator
 
 
 def unstorable_text(value: str) -> bool:
@@ -22,41 +18,24 @@ def unstorable_text(value: str) -> bool:
     return False
 
 
-def _check(value, path: str) -> None:
+def _check(value) -> None:
     if isinstance(value, str):
         if unstorable_text(value):
-            raise ApiError(
-                400,
-                _("Text may not contain NUL characters or unpaired surrogates."),
-                code="validation_error",
-                fields={path or "body": _("Contains characters that cannot be stored.")},
-            )
+            raise ValueError("contains characters that cannot be stored (NUL or an unpaired surrogate)")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _check(key, path)
-            _check(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check(item, f"{path}.{index}" if path else str(index))
+            _check(key)
+            _check(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check(item)
 
 
-class StorableJsonParser(Parser):
-    def parse_body(self, request):
-        try:
-            data = json.loads(request.body or b"null")
-        except (ValueError, RecursionError):
-            raise ApiError(400, _("The request body is not valid JSON."), code="bad_request") from None
-        _check(data, "")
-        return data
+class InputSchema(Schema):
+    """Base of every request schema (bodies and query parameters)."""
 
-    def parse_querydict(self, data, list_fields, request):
-        for key, values in data.lists():
-            for value in [key, *values]:
-                if unstorable_text(value):
-                    raise ApiError(
-                        400,
-                        _("Text may not contain NUL characters or unpaired surrogates."),
-                        code="validation_error",
-                        fields={key if not unstorable_text(key) else "query": _("Not valid.")},
-                    )
-        return super().parse_querydict(data, list_fields, request)
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable(cls, value):
+        _check(value)
+        return value

@@ -14,6 +14,7 @@ from api.auth import READ
 from api.common import MAX_ID, utc_iso
 from api.errors import responses
 from api.pagination import PageParams, paginate
+from api.parsing import InputSchema
 from recordings.models import Recording, RecordingFile
 
 router = Router(tags=["recordings"])
@@ -53,7 +54,7 @@ class RecordingPage(Schema):
     next_cursor: str | None
 
 
-class RecordingFilters(Schema):
+class RecordingFilters(InputSchema):
     from_: dt.date | None = Field(
         None,
         alias="from",

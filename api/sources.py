@@ -20,6 +20,7 @@ from api.auth import READ, WRITE, caller
 from api.common import MAX_ID, Id, utc_iso
 from api.errors import ApiError, responses, validation_failed
 from api.pagination import PageParams, paginate
+from api.parsing import InputSchema
 from recordings import services
 from recordings.forms import SyncNowForm
 from recordings.models import Source, SyncRun, SyncStep
@@ -45,7 +46,7 @@ FIELD_NAMES = {
 MAX_TASK_ERRORS = 200
 
 
-class SourceConfig(Schema):
+class SourceConfig(InputSchema):
     """The seed's ZoomSourceConfig."""
 
     user_id: str | None = Field(None, max_length=200, description="Sync only this Zoom user (ID or email).")
@@ -56,7 +57,7 @@ class SourceConfig(Schema):
     account_ids: list[str] | None = Field(None, max_length=5000, description="Master account, variant B.")
 
 
-class SourceIn(Schema):
+class SourceIn(InputSchema):
     name: str = Field(..., max_length=200)
     platform: Literal["ZOOM", "zoom"] = "ZOOM"
     credential_id: int = Field(..., ge=1, le=MAX_ID)
@@ -135,7 +136,7 @@ class TaskOut(Schema):
     finished_at: str | None
 
 
-class SyncQuery(Schema):
+class SyncQuery(InputSchema):
     from_date: dt.date | None = Field(None, description="First day (default: incremental, or 30 days back).")
     to_date: dt.date | None = Field(None, description="Last day (default: today).")
 
