@@ -164,7 +164,15 @@ def _token_expiry(fields: CredentialFields) -> dt.datetime | None:
                 code="validation_error",
                 fields={"credentials.expiry": _("Add a timezone (Z for UTC).")},
             )
-        return fields.expiry
+        expiry = fields.expiry.astimezone(dt.UTC)
+        if not dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= expiry <= dt.datetime(2100, 1, 1, tzinfo=dt.UTC):
+            raise ApiError(
+                400,
+                _("The expiry must be between 2000 and 2100."),
+                code="validation_error",
+                fields={"credentials.expiry": _("Out of range.")},
+            )
+        return expiry
     return None
 
 

@@ -147,6 +147,13 @@ def test_the_same_app_twice_and_a_taken_name_are_refused(api):
         ({"account_name": "x" * 201, "credentials": {}}, "account_name"),
         ({"account_name": "x", "credentials": {"expires_in": "soon"}}, "credentials.expires_in"),
         ({"account_name": "nul\u0000name", "credentials": {}}, "account_name"),
+        (
+            {
+                "account_name": "x",
+                "credentials": {"access_token": "a" * 12, "expiry": "1714-09-01T09:28:24-23:49"},
+            },
+            "credentials.expiry",
+        ),
     ],
 )
 def test_a_body_outside_the_schema_is_a_400_naming_the_field(api, body, field):
