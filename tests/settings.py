@@ -22,3 +22,5 @@ if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "zoomhub-test"  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A test's own Celery queue, for worker processes that send tasks themselves (tests/processes.py).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ZOOMHUB_TEST_QUEUE", "celery")
