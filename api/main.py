@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
 from accounts import services
-from api import credentials, meetings, oauth, recordings, sources
+from api import attendance, credentials, meetings, oauth, recordings, sources
 from api.errors import error_response, install_handlers
 
 DESCRIPTION = """
@@ -63,3 +63,4 @@ api.add_router("", oauth.router)
 api.add_router("", sources.router)
 api.add_router("", meetings.router)
 api.add_router("", recordings.router)
+api.add_router("", attendance.router)

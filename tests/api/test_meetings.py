@@ -220,3 +220,63 @@ def test_the_list_filters_and_pages_in_start_order_with_fixed_queries(
     assert [m["local_start"][:10] for m in window] == ["2027-03-04", "2027-03-05", "2027-03-06"]
     assert api.get(URL, {"host": "someone@else.example"}).json()["items"] == []
     assert_error(api.get(URL, {"from": "0001-01-01"}), 400)
+
+
+def test_attendance_shows_each_sessions_status_minutes_per_person_and_segments(
+    api, read_api, host, teacher, student, django_assert_max_num_queries
+):
+    from attendance.models import Attendance, Segment, Session
+
+    meeting_id = api.post(URL, trial(teacher=teacher.pk, students=[student.pk])).json()["id"]
+    assert read_api.get(f"{URL}/{meeting_id}/attendance").json() == {"meeting_id": meeting_id, "sessions": []}
+    start = dt.datetime(2027, 2, 24, 13, tzinfo=dt.UTC)
+    session = Session.objects.create(
+        meeting_id=meeting_id,
+        zoom_uuid="4444AAAiAAAAAiAiAiiAii==",
+        scheduled_start=start,
+        scheduled_end=start + dt.timedelta(minutes=60),
+        computed_status="no_show",
+        data_state="ready",
+    )
+    Attendance.objects.create(
+        session=session, person=teacher, role="teacher", minutes=58.5, present=True, first_join=start
+    )
+    Attendance.objects.create(session=session, person=student, role="student", minutes=3, present=False)
+    for key, person, name, minutes in [
+        ("t", teacher, "Mari", (0, 30)),
+        ("t", teacher, "Mari", (32, 60)),
+        ("g", None, "Guest 7", (5, 9)),
+    ]:
+        Segment.objects.create(
+            session=session,
+            source="report",
+            join_at=start + dt.timedelta(minutes=minutes[0]),
+            leave_at=start + dt.timedelta(minutes=minutes[1]),
+            identity=key,
+            participant_key=key,
+            name=name,
+            match="person" if person else "guest",
+            person=person,
+        )
+
+    with django_assert_max_num_queries(6):
+        body = read_api.get(f"{URL}/{meeting_id}/attendance").json()
+
+    (only,) = body["sessions"]
+    assert (only["status"], only["data_state"], only["overridden"]) == ("no_show", "ready", False)
+    people = {a["person"]["name"]: a for a in only["attendance"]}
+    assert people["Mari Tamm"]["minutes"] == 58.5 and people["Mari Tamm"]["present"] is True
+    assert people["Mari Tamm"]["segments"] == [
+        {"join_at": "2027-02-24T13:00:00Z", "leave_at": "2027-02-24T13:30:00Z"},
+        {"join_at": "2027-02-24T13:32:00Z", "leave_at": "2027-02-24T14:00:00Z"},
+    ]
+    assert people["Jaan Kask"]["present"] is False
+    assert only["others"] == [
+        {
+            "name": "Guest 7",
+            "email": "",
+            "match": "guest",
+            "segments": [{"join_at": "2027-02-24T13:05:00Z", "leave_at": "2027-02-24T13:09:00Z"}],
+        }
+    ]
+    assert_error(read_api.get(f"{URL}/99999/attendance"), 404)
