@@ -55,6 +55,7 @@ OWN_ANSWERS = {
     "/zoom-accounts/oauth/connect/": 405,  # POST only: starting an OAuth flow is an action
     "/admin/accounts/zoomuser/add/": 403,  # Zoom users come from Zoom, nobody adds them by hand
     "/admin/meetings/meeting/add/": 403,  # lessons are scheduled on the Lessons page, which pushes them to Zoom
+    "/admin/recordings/syncrun/add/": 403,  # sync runs are started by "Sync now", the schedule or the command
     "/admin/attendance/session/add/": 403,  # sessions come from Zoom's meetings, never typed in
     "/admin/attendance/segment/add/": 403,  # segments are what Zoom reported: read-only
     "/admin/attendance/manualmatch/add/": 403,  # decisions are made on the session page

@@ -137,7 +137,11 @@ def test_a_failed_handlers_database_writes_are_rolled_back(monkeypatch, credenti
         ("recording.completed__two_files", State.UNHANDLED),
     ],
 )
-def test_events_without_a_handler_to_call(fixture, state):
+def test_events_without_a_handler_to_call(fixture, state, monkeypatch):
+    # The recordings app installs its handlers; here they are missing, as before it existed.
+    monkeypatch.setitem(
+        dispatch.HANDLERS, "recording.completed", "not_installed_app.event_handlers.recording_completed"
+    )
     event = record(fixture)
     assert webhook_event_process(event_id=event.pk) == state
     event.refresh_from_db()
@@ -172,7 +176,7 @@ def test_an_unknown_event_is_kept_and_ignored():
 
 def test_unhandled_events_are_processed_once_their_handler_is_installed(monkeypatch, counting_handlers):
     monkeypatch.setitem(
-        dispatch.HANDLERS, "recording.completed", "recordings.event_handlers.recording_completed"
+        dispatch.HANDLERS, "recording.completed", "not_installed_app.event_handlers.recording_completed"
     )
     event = record("recording.completed__two_files")
     assert webhook_event_process(event_id=event.pk) == State.UNHANDLED
