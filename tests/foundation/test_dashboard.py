@@ -41,6 +41,8 @@ def test_dashboard_counts_what_needs_attention(staff_client, host):
     assert cards["Lessons in the next 7 days"].value == 2
     assert cards["Lessons Zoom refused"].value == 1
     assert cards["Lessons Zoom refused"].attention
+    assert cards["Recordings"].value == 0
+    assert "Attendance to review" not in cards  # only shown when there is something to do
 
 
 def test_dashboard_queries_do_not_grow_with_rows(staff_client, host, django_assert_max_num_queries):
