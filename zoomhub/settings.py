@@ -281,3 +281,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Recordings (recordings app): syncs, downloads, retention.
+RECORDINGS_SYNC_THREADS = env.int("RECORDINGS_SYNC_THREADS", default=8)
+RECORDINGS_SYNC_OVERLAP_DAYS = env.int("RECORDINGS_SYNC_OVERLAP_DAYS", default=2)
+RECORDINGS_FIRST_SYNC_DAYS = env.int("RECORDINGS_FIRST_SYNC_DAYS", default=30)
+RECORDINGS_SYNC_STALE_SECONDS = env.float("RECORDINGS_SYNC_STALE_SECONDS", default=120.0)
+RECORDINGS_SYNC_MAX_ATTEMPTS = env.int("RECORDINGS_SYNC_MAX_ATTEMPTS", default=5)
+RECORDINGS_PARTIAL_DIR = env.path("RECORDINGS_PARTIAL_DIR", default=VAR_DIR / "partial-downloads")
+RECORDINGS_DOWNLOAD_MAX_ATTEMPTS = env.int("RECORDINGS_DOWNLOAD_MAX_ATTEMPTS", default=8)
+RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS = env.int("RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS", default=60)
+RECORDINGS_DOWNLOAD_STALE_SECONDS = env.int("RECORDINGS_DOWNLOAD_STALE_SECONDS", default=900)
+RECORDINGS_DOWNLOAD_BATCH = env.int("RECORDINGS_DOWNLOAD_BATCH", default=200)
+# How long Redis keeps an unacknowledged task before another worker gets it (a killed worker's task).
+# A worker sweeps for such tasks every CELERY_UNACKED_RESTORE_SECONDS (one cheap Redis query).
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(
+        "CELERY_UNACKED_RESTORE_SECONDS", default=10
+    )
+    CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = 1

@@ -55,6 +55,7 @@ OWN_ANSWERS = {
     "/zoom-accounts/oauth/connect/": 405,  # POST only: starting an OAuth flow is an action
     "/admin/accounts/zoomuser/add/": 403,  # Zoom users come from Zoom, nobody adds them by hand
     "/admin/meetings/meeting/add/": 403,  # lessons are scheduled on the Lessons page, which pushes them to Zoom
+    "/admin/recordings/syncrun/add/": 403,  # runs are started by "Sync now", the hourly job or the command
     "/admin/autocomplete/": 403,  # needs the admin's own query parameters
     "/accounts/2fa/recovery-codes/": 404,  # nothing to show before an authenticator exists
     "/accounts/2fa/recovery-codes/download/": 404,

@@ -1,0 +1,145 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from recordings import services
+from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "credential",
+        "recording_type",
+        "is_master_account",
+        "download_files",
+        "retention_days",
+        "active",
+    ]
+    list_filter = ["active", "recording_type", "is_master_account", "download_files", "credential"]
+    search_fields = ["name", "user_id"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["sync_now"]
+
+    @admin.action(description=_("Sync now (incremental)"))
+    def sync_now(self, request, queryset):
+        for source in queryset:
+            try:
+                services.sync_run_start(source=source, requested_by=request.user)
+            except services.SyncAlreadyRunning:
+                self.message_user(
+                    request, _("%(name)s: already syncing.") % {"name": source.name}, messages.WARNING
+                )
+            except ValueError as error:
+                self.message_user(request, f"{source.name}: {error}", messages.ERROR)
+
+
+class SyncStepInline(admin.TabularInline):
+    model = SyncStep
+    extra = 0
+    can_delete = False
+    fields = [
+        "target",
+        "account_id",
+        "window_from",
+        "window_to",
+        "trash",
+        "state",
+        "pages",
+        "recordings_seen",
+        "error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # Only the interesting ones: a big run has thousands of done steps.
+        return super().get_queryset(request).exclude(state=SyncStep.State.DONE)
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "source",
+        "from_date",
+        "to_date",
+        "state",
+        "steps_done",
+        "steps_total",
+        "recordings_created",
+        "created_at",
+    ]
+    list_filter = ["state", "trigger", "source"]
+    list_select_related = ["source"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in SyncRun._meta.fields]
+    inlines = [SyncStepInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class RecordingFileInline(admin.TabularInline):
+    model = RecordingFile
+    extra = 0
+    can_delete = False
+    fields = [
+        "zoom_file_id",
+        "file_type",
+        "file_size",
+        "state",
+        "download_state",
+        "bytes_downloaded",
+        "sha256",
+        "download_error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recording)
+class RecordingAdmin(admin.ModelAdmin):
+    list_display = ["topic", "start_time", "host_email", "target", "source", "state", "meeting"]
+    list_filter = ["state", "source"]
+    list_select_related = ["source", "meeting"]
+    search_fields = ["topic", "uuid", "=zoom_meeting_id", "host_email", "target"]
+    date_hierarchy = "start_time"
+    # Zoom-sourced, read-only; the webhook's download_token is never shown.
+    exclude = ["download_token"]
+    readonly_fields = [
+        f.name for f in Recording._meta.fields if f.name not in ("download_token", "meeting", "id")
+    ]
+    raw_id_fields = ["meeting"]
+    inlines = [RecordingFileInline]
+
+
+@admin.register(RecordingFile)
+class RecordingFileAdmin(admin.ModelAdmin):
+    list_display = [
+        "zoom_file_id",
+        "recording",
+        "file_type",
+        "file_size",
+        "state",
+        "download_state",
+        "download_attempts",
+    ]
+    list_filter = ["download_state", "state", "file_type"]
+    list_select_related = ["recording"]
+    search_fields = ["zoom_file_id", "recording__topic", "recording__uuid"]
+    readonly_fields = [f.name for f in RecordingFile._meta.fields if f.name != "id"]
+    exclude = ["download_url", "play_url"]
+    actions = ["download_again"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in self.readonly_fields if f not in ("download_url", "play_url")]
+
+    @admin.action(description=_("Download (again) into ZoomHub"))
+    def download_again(self, request, queryset):
+        queued = sum(1 for f in queryset if services.recording_file_request_download(file=f))
+        self.message_user(request, _("%(n)s files queued.") % {"n": queued})

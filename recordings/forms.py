@@ -1,0 +1,107 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recordings.models import Recording, RecordingFile, Source
+from recordings.validation import normalise_emails, split_list
+
+
+class SourceForm(forms.ModelForm):
+    user_emails = forms.CharField(
+        label=_("User emails"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Master account, variant A (recommended): one email per line; one token for all of them."
+        ),
+    )
+    account_ids = forms.CharField(
+        label=_("Sub-account IDs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Master account, variant B: one Zoom account ID per line; a token per account, all its users."
+        ),
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "name",
+            "credential",
+            "recording_type",
+            "include_trash",
+            "user_id",
+            "is_master_account",
+            "user_emails",
+            "account_ids",
+            "download_files",
+            "retention_days",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["user_emails"] = "\n".join(self.instance.user_emails or [])
+            self.initial["account_ids"] = "\n".join(self.instance.account_ids or [])
+
+    def clean_user_emails(self):
+        return normalise_emails(self.cleaned_data.get("user_emails"))
+
+    def clean_account_ids(self):
+        return split_list(self.cleaned_data.get("account_ids"))
+
+
+class SyncNowForm(forms.Form):
+    from_date = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: from the last successful sync (minus an overlap), or 30 days back."),
+    )
+    to_date = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from_date"), data.get("to_date")
+        today = timezone.localdate()
+        if end and end > today:
+            self.add_error("to_date", _("The end date cannot be in the future."))
+        if start and start > (end or today):
+            self.add_error("from_date", _("The start date must not be after the end date."))
+        if start and start < date(2010, 1, 1):
+            self.add_error("from_date", _("Zoom keeps no recordings from before 2010."))
+        return data
+
+
+class RecordingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Topic"), required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.all(), required=False)
+    host = forms.CharField(label=_("Host"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_id = forms.IntegerField(label=_("Zoom meeting ID"), required=False, min_value=0)
+    lesson = forms.ChoiceField(
+        label=_("Lesson"),
+        required=False,
+        choices=[("", _("Any")), ("linked", _("Linked to a lesson")), ("unlinked", _("Not linked"))],
+    )
+    file_type = forms.ChoiceField(label=_("File type"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any")), *Recording.State.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = RecordingFile.objects.order_by("file_type").values_list("file_type", flat=True).distinct()
+        self.fields["file_type"].choices = [("", _("Any"))] + [(t, t) for t in types if t]

@@ -1,0 +1,311 @@
+"""Input sources, sync runs and the recordings they mirror.
+
+Zoom's ids are the keys: a Recording is one meeting instance (its UUID), a RecordingFile one
+Zoom file id. Both are unique, so a re-sync or a redelivered webhook updates rows and never
+adds a second copy. Recordings Zoom no longer lists are marked (state), never deleted here.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedTextField
+
+
+class Source(models.Model):
+    """What to sync: the seed's "Input Source" (ZoomSourceConfig) on one connected Zoom account."""
+
+    class RecordingType(models.TextChoices):
+        CLOUD = "cloud", _("Cloud recordings (video and audio)")
+        ALL = "all", _("All files (also chat, transcripts, captions, timelines, summaries)")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    credential = models.ForeignKey(
+        "accounts.Credential",
+        on_delete=models.PROTECT,
+        related_name="recording_sources",
+        verbose_name=_("Zoom account"),
+    )
+    recording_type = models.CharField(
+        _("recording type"), max_length=10, choices=RecordingType.choices, default=RecordingType.CLOUD
+    )
+    include_trash = models.BooleanField(
+        _("include trash"), default=False, help_text=_("Also list recordings in Zoom's trash.")
+    )
+    user_id = models.CharField(
+        _("Zoom user"),
+        max_length=200,
+        blank=True,
+        help_text=_("Sync only this Zoom user (ID or email). Empty: every active user of the account."),
+    )
+    is_master_account = models.BooleanField(
+        _("master account"),
+        default=False,
+        help_text=_("Read users of sub-accounts through the master account's Server-to-Server app."),
+    )
+    user_emails = models.JSONField(
+        _("user emails"),
+        default=list,
+        blank=True,
+        help_text=_("Master account, variant A: the users whose recordings to sync, one token for all."),
+    )
+    account_ids = models.JSONField(
+        _("sub-account IDs"),
+        default=list,
+        blank=True,
+        help_text=_("Master account, variant B: Zoom account IDs, one token per account, all their users."),
+    )
+    download_files = models.BooleanField(
+        _("download files"), default=False, help_text=_("Keep a local copy of every file.")
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep local copies for (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Local copies older than this are deleted by the daily retention job. Empty: keep."),
+    )
+    active = models.BooleanField(_("active"), default=True, help_text=_("Synced every hour when active."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user_emails=[]) | Q(account_ids=[]),
+                name="source_emails_or_account_ids",
+                violation_error_message=_("Use either user emails or sub-account IDs, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_master_account=True) | (Q(user_emails=[]) & Q(account_ids=[])),
+                name="source_lists_need_master",
+                violation_error_message=_("User emails and sub-account IDs are for master accounts only."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from recordings.validation import source_errors
+
+        errors = source_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def variant(self) -> str:
+        if self.is_master_account and self.account_ids:
+            return "account_ids"
+        if self.is_master_account and self.user_emails:
+            return "user_emails"
+        if self.user_id:
+            return "user_id"
+        return "account"
+
+
+class SyncRun(models.Model):
+    """One sync of a source over [from_date, to_date]: targets x windows x pages."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIAL = "partial", _("Partly failed")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = (State.SUCCEEDED, State.PARTIAL, State.FAILED)
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", _("Sync now")
+        SCHEDULE = "schedule", _("Schedule")
+        COMMAND = "command", _("Command")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sync_runs")
+    from_date = models.DateField(_("from"))
+    to_date = models.DateField(_("to"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    planned = models.BooleanField(default=False, help_text=_("Targets and windows are stored as steps."))
+    steps_total = models.PositiveIntegerField(default=0)
+    steps_done = models.PositiveIntegerField(default=0)
+    recordings_seen = models.PositiveIntegerField(default=0)
+    recordings_created = models.PositiveIntegerField(default=0)
+    recordings_updated = models.PositiveIntegerField(default=0)
+    api_calls = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text=_("Why the whole run failed."))
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How many times a worker took it."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_date__lte=models.F("to_date")), name="sync_run_dates_in_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "state", "-to_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.from_date}…{self.to_date}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.steps_total:
+            return 0
+        return min(100, int(100 * self.steps_done / self.steps_total))
+
+
+class SyncStep(models.Model):
+    """One target x one window of a run (or a target's trash); done steps are never repeated."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        SKIPPED = "skipped", _("Skipped")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="steps")
+    target = models.CharField(max_length=200, help_text=_("Zoom user ID, email or 'me'."))
+    account_id = models.CharField(
+        max_length=100, blank=True, help_text=_("The sub-account whose token lists this target.")
+    )
+    window_from = models.DateField()
+    window_to = models.DateField()
+    # Zoom's trash is not filtered by dates: one step per target lists all of it.
+    trash = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    pages = models.PositiveIntegerField(default=0)
+    recordings_seen = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "account_id", "target", "window_from", "trash"],
+                name="unique_sync_step",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.trash:
+            return f"{self.target} trash"
+        return f"{self.target} {self.window_from}…{self.window_to}"
+
+
+class Recording(models.Model):
+    """One held meeting instance with cloud recordings (Zoom's meeting UUID)."""
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", _("In Zoom")
+        TRASHED = "trashed", _("In Zoom's trash")
+        DELETED = "deleted", _("Deleted in Zoom")
+
+    uuid = models.CharField(_("meeting UUID"), max_length=100, unique=True)
+    zoom_meeting_id = models.BigIntegerField(_("Zoom meeting ID"), db_index=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="recordings"
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recordings",
+        verbose_name=_("lesson"),
+        help_text=_("The lesson with this Zoom meeting ID or UUID, when there is one."),
+    )
+    account_id = models.CharField(max_length=100, blank=True)
+    host_id = models.CharField(max_length=100, blank=True, db_index=True)
+    host_email = models.CharField(max_length=254, blank=True)
+    target = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text=_("The Zoom user the sync listed it under.")
+    )
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    meeting_type = models.PositiveSmallIntegerField(null=True, blank=True)
+    start_time = models.DateTimeField(_("start"), db_index=True)
+    duration = models.PositiveIntegerField(_("minutes"), default=0)
+    total_size = models.BigIntegerField(default=0)
+    recording_count = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.AVAILABLE, db_index=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    # recording.completed carries a download_token valid for 24 hours; kept encrypted, never shown.
+    download_token = EncryptedTextField(blank=True, null=True)
+    download_token_expires_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text=_("Of Zoom's answer, to skip no-op writes.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_time", "-id"]
+        indexes = [models.Index(fields=["source", "-start_time"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic or self.zoom_meeting_id} ({self.start_time:%Y-%m-%d %H:%M})"
+
+
+class RecordingFile(models.Model):
+    """One file of a recording (Zoom's file id) and the state of our local copy."""
+
+    class Download(models.TextChoices):
+        NONE = "none", _("Not requested")
+        PENDING = "pending", _("Queued")
+        DOWNLOADING = "downloading", _("Downloading")
+        DONE = "done", _("Downloaded")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Deleted by retention")
+
+    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="files")
+    zoom_file_id = models.CharField(max_length=100, unique=True)
+    file_type = models.CharField(_("type"), max_length=30, blank=True, db_index=True)
+    file_extension = models.CharField(max_length=20, blank=True)
+    recording_type = models.CharField(max_length=60, blank=True)
+    file_size = models.BigIntegerField(_("size"), default=0)
+    recording_start = models.DateTimeField(null=True, blank=True)
+    recording_end = models.DateTimeField(null=True, blank=True)
+    zoom_status = models.CharField(max_length=30, blank=True)
+    download_url = models.URLField(max_length=1000, blank=True)
+    play_url = models.URLField(max_length=1000, blank=True)
+    state = models.CharField(
+        max_length=10, choices=Recording.State.choices, default=Recording.State.AVAILABLE
+    )
+    download_state = models.CharField(
+        max_length=12, choices=Download.choices, default=Download.NONE, db_index=True
+    )
+    download_error = models.TextField(blank=True)
+    download_attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    bytes_downloaded = models.BigIntegerField(default=0, help_text=_("Offset of the partial copy."))
+    storage_name = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["recording_start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_type} {self.zoom_file_id}"
+
+    @property
+    def has_local_copy(self) -> bool:
+        return self.download_state == self.Download.DONE and bool(self.storage_name)

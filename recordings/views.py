@@ -1,0 +1,215 @@
+"""Pages: sources, sync runs with live progress, recordings and their files.
+
+Views validate, call a service and render. No page or URL ever carries a Zoom token: files are
+played and downloaded through ZoomHub (our local copy, or Zoom's streamed through the server).
+"""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from recordings import services
+from recordings.forms import RecordingFilterForm, SourceForm, SyncNowForm
+from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
+from zoomhub.zoom.errors import ZoomError
+
+PAGE_SIZE = 50
+
+
+def source_list(request):
+    latest = SyncRun.objects.filter(source=OuterRef("pk")).order_by("-created_at", "-id")
+    sources = (
+        Source.objects.select_related("credential")
+        .annotate(
+            recording_total=Count("recordings", distinct=True),
+            last_run_id=Subquery(latest.values("pk")[:1]),
+            last_run_state=Subquery(latest.values("state")[:1]),
+            last_run_created=Subquery(latest.values("created_at")[:1]),
+        )
+        .order_by("name")
+    )
+    return render(request, "recordings/source_list.html", {"sources": sources, "sync_form": SyncNowForm()})
+
+
+def _source_form(request, source=None):
+    form = SourceForm(request.POST or None, instance=source)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in SourceForm.Meta.fields}
+        try:
+            if source is None:
+                source = services.source_create(**values)
+                messages.success(request, _("Source “%(name)s” created.") % {"name": source.name})
+            else:
+                source = services.source_update(source=source, **values)
+                messages.success(request, _("Source “%(name)s” saved.") % {"name": source.name})
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            return redirect("recordings:source_list")
+    return render(request, "recordings/source_form.html", {"form": form, "source": source})
+
+
+def source_create(request):
+    return _source_form(request)
+
+
+def source_edit(request, pk):
+    return _source_form(request, get_object_or_404(Source, pk=pk))
+
+
+@require_POST
+def source_sync(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    form = SyncNowForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("recordings:source_list")
+    try:
+        run = services.sync_run_start(
+            source=source,
+            from_date=form.cleaned_data.get("from_date"),
+            to_date=form.cleaned_data.get("to_date"),
+            trigger=SyncRun.Trigger.MANUAL,
+            requested_by=request.user,
+        )
+    except services.SyncAlreadyRunning as busy:
+        messages.warning(request, str(busy))
+        return redirect("recordings:run_detail", pk=busy.run.pk)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("recordings:source_list")
+    messages.success(request, _("Sync of “%(name)s” started.") % {"name": source.name})
+    return redirect("recordings:run_detail", pk=run.pk)
+
+
+def _run_context(run):
+    problems = run.steps.filter(state__in=[SyncStep.State.FAILED, SyncStep.State.SKIPPED]).order_by(
+        "target", "id"
+    )
+    return {"run": run, "problems": problems[:200], "problem_count": problems.count()}
+
+
+def run_detail(request, pk):
+    run = get_object_or_404(SyncRun.objects.select_related("source", "requested_by"), pk=pk)
+    recent = SyncRun.objects.filter(source=run.source).exclude(pk=run.pk).order_by("-created_at")[:10]
+    return render(request, "recordings/run_detail.html", {**_run_context(run), "recent": recent})
+
+
+def run_progress(request, pk):
+    run = get_object_or_404(SyncRun.objects.select_related("source"), pk=pk)
+    return render(request, "recordings/_run_progress.html", _run_context(run))
+
+
+def _filtered_recordings(form):
+    recordings = Recording.objects.select_related("source")
+    if not form.is_valid():
+        return recordings.none()
+    data = form.cleaned_data
+    if data["q"]:
+        recordings = recordings.filter(topic__icontains=data["q"])
+    if data["source"]:
+        recordings = recordings.filter(source=data["source"])
+    if data["host"]:
+        recordings = recordings.filter(
+            Q(host_email__icontains=data["host"]) | Q(target__icontains=data["host"])
+        )
+    if data["date_from"]:
+        recordings = recordings.filter(start_time__date__gte=data["date_from"])
+    if data["date_to"]:
+        recordings = recordings.filter(start_time__date__lte=data["date_to"])
+    if data["meeting_id"] is not None:
+        recordings = recordings.filter(zoom_meeting_id=data["meeting_id"])
+    if data["lesson"] == "linked":
+        recordings = recordings.filter(meeting__isnull=False)
+    elif data["lesson"] == "unlinked":
+        recordings = recordings.filter(meeting__isnull=True)
+    if data["file_type"]:
+        with_type = RecordingFile.objects.filter(recording=OuterRef("pk"), file_type=data["file_type"])
+        recordings = recordings.filter(Exists(with_type))
+    if data["state"]:
+        recordings = recordings.filter(state=data["state"])
+    return recordings
+
+
+def recording_list(request):
+    form = RecordingFilterForm(request.GET or None)
+    if not request.GET:
+        form = RecordingFilterForm({})
+    recordings = (
+        _filtered_recordings(form)
+        .select_related("meeting")
+        .annotate(
+            file_count=Count("files"),
+            local_size=Sum("files__file_size", filter=Q(files__download_state=RecordingFile.Download.DONE)),
+        )
+        .prefetch_related(
+            Prefetch("files", queryset=RecordingFile.objects.only("id", "recording_id", "file_type"))
+        )
+        .order_by("-start_time", "-id")
+    )
+    page = Paginator(recordings, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "recordings/recording_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def recording_detail(request, pk):
+    recording = get_object_or_404(Recording.objects.select_related("source", "meeting"), pk=pk)
+    files = recording.files.order_by("recording_start", "id")
+    return render(request, "recordings/recording_detail.html", {"recording": recording, "files": files})
+
+
+@require_POST
+def file_request_download(request, pk):
+    file = get_object_or_404(RecordingFile, pk=pk)
+    if services.recording_file_request_download(file=file):
+        messages.success(request, _("The file is queued for download."))
+    else:
+        messages.info(request, _("This file is already downloaded or being downloaded."))
+    return redirect("recordings:recording_detail", pk=file.recording_id)
+
+
+def file_serve(request, pk):
+    """Our local copy, or Zoom's file streamed through ZoomHub: the token never reaches the browser."""
+    file = get_object_or_404(RecordingFile.objects.select_related("recording__source__credential"), pk=pk)
+    attachment = request.GET.get("download") == "1"
+    filename = f"{file.file_type or 'file'}-{file.recording.zoom_meeting_id}.{(file.file_extension or 'bin').lower()}"
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if file.has_local_copy and default_storage.exists(file.storage_name):
+        return FileResponse(
+            default_storage.open(file.storage_name, "rb"),
+            as_attachment=attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+    if not file.download_url or file.state == Recording.State.DELETED:
+        raise Http404(_("Zoom no longer has this file and ZoomHub has no copy."))
+    try:
+        chunks = services.recording_file_stream(file=file)
+    except ZoomError as error:
+        messages.error(request, _("Zoom refused the file: %(error)s") % {"error": error})
+        return redirect(reverse("recordings:recording_detail", args=[file.recording_id]))
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    if file.file_size:
+        response["Content-Length"] = str(file.file_size)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

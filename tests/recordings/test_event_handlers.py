@@ -1,0 +1,140 @@
+"""recording.completed / trashed / deleted: idempotent, download_token used, never shown."""
+
+import copy
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from recordings import event_handlers
+from recordings.models import Recording, RecordingFile, Source
+from recordings.services import recording_file_download
+from tests.recordings.fakezoom import FakeZoom
+from tests.recordings.http_server import ServedFile, running_server
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "zoom"
+
+
+def completed_event() -> dict:
+    return json.loads((FIXTURES / "recording.completed__two_files.json").read_text())
+
+
+@pytest.fixture
+def host_source(credential):
+    return Source.objects.create(
+        name="host", credential=credential, user_id="jchill@example.com", download_files=True
+    )
+
+
+def test_recording_completed_is_stored_once_however_often_it_is_delivered(
+    host_source, django_capture_on_commit_callbacks
+):
+    body = completed_event()
+    with django_capture_on_commit_callbacks() as first:
+        event_handlers.recording_completed(
+            event_type="recording.completed", body=body, credential=host_source.credential
+        )
+    with django_capture_on_commit_callbacks() as again:
+        event_handlers.recording_completed(
+            event_type="recording.completed", body=copy.deepcopy(body), credential=host_source.credential
+        )
+
+    recording = Recording.objects.get()
+    assert recording.uuid == "4444AAAiAAAAAiAiAiiAii==" and recording.source == host_source
+    assert recording.files.count() == 2
+    assert set(recording.files.values_list("download_state", flat=True)) == {RecordingFile.Download.PENDING}
+    assert recording.download_token == body["download_token"]
+    assert len(first) == 1 and len(again) == 0  # downloads queued for the new files only, once
+
+
+def download_after_event(settings, host_source, *, event_age_hours: float):
+    with running_server() as server:
+        server.zoom = FakeZoom(api_base=server.url + "/v2", oauth_base=server.url + "/oauth")
+        settings.ZOOM_OAUTH_BASE_URL = server.url + "/oauth"
+        body = completed_event()
+        body["event_ts"] = int((time.time() - event_age_hours * 3600) * 1000)
+        served = server.files["Qg75"] = ServedFile(size=3318371)
+        body["payload"]["object"]["recording_files"][0]["download_url"] = server.file_url("Qg75")
+        event_handlers.recording_completed(
+            event_type="recording.completed", body=body, credential=host_source.credential
+        )
+        file = RecordingFile.objects.get(file_type="MP4")
+
+        done = recording_file_download(file_id=file.pk)
+    return body, done, served.requests[0], server.zoom
+
+
+def test_the_download_uses_the_events_token_while_it_is_valid(settings, host_source):
+    body, done, request, zoom = download_after_event(settings, host_source, event_age_hours=1)
+
+    assert done.download_state == RecordingFile.Download.DONE
+    assert request["authorization"] is None
+    assert f"access_token={body['download_token']}" in request["path"]
+    assert zoom.token_requests == {}  # no API token was needed
+
+
+def test_after_24_hours_the_accounts_token_is_used(settings, host_source):
+    _body, done, request, _zoom = download_after_event(settings, host_source, event_age_hours=25)
+
+    assert done.download_state == RecordingFile.Download.DONE
+    assert request["authorization"].startswith("Bearer tok-MASTERacct1-")
+    assert "access_token" not in request["path"]
+
+
+def test_trashed_then_deleted_marks_the_recording_and_keeps_it(host_source):
+    body = completed_event()
+    event_handlers.recording_completed(
+        event_type="recording.completed", body=body, credential=host_source.credential
+    )
+    trashed = copy.deepcopy(body)
+    trashed["event"] = "recording.trashed"
+    trashed.pop("download_token")
+
+    event_handlers.recording_trashed(
+        event_type="recording.trashed", body=trashed, credential=host_source.credential
+    )
+    event_handlers.recording_trashed(
+        event_type="recording.trashed", body=trashed, credential=host_source.credential
+    )
+    recording = Recording.objects.get()
+    assert recording.state == Recording.State.TRASHED
+    assert set(recording.files.values_list("state", flat=True)) == {Recording.State.TRASHED}
+
+    trashed["event"] = "recording.deleted"
+    event_handlers.recording_deleted(
+        event_type="recording.deleted", body=trashed, credential=host_source.credential
+    )
+    assert Recording.objects.get().state == Recording.State.DELETED
+    assert RecordingFile.objects.count() == 2
+
+
+def test_an_event_without_a_recording_is_refused_so_it_is_retried(host_source):
+    with pytest.raises(ValueError):
+        event_handlers.recording_completed(
+            event_type="recording.completed", body={"payload": {}}, credential=None
+        )
+    assert not Recording.objects.exists()
+
+
+def test_the_download_token_never_reaches_a_page(host_source, admin_client):
+    body = completed_event()
+    event_handlers.recording_completed(
+        event_type="recording.completed", body=body, credential=host_source.credential
+    )
+    recording = Recording.objects.get()
+    token = body["download_token"]
+    pages = [
+        "/recordings/",
+        f"/recordings/{recording.pk}/",
+        f"/admin/recordings/recording/{recording.pk}/change/",
+        f"/admin/recordings/recordingfile/{recording.files.first().pk}/change/",
+        "/admin/recordings/recording/",
+    ]
+    for url in pages:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert token not in response.content.decode(), url
+        assert "example.com/recording/download" not in response.content.decode(), url
