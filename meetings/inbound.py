@@ -29,6 +29,9 @@ Status = Meeting.Status
 # hook(*, meeting: Meeting, zoom_uuid: str, ended_at: datetime | None). The attendance app provides
 # it; settings.MEETINGS_ENDED_HOOK overrides the name. Until it exists, nothing happens.
 ENDED_HOOK = "attendance.services.attendance_schedule_fetch"
+# Likewise after meeting.started: hook(*, meeting, zoom_uuid: str, started_at: datetime | None);
+# settings.MEETINGS_STARTED_HOOK overrides the name.
+STARTED_HOOK = "attendance.services.attendance_session_begin"
 
 
 def find_lesson(zoom_object: dict, *, for_update: bool = False) -> Meeting | None:
@@ -68,6 +71,9 @@ def meeting_mark_started(*, zoom_object: dict) -> Meeting | None:
     meeting.ended_at = None
     meeting.save(update_fields=["status", "started_at", "ended_at", "updated_at"])
     timeline_add(meeting=meeting, kind=Kind.STARTED, zoom_uuid=zoom_uuid, at=started_at)
+    transaction.on_commit(
+        lambda: _call_hook("MEETINGS_STARTED_HOOK", STARTED_HOOK, meeting, zoom_uuid, started_at=started_at)
+    )
     return meeting
 
 
@@ -85,18 +91,22 @@ def meeting_mark_ended(*, zoom_object: dict) -> Meeting | None:
     meeting.ended_at = ended_at
     meeting.save(update_fields=["status", "ended_at", "updated_at"])
     timeline_add(meeting=meeting, kind=Kind.ENDED, zoom_uuid=zoom_uuid, at=ended_at)
-    transaction.on_commit(lambda: _call_ended_hook(meeting, zoom_uuid, ended_at))
+    transaction.on_commit(
+        lambda: _call_hook("MEETINGS_ENDED_HOOK", ENDED_HOOK, meeting, zoom_uuid, ended_at=ended_at)
+    )
     return meeting
 
 
-def _call_ended_hook(meeting: Meeting, zoom_uuid: str, ended_at: dt.datetime | None) -> None:
-    name = getattr(settings, "MEETINGS_ENDED_HOOK", "") or ENDED_HOOK
+def _call_hook(
+    setting: str, default: str, meeting: Meeting, zoom_uuid: str, **when: dt.datetime | None
+) -> None:
+    name = getattr(settings, setting, "") or default
     try:
         hook = import_string(name)
     except ImportError:
-        logger.debug("no attendance hook %s yet; nothing to fetch", name)
+        logger.debug("no attendance hook %s yet; nothing to do", name)
         return
-    hook(meeting=meeting, zoom_uuid=zoom_uuid, ended_at=ended_at)
+    hook(meeting=meeting, zoom_uuid=zoom_uuid, **when)
 
 
 def _single_occurrence(payload: dict, meeting: Meeting) -> bool:

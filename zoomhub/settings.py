@@ -272,6 +272,14 @@ if ATTENDANCE_MIN_PRESENT_SHARE is not None and not 0 < ATTENDANCE_MIN_PRESENT_S
     )
 if ATTENDANCE_GROUP_COMPLETED_WHEN not in ("any", "all"):
     raise ImproperlyConfigured("ATTENDANCE_GROUP_COMPLETED_WHEN must be 'any' or 'all'.")
+# Fetching participants after a lesson: the first try this long after meeting.ended (also the
+# base of the back-off: 1x, 2x, 4x ... at most an hour), and the retries stop this long after the end.
+ATTENDANCE_FETCH_DELAY_SECONDS = env.float("ATTENDANCE_FETCH_DELAY_SECONDS", default=120.0)
+ATTENDANCE_REPORT_WAIT_HOURS = env.float("ATTENDANCE_REPORT_WAIT_HOURS", default=6.0)
+if ATTENDANCE_FETCH_DELAY_SECONDS < 0 or ATTENDANCE_REPORT_WAIT_HOURS <= 0:
+    raise ImproperlyConfigured(
+        "ATTENDANCE_FETCH_DELAY_SECONDS cannot be negative and ATTENDANCE_REPORT_WAIT_HOURS must be above 0."
+    )
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,11 @@ def eager_tasks():
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
+@pytest.fixture(autouse=True)
+def _no_real_zoom(zoom):
+    """meeting.ended makes attendance fetch participants (eagerly here): Zoom is mocked, never reached."""
+
+
 @pytest.fixture
 def lesson(host):
     host.credential.webhook_secret_token = SECRET
