@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "django_htmx",
+    # Only for its bundled Swagger UI files: the API docs page then loads them from ZoomHub, not a CDN.
+    "ninja",
     "zoomhub",
     "accounts",
     "meetings",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zoomhub.access.StaffOnlyMiddleware",
+    "api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "zoomhub.urls"

@@ -4,6 +4,7 @@
 connected account.
 """
 
+from accounts.services.api_tokens import api_token_authenticate, api_token_create, api_token_revoke
 from accounts.services.checks import CheckResult, credential_check
 from accounts.services.credentials import credential_create, credential_disconnect, credential_update
 from accounts.services.oauth_connect import (
@@ -11,6 +12,7 @@ from accounts.services.oauth_connect import (
     OAuthConnectError,
     oauth_connect_complete,
     oauth_connect_start,
+    oauth_connect_start_for_user,
     oauth_is_configured,
 )
 from accounts.services.tokens import (
@@ -28,6 +30,9 @@ __all__ = [
     "OAuthConnectError",
     "OAuthCredentialTokens",
     "SubAccountsFailed",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
     "credential_check",
     "credential_client",
     "credential_create",
@@ -36,6 +41,7 @@ __all__ = [
     "credential_update",
     "oauth_connect_complete",
     "oauth_connect_start",
+    "oauth_connect_start_for_user",
     "oauth_is_configured",
     "zoom_users_refresh",
 ]

@@ -3,7 +3,9 @@
 https://developers.zoom.us/docs/integrations/oauth/ — authorize, then exchange the code (with
 the PKCE verifier) at /oauth/token. The state and the verifier live only in the session of the
 staff member who pressed the button, so a callback from any other browser, a replayed
-callback or a forged one finds no matching state and stores nothing.
+callback or a forged one finds no matching state and stores nothing. A flow started through
+the API (GET /api/v1/oauth/zoom/authorize, no browser session) is kept server-side in the cache,
+bound to the API token's user: the callback must then come to a browser signed in as that user.
 """
 
 import logging
@@ -12,6 +14,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -76,6 +79,25 @@ def oauth_connect_start(*, session, user_id: int, redirect_uri: str) -> str:
     )
 
 
+class _UserFlowStore:
+    """The part of a session the flow uses, kept in the cache for one user (flows started by the API)."""
+
+    def __init__(self, user_id: int) -> None:
+        self.cache_key = f"zoom-oauth-api-flows:{user_id}"
+
+    def get(self, key: str, default=None):
+        return cache.get(self.cache_key, default) if key == SESSION_KEY else default
+
+    def __setitem__(self, key: str, value) -> None:
+        if key == SESSION_KEY:
+            cache.set(self.cache_key, value, FLOW_LIFETIME_SECONDS)
+
+
+def oauth_connect_start_for_user(*, user_id: int, redirect_uri: str) -> str:
+    """Like oauth_connect_start, for a caller without a session: the flow is bound to the user."""
+    return oauth_connect_start(session=_UserFlowStore(user_id), user_id=user_id, redirect_uri=redirect_uri)
+
+
 def _take_flow(session, state: str, user_id: int) -> dict | None:
     """Remove and return the pending flow of this state: each state is good for one callback."""
     flows = dict(session.get(SESSION_KEY) or {})
@@ -94,7 +116,8 @@ def oauth_connect_complete(*, session, user_id: int, params) -> ConnectResult:
     Any failure raises OAuthConnectError with a message for the staff member, and nothing is
     stored.
     """
-    flow = _take_flow(session, params.get("state") or "", user_id)
+    state = params.get("state") or ""
+    flow = _take_flow(session, state, user_id) or _take_flow(_UserFlowStore(user_id), state, user_id)
     if params.get("error"):
         if params["error"] == "access_denied":
             raise OAuthConnectError(_("Access was declined in Zoom, so no Zoom account was connected."))

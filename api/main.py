@@ -1,0 +1,67 @@
+"""ZoomHub's JSON API, /api/v1/ (django-ninja: the typed schemas also make the OpenAPI document)."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+
+from accounts import services
+from api import credentials, meetings, oauth, recordings, sources
+from api.errors import error_response, install_handlers
+from api.parsing import StorableJsonParser
+
+DESCRIPTION = """
+ZoomHub's API for programs: connected Zoom accounts, recording sources and syncs, lessons and
+their attendance, recordings.
+
+**Authentication.** `Authorization: Bearer <token>`, with a token made on the API tokens page
+(`/zoom-accounts/api-tokens/`). A *read* token may call the GET operations; a *read and write*
+token every operation. Signed-in staff may also call the API from this page (their session,
+with the CSRF token).
+
+**Errors** always have one shape: `{"error": {"code", "message", "fields"}}`; `fields` maps a
+request field (dotted for nested JSON) to what is wrong with it.
+
+**Lists** are paged with an opaque `cursor`: pass the previous page's `next_cursor`; it is
+`null` on the last page.
+"""
+
+
+def docs_access(view):
+    """The docs page is for signed-in staff; the OpenAPI document also for any valid token."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff:
+            return view(request, *args, **kwargs)
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() == "bearer" and services.api_token_authenticate(raw=raw.strip()) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith("/docs"):
+            return redirect_to_login(request.get_full_path())
+        return error_response(401, _("Send a valid API token: Authorization: Bearer <token>."))
+
+    return wrapped
+
+
+api = NinjaAPI(
+    title="ZoomHub API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    parser=StorableJsonParser(),
+    # "ninja" is in INSTALLED_APPS, so the docs page loads Swagger UI from ninja's own static
+    # files, served by ZoomHub itself: no CDN, works offline.
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    docs_decorator=docs_access,
+)
+install_handlers(api)
+
+api.add_router("", credentials.router)
+api.add_router("", oauth.router)
+api.add_router("", sources.router)
+api.add_router("", meetings.router)
+api.add_router("", recordings.router)

@@ -1,0 +1,54 @@
+"""Answers under /api/ that Django makes rather than the API (404 for an unknown path, 405 for a
+method an operation does not have, a 500 outside ninja's handlers, a CSRF failure) get the API's
+one error shape instead of an HTML page."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from api.errors import error_response
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/api/"
+MESSAGES = {
+    400: _("Bad request."),
+    403: _("Forbidden."),
+    404: _("Not found: no such API path."),
+    405: _("This path does not take that method."),
+    413: _("The request is too large."),
+    500: _("Something went wrong on our side; it has been logged."),
+}
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+class ApiErrorShapeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(PREFIX) or response.status_code < 400 or _is_json(response):
+            return response
+        if request.path.endswith("/docs") and response.status_code < 500:
+            return response
+        status = response.status_code
+        shaped = error_response(status, str(MESSAGES.get(status, _("The request failed."))))
+        if response.has_header("Allow"):
+            shaped["Allow"] = response["Allow"]
+        return shaped
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(PREFIX):
+            return None
+        if isinstance(exception, Http404):
+            return error_response(404, str(MESSAGES[404]))
+        if isinstance(exception, PermissionDenied):
+            return error_response(403, str(MESSAGES[403]))
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500, str(MESSAGES[500]))

@@ -1,0 +1,120 @@
+"""/api/v1/recordings — synced cloud recordings and their files (never Zoom's URLs or tokens).
+
+A file's `url` is ZoomHub's own (our copy, or Zoom's streamed through the server) and needs a
+staff session, like the Recordings page.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+
+from api.auth import READ
+from api.common import MAX_ID, utc_iso
+from api.errors import responses
+from api.pagination import PageParams, paginate
+from recordings.models import Recording, RecordingFile
+
+router = Router(tags=["recordings"])
+
+
+class RecordingFileOut(Schema):
+    id: int
+    file_type: str
+    file_extension: str
+    recording_type: str
+    file_size: int
+    recording_start: str | None
+    recording_end: str | None
+    state: str
+    download_state: str
+    has_local_copy: bool
+    url: str
+
+
+class RecordingOut(Schema):
+    id: int
+    uuid: str
+    zoom_meeting_id: int
+    topic: str
+    start_time: str
+    duration: int
+    host_email: str
+    source_id: int | None
+    meeting_id: int | None = Field(..., description="The lesson it belongs to, when known.")
+    state: str
+    total_size: int
+    files: list[RecordingFileOut]
+
+
+class RecordingPage(Schema):
+    items: list[RecordingOut]
+    next_cursor: str | None
+
+
+class RecordingFilters(Schema):
+    from_: dt.date | None = Field(
+        None,
+        alias="from",
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),
+        description="Recordings that started on or after this day (UTC).",
+    )
+    to: dt.date | None = Field(
+        None,
+        ge=dt.date(2000, 1, 1),
+        le=dt.date(2100, 12, 31),
+        description="Recordings that started on or before this day (UTC).",
+    )
+    source: int | None = Field(None, ge=1, le=MAX_ID, description="A source's id.")
+
+
+def recording_out(request, recording: Recording) -> dict:
+    return {
+        "id": recording.pk,
+        "uuid": recording.uuid,
+        "zoom_meeting_id": recording.zoom_meeting_id,
+        "topic": recording.topic,
+        "start_time": utc_iso(recording.start_time),
+        "duration": recording.duration,
+        "host_email": recording.host_email,
+        "source_id": recording.source_id,
+        "meeting_id": recording.meeting_id,
+        "state": recording.state,
+        "total_size": recording.total_size,
+        "files": [
+            {
+                "id": f.pk,
+                "file_type": f.file_type,
+                "file_extension": f.file_extension,
+                "recording_type": f.recording_type,
+                "file_size": f.file_size,
+                "recording_start": utc_iso(f.recording_start),
+                "recording_end": utc_iso(f.recording_end),
+                "state": f.state,
+                "download_state": f.download_state,
+                "has_local_copy": f.has_local_copy,
+                "url": request.build_absolute_uri(reverse("recordings:file_serve", args=[f.pk])),
+            }
+            for f in recording.files.all()
+        ],
+    }
+
+
+@router.get("/recordings", auth=READ, response=responses({200: RecordingPage}))
+def list_recordings(request, filters: Query[RecordingFilters], page: Query[PageParams]):
+    """Recordings, newest first."""
+    recordings = Recording.objects.prefetch_related(
+        Prefetch("files", queryset=RecordingFile.objects.order_by("recording_start", "id"))
+    )
+    if filters.from_:
+        recordings = recordings.filter(start_time__gte=dt.datetime.combine(filters.from_, dt.time(), dt.UTC))
+    if filters.to:
+        recordings = recordings.filter(
+            start_time__lt=dt.datetime.combine(filters.to + dt.timedelta(days=1), dt.time(), dt.UTC)
+        )
+    if filters.source:
+        recordings = recordings.filter(source_id=filters.source)
+    items, next_cursor = paginate(recordings, order=("-start_time", "-id"), page=page, scope="recordings")
+    return {"items": [recording_out(request, r) for r in items], "next_cursor": next_cursor}
