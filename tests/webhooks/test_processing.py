@@ -134,7 +134,6 @@ def test_a_failed_handlers_database_writes_are_rolled_back(monkeypatch, credenti
     [
         ("meeting.participant_joined__docs_example", State.PROCESSED),
         ("meeting.participant_left__docs_example", State.PROCESSED),
-        ("recording.completed__two_files", State.UNHANDLED),
     ],
 )
 def test_events_without_a_handler_to_call(fixture, state):
