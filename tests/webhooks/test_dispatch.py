@@ -19,8 +19,10 @@ def test_handlers_are_named_after_their_event_in_the_agreed_modules():
     }
 
 
-def test_resolution_is_lazy_and_says_why_there_is_no_handler():
+def test_resolution_is_lazy_and_says_why_there_is_no_handler(monkeypatch):
     assert dispatch.resolve("app_deauthorized") is app_deauthorized
     assert dispatch.resolve("meeting.participant_joined") is dispatch.Route.STORED
+    assert dispatch.resolve("recording.completed").__name__ == "recording_completed"  # recordings is merged
+    monkeypatch.setitem(dispatch.HANDLERS, "recording.completed", "recordings.event_handlers.not_written_yet")
     assert dispatch.resolve("recording.completed") is dispatch.Route.NOT_INSTALLED
     assert dispatch.resolve("webinar.started") is dispatch.Route.IGNORED

@@ -170,9 +170,8 @@ def test_an_unknown_event_is_kept_and_ignored():
 
 
 def test_unhandled_events_are_processed_once_their_handler_is_installed(monkeypatch, counting_handlers):
-    monkeypatch.setitem(
-        dispatch.HANDLERS, "recording.completed", "recordings.event_handlers.recording_completed"
-    )
+    # A planned handler whose function is not written yet (the recordings app before its handler).
+    monkeypatch.setitem(dispatch.HANDLERS, "recording.completed", "recordings.event_handlers.not_written_yet")
     event = record("recording.completed__two_files")
     assert webhook_event_process(event_id=event.pk) == State.UNHANDLED
 
