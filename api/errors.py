@@ -16,6 +16,8 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zoomhub.errors import RETRY_AFTER_SECONDS, database_unavailable
+
 logger = logging.getLogger(__name__)
 
 CODES = {
@@ -28,6 +30,7 @@ CODES = {
     413: "too_large",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -131,6 +134,14 @@ def _validation_error(request: HttpRequest, exc: DjangoValidationError, api) -> 
 def _unexpected(request: HttpRequest, exc: Exception, api) -> HttpResponse:
     # Logged with the traceback for the operator; the client gets no internals.
     logger.exception("API error on %s %s", request.method, request.path)
+    if database_unavailable(exc):
+        response = api.create_response(
+            request,
+            error_body(503, _("The database is unavailable for a moment; retry shortly.")),
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return api.create_response(
         request, error_body(500, _("Something went wrong on our side; it has been logged.")), status=500
     )

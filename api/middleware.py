@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from api.errors import error_response
+from zoomhub.errors import RETRY_AFTER_SECONDS, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ MESSAGES = {
     405: _("This path does not take that method."),
     413: _("The request is too large."),
     500: _("Something went wrong on our side; it has been logged."),
+    503: _("The database is unavailable for a moment; retry shortly."),
 }
 
 
@@ -51,4 +53,8 @@ class ApiErrorShapeMiddleware:
         if isinstance(exception, PermissionDenied):
             return error_response(403, str(MESSAGES[403]))
         logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if database_unavailable(exception):
+            response = error_response(503, str(MESSAGES[503]))
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         return error_response(500, str(MESSAGES[500]))

@@ -24,8 +24,8 @@ from datetime import date, timedelta
 from benchmarks.common import Row
 
 NAME = "sync"
-USERS = int(os.environ.get("BENCH_SYNC_USERS", "50"))
-MONTHS = int(os.environ.get("BENCH_SYNC_MONTHS", "24"))
+USERS = int(os.environ.get("BENCH_SYNC_USERS", "10" if os.environ.get("BENCH_QUICK") == "1" else "50"))
+MONTHS = int(os.environ.get("BENCH_SYNC_MONTHS", "6" if os.environ.get("BENCH_QUICK") == "1" else "24"))
 PER_MONTH = int(os.environ.get("BENCH_SYNC_PER_MONTH", "10"))
 LATENCY_MS = 50
 ACCOUNT = "benchMaster01"

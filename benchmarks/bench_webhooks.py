@@ -26,7 +26,9 @@ from pathlib import Path
 from benchmarks.common import Row, percentile
 
 NAME = "webhooks"
-EVENTS = int(os.environ.get("BENCH_WEBHOOK_EVENTS", "6000"))
+EVENTS = int(
+    os.environ.get("BENCH_WEBHOOK_EVENTS", "1500" if os.environ.get("BENCH_QUICK") == "1" else "6000")
+)
 DUPLICATE_EVERY = 10
 CONNECTIONS = int(os.environ.get("BENCH_WEBHOOK_CONNECTIONS", "8"))
 WORKERS = int(os.environ.get("BENCH_WEBHOOK_GUNICORN_WORKERS", "3"))

@@ -113,7 +113,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "zoomhub.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="zoomhub"),
             # A Redis outage must degrade the cache, not take pages down.
@@ -288,10 +288,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"redact_url_secrets": {"()": "zoomhub.logfilters.RedactUrlSecrets"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # At DEBUG urllib3 logs each request line, query string included (download tokens).
+        "urllib3.connectionpool": {"filters": ["redact_url_secrets"]},
+    },
 }
+# Error reports (ADMINS' e-mail) show no POST values and no local variables but numbers.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "zoomhub.errors.SecretHidingReporterFilter"
 
 # Recordings (recordings app): syncs, downloads, retention.
 RECORDINGS_SYNC_THREADS = env.int("RECORDINGS_SYNC_THREADS", default=8)

@@ -12,6 +12,7 @@ admin.site.site_header = "ZoomHub administration"
 admin.site.site_title = "ZoomHub admin"
 
 handler403 = "zoomhub.errors.permission_denied"
+handler500 = "zoomhub.errors.server_error"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

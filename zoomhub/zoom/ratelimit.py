@@ -35,6 +35,8 @@ from typing import Protocol
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import transport
 from .answers import header, int_header, next_utc_midnight
@@ -280,6 +282,8 @@ class RedisRateLimiter:
         self.sleep = sleep
         self._acquire = redis_client.register_script(_ACQUIRE)
         self._pause = redis_client.register_script(_PAUSE)
+        # While Redis is unreachable, this process keeps to the limits on its own.
+        self._fallback = LocalRateLimiter(plan, sleep=sleep)
 
     def _keys(self, key: str, category: str) -> tuple[str, str]:
         # Hash the account id: key material stays short and free of odd characters.
@@ -287,6 +291,15 @@ class RedisRateLimiter:
         return f"{self.key_prefix}:{digest}:{category}:slots", f"{self.key_prefix}:{digest}:{category}:pause"
 
     def acquire(self, key: str, category: str) -> None:
+        try:
+            self._acquire_shared(key, category)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            logger.warning(
+                "Rate limiter: Redis unreachable (%s); limiting this process only", type(error).__name__
+            )
+            self._fallback.acquire(key, category)
+
+    def _acquire_shared(self, key: str, category: str) -> None:
         config = transport.Config.load()
         budget = budget_for(self.plan, category, margin=config.rate_limit_margin)
         slots_key, pause_key = self._keys(key, category)
@@ -319,7 +332,10 @@ class RedisRateLimiter:
 
     def pause(self, key: str, category: str, *, seconds: float, daily: bool = False) -> None:
         _, pause_key = self._keys(key, category)
-        self._pause(keys=[pause_key], args=[max(0, math.ceil(seconds * 1000)), "1" if daily else "0"])
+        try:
+            self._pause(keys=[pause_key], args=[max(0, math.ceil(seconds * 1000)), "1" if daily else "0"])
+        except (RedisConnectionError, RedisTimeoutError):
+            self._fallback.pause(key, category, seconds=seconds, daily=daily)
 
     def observe(self, key: str, category: str, headers: Mapping[str, str]) -> None:
         pause = _pause_from_headers(category, headers, time.time())

@@ -1,0 +1,210 @@
+"""Staff browsing big lists: 20 signed-in sessions paging through 10,000 lessons and 50,000
+recordings on gunicorn (loopback), for BENCH_PAGES_SECONDS (60; 15 with BENCH_QUICK=1).
+
+Reports requests per second and latency percentiles per list; never asserts.
+"""
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.bench_webhooks import (
+    _database_url,
+    _free_port,
+    _recreate_database,
+    _stop,
+    _use_database,
+    _wait_for_port,
+)
+from benchmarks.common import Row, percentile
+
+ROOT = Path(__file__).resolve().parent.parent
+NAME = "pages"
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+SECONDS = float(os.environ.get("BENCH_PAGES_SECONDS", "15" if QUICK else "60"))
+SESSIONS = int(os.environ.get("BENCH_PAGES_SESSIONS", "20"))
+LESSONS = int(os.environ.get("BENCH_PAGES_LESSONS", "10000"))
+RECORDINGS = int(os.environ.get("BENCH_PAGES_RECORDINGS", "50000"))
+WORKERS = int(os.environ.get("BENCH_PAGES_GUNICORN_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_PAGES_GUNICORN_THREADS", "4"))
+
+
+def _seed() -> tuple[int, int]:
+    from accounts.models import Credential, ZoomUser
+    from meetings.models import Meeting, Person
+    from recordings.models import Recording, Source
+
+    credential = Credential.objects.create(
+        kind=Credential.Kind.SERVER_TO_SERVER,
+        name="Bench school",
+        account_id="benchAcct01",
+        client_id="benchClient01",
+        client_secret="bench-client-secret",
+    )
+    hosts = [
+        ZoomUser.objects.create(credential=credential, zoom_id=f"host{n}", email=f"host{n}@school.example")
+        for n in range(20)
+    ]
+    teachers = [Person.objects.create(name=f"Teacher {n}", role=Person.Role.TEACHER) for n in range(20)]
+    start = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=200)
+    lessons = []
+    for n in range(LESSONS):
+        at = start + dt.timedelta(hours=n % 24, days=n // 24)
+        lessons.append(
+            Meeting(
+                topic=f"Lesson {n}",
+                start_at=at,
+                series_end_at=at + dt.timedelta(minutes=60),
+                duration=60,
+                host=hosts[n % 20],
+                teacher=teachers[n % 20],
+                zoom_meeting_id=90_000_000_000 + n,
+                push_state=Meeting.PushState.SYNCED,
+            )
+        )
+    Meeting.objects.bulk_create(lessons, batch_size=2000)
+    source = Source.objects.create(name="Bench recordings", credential=credential)
+    Recording.objects.bulk_create(
+        (
+            Recording(
+                uuid=f"bench-{n}==",
+                zoom_meeting_id=80_000_000_000 + n,
+                source=source,
+                host_id=f"host{n % 20}",
+                host_email=f"host{n % 20}@school.example",
+                topic=f"Recording {n}",
+                start_time=start + dt.timedelta(minutes=30 * n),
+                duration=45,
+                total_size=100_000_000,
+                recording_count=2,
+            )
+            for n in range(RECORDINGS)
+        ),
+        batch_size=5000,
+    )
+    return Meeting.objects.count(), Recording.objects.count()
+
+
+def _session_keys(count: int) -> list[str]:
+    """Signed-in staff sessions, as allauth leaves them after a sign-in."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+
+    keys = []
+    for n in range(count):
+        user = User.objects.create_user(username=f"staff{n}", email=f"staff{n}@school.example", is_staff=True)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return keys
+
+
+def _browse(
+    port: int, session_key: str, until: float, seed: int, results: dict, lock: threading.Lock
+) -> None:
+    import requests
+
+    rng = random.Random(seed)
+    http = requests.Session()
+    http.cookies.set("sessionid", session_key, domain="127.0.0.1")
+    lesson_pages = max(1, LESSONS // 50)
+    recording_pages = max(1, RECORDINGS // 50)
+    mine: dict[str, list[float]] = {"lessons": [], "recordings": []}
+    statuses: dict[int, int] = {}
+    while time.monotonic() < until:
+        kind = "lessons" if rng.random() < 0.5 else "recordings"
+        page = rng.randint(1, (lesson_pages if kind == "lessons" else recording_pages) // 4 or 1)
+        url = f"http://127.0.0.1:{port}/{kind}/?page={page}" + ("&tab=all" if kind == "lessons" else "")
+        started = time.monotonic()
+        response = http.get(url, timeout=60, allow_redirects=False)
+        mine[kind].append(time.monotonic() - started)
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    with lock:
+        for kind, values in mine.items():
+            results.setdefault(kind, []).extend(values)
+        for code, count in statuses.items():
+            results.setdefault("statuses", {}).setdefault(code, 0)
+            results["statuses"][code] += count
+
+
+def run() -> list[Row]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return [Row(NAME, "skipped", "needs PostgreSQL (DATABASE_URL)")]
+    db = dict(connection.settings_dict)
+    bench_name = f"{db['NAME']}_bench_pages"
+    _recreate_database(db, bench_name)
+    _use_database(bench_name)
+    web = None
+    try:
+        call_command("migrate", verbosity=0)
+        seeded_at = time.monotonic()
+        lessons, recordings = _seed()
+        seed_seconds = time.monotonic() - seeded_at
+        keys = _session_keys(SESSIONS)
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": _database_url(db, bench_name),
+            "LOG_LEVEL": "WARNING",
+        }
+        web = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "zoomhub.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+                "--keep-alive", "30", "--log-level", "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+        if not _wait_for_port(port, web):
+            return [Row(NAME, "skipped", "gunicorn did not start")]
+        results: dict = {}
+        lock = threading.Lock()
+        _browse(port, keys[0], time.monotonic() + 2, 0, {}, lock)  # warm-up, not measured
+        until = time.monotonic() + SECONDS
+        threads = [
+            threading.Thread(target=_browse, args=(port, key, until, n, results, lock))
+            for n, key in enumerate(keys)
+        ]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.monotonic() - started
+    finally:
+        if web is not None:
+            _stop(web)
+        connection.close()
+        _use_database(db["NAME"])
+        _recreate_database(db, bench_name, drop_only=True)
+    total = len(results.get("lessons", [])) + len(results.get("recordings", []))
+    rows = [
+        Row(NAME, "data", f"{lessons} lessons, {recordings} recordings (seeded in {seed_seconds:.0f} s)"),
+        Row(NAME, "load", f"{SESSIONS} staff sessions for {SECONDS:.0f} s, gunicorn {WORKERS}x{THREADS}"),
+        Row(NAME, "statuses", ", ".join(f"{c}: {n}" for c, n in sorted(results.get("statuses", {}).items()))),
+        Row(NAME, "pages/s", f"{total / wall:.1f}"),
+    ]
+    for kind in ("lessons", "recordings"):
+        values = results.get(kind, [])
+        rows += [
+            Row(NAME, f"/{kind}/ p50", f"{percentile(values, 0.50) * 1000:.0f} ms"),
+            Row(
+                NAME, f"/{kind}/ p95", f"{percentile(values, 0.95) * 1000:.0f} ms", "< 1 s under 20 sessions"
+            ),
+        ]
+    return rows
