@@ -12,6 +12,7 @@ from accounts.forms import SECRET_FIELDS, SecretInput
 from accounts.masking import mask_secret
 from accounts.models import Credential, User, ZoomUser
 from accounts.validation import credential_errors
+from zoomhub.queueing import enqueue_on_commit
 
 admin.site.register(User, UserAdmin)
 
@@ -142,7 +143,7 @@ class CredentialAdmin(admin.ModelAdmin):
     def test_connection(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
-            tasks.enqueue_after_commit(tasks.credential_check_task, credential_id=pk)
+            enqueue_on_commit(tasks.credential_check_task, credential_id=pk)
         self.message_user(
             request,
             ngettext(
@@ -157,7 +158,7 @@ class CredentialAdmin(admin.ModelAdmin):
     def refresh_users(self, request, queryset):
         ids = list(queryset.filter(status=Credential.Status.ACTIVE).values_list("pk", flat=True))
         for pk in ids:
-            tasks.enqueue_after_commit(tasks.zoom_users_refresh_task, credential_id=pk)
+            enqueue_on_commit(tasks.zoom_users_refresh_task, credential_id=pk)
         self.message_user(
             request,
             ngettext(
@@ -210,5 +211,5 @@ class ZoomUserAdmin(admin.ModelAdmin):
             .values_list("pk", flat=True)
         )
         for pk in ids:
-            tasks.enqueue_after_commit(tasks.zoom_users_refresh_task, credential_id=pk)
+            enqueue_on_commit(tasks.zoom_users_refresh_task, credential_id=pk)
         self.message_user(request, _("Reading the users of %(count)d Zoom accounts.") % {"count": len(ids)})

@@ -3,7 +3,6 @@
 import logging
 
 from celery import shared_task
-from django.db import transaction
 
 from accounts import services
 from accounts.models import Credential
@@ -18,18 +17,6 @@ def _retry_if_transient(task, error: ZoomError):
     if error.transient and task.request.retries < len(RETRY_DELAYS):
         raise task.retry(countdown=RETRY_DELAYS[task.request.retries]) from None
     raise error
-
-
-def enqueue_after_commit(task, **kwargs) -> None:
-    """Queue a task once the surrounding transaction commits; a broker outage is logged, never a 500."""
-
-    def send():
-        try:
-            task.delay(**kwargs)
-        except Exception:
-            logger.exception("Could not queue %s(%s): is the broker (Redis) up?", task.name, kwargs)
-
-    transaction.on_commit(send)
 
 
 @shared_task(bind=True)

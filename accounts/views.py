@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import services, tasks
 from accounts.forms import CredentialForm
 from accounts.models import Credential
+from zoomhub.queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _refresh_users_later(credential: Credential) -> None:
-    tasks.enqueue_after_commit(tasks.zoom_users_refresh_task, credential_id=credential.pk)
+    enqueue_on_commit(tasks.zoom_users_refresh_task, credential_id=credential.pk)
 
 
 @require_POST

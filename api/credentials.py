@@ -23,6 +23,7 @@ from api.common import Id, utc_iso
 from api.errors import ApiError, responses, validation_failed
 from api.pagination import PageParams, paginate
 from api.parsing import InputSchema
+from zoomhub.queueing import enqueue_on_commit
 
 router = Router(tags=["credentials"])
 
@@ -203,7 +204,7 @@ def create_credential(request, payload: CredentialIn):
     try:
         with transaction.atomic():
             credential = services.credential_create(**values)
-            tasks.enqueue_after_commit(tasks.zoom_users_refresh_task, credential_id=credential.pk)
+            enqueue_on_commit(tasks.zoom_users_refresh_task, credential_id=credential.pk)
     except ValidationError as error:
         raise validation_failed(error, field_names=FIELD_NAMES) from None
     return Status(201, credential_out(request, credential))

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from accounts.models import Credential
-from accounts.tasks import enqueue_after_commit
 from api.auth import READ, WRITE, caller
 from api.common import MAX_ID, Id, utc_iso
 from api.errors import ApiError, responses, validation_failed
@@ -25,6 +24,7 @@ from recordings import services
 from recordings.forms import SyncNowForm
 from recordings.models import Source, SyncRun, SyncStep
 from recordings.tasks import sync_run_task
+from zoomhub.queueing import enqueue_on_commit
 
 router = Router(tags=["recordings"])
 
@@ -221,7 +221,7 @@ def sync_source(request, source_id: Id, query: Query[SyncQuery]):
                 requested_by=caller(request).user,
             )
             # A broker outage leaves the run queued; the hourly sync job sends it again.
-            enqueue_after_commit(sync_run_task, run_id=run.pk)
+            enqueue_on_commit(sync_run_task, run_id=run.pk)
     except services.SyncAlreadyRunning as busy:
         raise ApiError(
             409,

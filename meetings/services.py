@@ -17,6 +17,7 @@ from accounts.models import Credential, ZoomUser
 from meetings.models import MAX_DURATION_MINUTES, Meeting, MeetingTimelineEvent, Person
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, occurrence_starts
 from meetings.timezones import format_lesson_time, get_zone, is_valid_timezone
+from zoomhub.queueing import enqueue_on_commit
 
 Kind = MeetingTimelineEvent.Kind
 
@@ -209,7 +210,7 @@ def push_enqueue(meeting_id: int) -> None:
     """Send the lesson to Zoom once the current transaction commits."""
     from meetings.tasks import meeting_push_task
 
-    transaction.on_commit(lambda: meeting_push_task.delay(meeting_id=meeting_id))
+    enqueue_on_commit(meeting_push_task, meeting_id=meeting_id)
 
 
 @transaction.atomic

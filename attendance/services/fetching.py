@@ -30,6 +30,7 @@ from attendance.segments import (
 from attendance.selectors import live_segments
 from attendance.storage import store_segments
 from meetings.models import Meeting
+from zoomhub.queueing import enqueue_on_commit
 from zoomhub.zoom.errors import ZoomError, ZoomRateLimited
 
 logger = logging.getLogger(__name__)
@@ -128,14 +129,8 @@ def fetch_enqueue(*, session_id: int, at: dt.datetime | None = None) -> None:
     """
     from attendance.tasks import session_fetch_task
 
-    def send() -> None:
-        countdown = max(0.0, (at - timezone.now()).total_seconds()) if at else 0.0
-        try:
-            session_fetch_task.apply_async(kwargs={"session_id": session_id}, countdown=countdown)
-        except Exception:  # the broker; the sweep recovers, so the caller's work stands
-            logger.exception("attendance: could not send the fetch of session %s; the sweep will", session_id)
-
-    transaction.on_commit(send)
+    countdown = max(0.0, (at - timezone.now()).total_seconds()) if at else None
+    enqueue_on_commit(session_fetch_task, countdown=countdown, session_id=session_id)
 
 
 # -- fetching ------------------------------------------------------------------------------------

@@ -22,13 +22,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from recordings.models import Recording, RecordingFile, Source
+from zoomhub.queueing import enqueue_on_commit
 from zoomhub.zoom.errors import ZoomError
 
 logger = logging.getLogger(__name__)
@@ -63,11 +64,8 @@ def recording_files_enqueue(*, file_ids: list[int]) -> None:
         return
     from recordings.tasks import recording_file_download_task
 
-    def send() -> None:
-        for file_id in file_ids:
-            recording_file_download_task.delay(file_id=file_id)
-
-    transaction.on_commit(send)
+    for file_id in file_ids:
+        enqueue_on_commit(recording_file_download_task, file_id=file_id)
 
 
 def recording_file_request_download(*, file: RecordingFile) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from recordings.models import Source, SyncRun
 from recordings.planning import default_from_date
 from recordings.validation import normalise_emails, split_list
+from zoomhub.queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,6 @@ def sync_run_start(**kwargs) -> SyncRun:
 
     with transaction.atomic():
         run = sync_run_create(**kwargs)
-        transaction.on_commit(lambda: sync_run_task.delay(run_id=run.pk))
+        enqueue_on_commit(sync_run_task, run_id=run.pk)
     logger.info("Sync run %s of source %s queued (%s…%s)", run.pk, run.source_id, run.from_date, run.to_date)
     return run

@@ -47,7 +47,7 @@ def test_recording_completed_is_stored_once_however_often_it_is_delivered(
     assert recording.files.count() == 2
     assert set(recording.files.values_list("download_state", flat=True)) == {RecordingFile.Download.PENDING}
     assert recording.download_token == body["download_token"]
-    assert len(first) == 1 and len(again) == 0  # downloads queued for the new files only, once
+    assert len(first) == 2 and len(again) == 0  # one download queued per new file, none on redelivery
 
 
 def download_after_event(settings, host_source, *, event_age_hours: float):
