@@ -1,6 +1,8 @@
 """End-to-end: the live ZoomHub (Django's live server), a real Celery worker, the Zoom sandbox as
 a server with its demo school, and Chromium. Slower than unit tests; each test is one whole flow."""
 
+import uuid
+
 import pytest
 
 from accounts.models import Credential
@@ -31,9 +33,15 @@ def demo_school(sandbox, live_server, settings) -> Credential:
 
 @pytest.fixture
 def worker(sandbox, live_server):
-    """A real Celery worker on its own queue, talking to the sandbox; the app sends tasks there."""
-    env = sandbox_environment(sandbox_url=sandbox.url, web_url=live_server.url)
-    with celery_worker(extra_env=env) as (process, queue):
+    """A real Celery worker on its own queue, talking to the sandbox; the app sends tasks there,
+    and so does the worker itself (the attendance fetch after meeting.ended, downloads)."""
+    queue = f"e2e-{uuid.uuid4().hex[:8]}"
+    env = {
+        **sandbox_environment(sandbox_url=sandbox.url, web_url=live_server.url),
+        "ZOOMHUB_TEST_QUEUE": queue,
+        "ATTENDANCE_FETCH_DELAY_SECONDS": "1",  # not two minutes after the (simulated) end
+    }
+    with celery_worker(queue=queue, extra_env=env) as (process, queue):
         before = app.conf.task_default_queue
         app.conf.task_default_queue = queue
         try:
