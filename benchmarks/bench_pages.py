@@ -1,5 +1,5 @@
 """Staff browsing big lists: 20 signed-in sessions paging through 10,000 lessons and 50,000
-recordings on gunicorn (loopback), for BENCH_PAGES_SECONDS (60; 15 with BENCH_QUICK=1).
+recordings (100,000 files) on gunicorn (loopback), for BENCH_PAGES_SECONDS (60; 15 with BENCH_QUICK=1).
 
 Reports requests per second and latency percentiles per list; never asserts.
 """
@@ -37,7 +37,7 @@ THREADS = int(os.environ.get("BENCH_PAGES_GUNICORN_THREADS", "4"))
 def _seed() -> tuple[int, int]:
     from accounts.models import Credential, ZoomUser
     from meetings.models import Meeting, Person
-    from recordings.models import Recording, Source
+    from recordings.models import Recording, RecordingFile, Source
 
     credential = Credential.objects.create(
         kind=Credential.Kind.SERVER_TO_SERVER,
@@ -69,7 +69,7 @@ def _seed() -> tuple[int, int]:
         )
     Meeting.objects.bulk_create(lessons, batch_size=2000)
     source = Source.objects.create(name="Bench recordings", credential=credential)
-    Recording.objects.bulk_create(
+    recordings = Recording.objects.bulk_create(
         (
             Recording(
                 uuid=f"bench-{n}==",
@@ -84,6 +84,23 @@ def _seed() -> tuple[int, int]:
                 recording_count=2,
             )
             for n in range(RECORDINGS)
+        ),
+        batch_size=5000,
+    )
+    # Every recording has its video and audio file, as Zoom lists them; one in ten is downloaded.
+    RecordingFile.objects.bulk_create(
+        (
+            RecordingFile(
+                recording=recording,
+                zoom_file_id=f"bench-file-{recording.zoom_meeting_id}-{file_type}",
+                file_type=file_type,
+                file_extension=file_type,
+                file_size=size,
+                recording_start=recording.start_time,
+                download_state=(RecordingFile.Download.DONE if n % 10 == 0 else RecordingFile.Download.NONE),
+            )
+            for n, recording in enumerate(recordings)
+            for file_type, size in (("MP4", 90_000_000), ("M4A", 10_000_000))
         ),
         batch_size=5000,
     )
