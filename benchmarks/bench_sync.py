@@ -14,14 +14,13 @@ A second sync of the same range shows what an hourly re-sync costs. It asserts n
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 from datetime import date, timedelta
 
-from benchmarks.common import Row
+from benchmarks.common import Row, free_port, recreate_database, stop, use_database
 
 NAME = "sync"
 USERS = int(os.environ.get("BENCH_SYNC_USERS", "10" if os.environ.get("BENCH_QUICK") == "1" else "50"))
@@ -34,33 +33,6 @@ CLIENT_ID, CLIENT_SECRET = "benchS2SClient01", "bench-s2s-client-secret-01234567
 
 def _skip(reason: str) -> list[Row]:
     return [Row(NAME, "skipped", reason)]
-
-
-def _recreate_database(db: dict, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    params = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER") or "postgres",
-        "password": db.get("PASSWORD") or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _use_database(name: str) -> None:
-    from django.conf import settings
-    from django.db import connections
-
-    connections["default"].close()
-    settings.DATABASES["default"]["NAME"] = name
-    connections.settings["default"]["NAME"] = name
-    del connections["default"]
 
 
 class DatabaseClock:
@@ -89,9 +61,7 @@ class DatabaseClock:
 def _sandbox_process():
     from zoomhub.sandbox.control_client import SandboxControl
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "zoomhub.sandbox", "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -111,20 +81,69 @@ def _sandbox_process():
                 time.sleep(0.1)
         yield base, control
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
-def _history_range() -> tuple[date, date]:
+@contextlib.contextmanager
+def zoom_at(base: str):
+    """This process talks to the sandbox at `base` instead of Zoom for the block."""
+    from django.conf import settings
+
+    saved = settings.ZOOM_API_BASE_URL, settings.ZOOM_OAUTH_BASE_URL
+    settings.ZOOM_API_BASE_URL, settings.ZOOM_OAUTH_BASE_URL = f"{base}/v2", f"{base}/oauth"
+    try:
+        yield
+    finally:
+        settings.ZOOM_API_BASE_URL, settings.ZOOM_OAUTH_BASE_URL = saved
+
+
+def _history_range(months: int = MONTHS) -> tuple[date, date]:
     end = date.today().replace(day=1) - timedelta(days=1)  # the last whole month
     first = end.replace(day=1)
-    for _ in range(MONTHS - 1):
+    for _ in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     return first, end
+
+
+def seed_master(
+    control, *, start: date, end: date, users: int, per_month: int = PER_MONTH, webhook_secret: str = ""
+):
+    """A Business-plan master account in the sandbox with `users` x months of history, 50 ms per call,
+    and its `user_emails` source here. Returns (the sandbox's seed summary, the source)."""
+    from accounts.models import Credential
+    from recordings.models import Source
+
+    control.add_account(id=ACCOUNT, name="Bench school", plan="business", is_master=True)
+    control.add_app(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, kind="server_to_server", account_id=ACCOUNT
+    )
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    seeded = control.seed_history(
+        account_id=ACCOUNT,
+        users=users,
+        months=months,
+        per_month=per_month,
+        end=end.isoformat(),
+        mp4_size=1024,
+    )
+    control.latency(ms=LATENCY_MS)
+    credential = Credential.objects.create(
+        kind=Credential.Kind.SERVER_TO_SERVER,
+        name="Bench master",
+        account_id=ACCOUNT,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        is_master_account=True,
+        plan=Credential.Plan.BUSINESS,
+        webhook_secret_token=webhook_secret,
+    )
+    source = Source.objects.create(
+        name="Bench master recordings",
+        credential=credential,
+        is_master_account=True,
+        user_emails=seeded["emails"],
+    )
+    return seeded, source
 
 
 def _sync(source, start: date, end: date, clock: DatabaseClock) -> dict:
@@ -162,8 +181,8 @@ def run() -> list[Row]:
 
     db = dict(connection.settings_dict)
     bench_name = f"{db['NAME']}_bench_sync"
-    _recreate_database(db, bench_name)
-    _use_database(bench_name)
+    recreate_database(db, bench_name)
+    use_database(bench_name)
     clock = DatabaseClock()
     connection_created.connect(clock.attach)
     rows: list[Row] = []
@@ -172,41 +191,8 @@ def run() -> list[Row]:
         cache.clear()
         reset_local_state()
         start, end = _history_range()
-        with _sandbox_process() as (base, control):
-            settings.ZOOM_API_BASE_URL = f"{base}/v2"
-            settings.ZOOM_OAUTH_BASE_URL = f"{base}/oauth"
-            control.add_account(id=ACCOUNT, name="Bench school", plan="business", is_master=True)
-            control.add_app(
-                client_id=CLIENT_ID, client_secret=CLIENT_SECRET, kind="server_to_server", account_id=ACCOUNT
-            )
-            seeded = control.seed_history(
-                account_id=ACCOUNT,
-                users=USERS,
-                months=MONTHS,
-                per_month=PER_MONTH,
-                end=end.isoformat(),
-                mp4_size=1024,
-            )
-            control.latency(ms=LATENCY_MS)
-
-            from accounts.models import Credential
-            from recordings.models import Recording, Source
-
-            credential = Credential.objects.create(
-                kind=Credential.Kind.SERVER_TO_SERVER,
-                name="Bench master",
-                account_id=ACCOUNT,
-                client_id=CLIENT_ID,
-                client_secret=CLIENT_SECRET,
-                is_master_account=True,
-                plan=Credential.Plan.BUSINESS,
-            )
-            source = Source.objects.create(
-                name="Bench master recordings",
-                credential=credential,
-                is_master_account=True,
-                user_emails=seeded["emails"],
-            )
+        with _sandbox_process() as (base, control), zoom_at(base):
+            seeded, source = seed_master(control, start=start, end=end, users=USERS)
             control.clear_calls()
             first = _sync(source, start, end, clock)
             log = control.requests(limit=5000)
@@ -214,6 +200,8 @@ def run() -> list[Row]:
             control.clear_calls()
             second = _sync(source, start, end, clock)
             second_calls = control.calls()
+
+        from recordings.models import Recording
 
         token_calls = sum(n for route, n in calls.items() if "/oauth/token" in route)
         list_calls = sum(n for route, n in calls.items() if route.endswith("/recordings"))
@@ -275,6 +263,6 @@ def run() -> list[Row]:
         ]
     finally:
         connection_created.disconnect(clock.attach)
-        connection.close()
-        _recreate_database(db, bench_name, drop_only=True)
+        use_database(db["NAME"])
+        recreate_database(db, bench_name, drop_only=True)
     return rows

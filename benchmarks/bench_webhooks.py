@@ -15,7 +15,6 @@ It prints figures and asserts nothing. Needs PostgreSQL and Redis (DATABASE_URL,
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,16 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.common import Row, percentile
+from benchmarks.common import (
+    Row,
+    bench_database,
+    cpu_seconds,
+    database_url,
+    free_port,
+    percentile,
+    stop,
+    wait_for_port,
+)
 
 NAME = "webhooks"
 EVENTS = int(
@@ -36,52 +44,12 @@ THREADS = int(os.environ.get("BENCH_WEBHOOK_GUNICORN_THREADS", "4"))
 MAX_SECONDS = 60.0
 PROCESS_TIMEOUT = 180.0
 SECRET = "bench-webhook-secret-token"
+OPEN_STATES = ("pending", "processing", "failed")
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _skip(reason: str) -> list[Row]:
     return [Row(NAME, "skipped", reason)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url(db: dict, name: str) -> str:
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{port}/{name}"
-
-
-def _recreate_database(db: dict, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    params = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER") or "postgres",
-        "password": db.get("PASSWORD") or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _use_database(name: str) -> None:
-    """Point this process's default connection at `name` (Django is set up already)."""
-    from django.conf import settings
-    from django.db import connections
-
-    connections["default"].close()
-    settings.DATABASES["default"]["NAME"] = name
-    connections.settings["default"]["NAME"] = name
-    del connections["default"]
 
 
 def _bodies(count: int) -> list[bytes]:
@@ -107,26 +75,29 @@ def _bodies(count: int) -> list[bytes]:
     return bodies
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
+def _load(
+    port: int,
+    path: str,
+    deliveries: list[bytes],
+    *,
+    rate: float | None = None,
+    seconds: float = MAX_SECONDS,
+    connections: int = CONNECTIONS,
+) -> tuple[list[float], dict[int, int], float]:
+    """Post the deliveries from keep-alive connections; latencies (s), statuses, wall time.
 
-
-def _load(port: int, path: str, deliveries: list[bytes]) -> tuple[list[float], dict[int, int], float]:
-    """Post every delivery from CONNECTIONS keep-alive connections; latencies (s), statuses, wall time."""
+    Without `rate`, as fast as the server answers; with it, delivery n is due `n / rate` seconds
+    after the start (deliveries never sent early, so a slow server shows as a lower achieved
+    rate). Stops after `seconds` whatever happens.
+    """
     from zoomhub.zoom.webhooks import sign
 
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     next_index = iter(range(len(deliveries)))
-    deadline = time.monotonic() + MAX_SECONDS
+    begin = time.monotonic()
+    deadline = begin + seconds
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -136,6 +107,12 @@ def _load(port: int, path: str, deliveries: list[bytes]) -> tuple[list[float], d
                 index = next(next_index, None)
             if index is None:
                 break
+            if rate is not None:
+                due = begin + index / rate
+                if due >= deadline:
+                    break
+                # Pacing the load generator to the schedule (not waiting for a result).
+                time.sleep(max(0.0, due - time.monotonic()))
             raw = deliveries[index]
             ts = str(int(time.time()))
             headers = {
@@ -161,7 +138,7 @@ def _load(port: int, path: str, deliveries: list[bytes]) -> tuple[list[float], d
             for code, n in codes.items():
                 statuses[code] = statuses.get(code, 0) + n
 
-    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -170,37 +147,81 @@ def _load(port: int, path: str, deliveries: list[bytes]) -> tuple[list[float], d
     return latencies, statuses, time.monotonic() - started
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its children (gunicorn's workers), from /proc."""
-    total = 0.0
-    pids = [pid]
+def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
+    """The web app on 127.0.0.1:port; its webhook intake sends tasks to env's BENCH_CELERY_QUEUE."""
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "zoomhub.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+            "--keep-alive", "30", "--config", "python:benchmarks.webhooks_gunicorn", "--log-level", "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+
+
+def start_worker(queue: str, env: dict) -> subprocess.Popen:
+    """Two Celery worker processes on the bench's own queue."""
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "zoomhub", "worker", "--loglevel=WARNING", "-Q", queue,
+            "--concurrency=2", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def warm_up(port: int, path: str) -> None:
+    """Imports, key derivation for the encrypted secret, connections: not measured."""
+    warm = _bodies(CONNECTIONS * WORKERS * 10)
+    _load(port, path, [w.replace(b"bench-participant-", b"warmup-participant-") for w in warm])
+
+
+def with_duplicates(bodies: list[bytes]) -> list[bytes]:
+    """Every DUPLICATE_EVERY-th event delivered twice, as Zoom redelivers."""
+    return [b for n, b in enumerate(bodies) for _ in range(2 if n % DUPLICATE_EVERY == 0 else 1)]
+
+
+def wait_until_processed(timeout: float = PROCESS_TIMEOUT) -> float:
+    """Seconds until no event is pending, processing or failed (or the timeout)."""
+    from meetings.models import WebhookEvent
+
+    started = time.monotonic()
+    deadline = started + timeout
+    while time.monotonic() < deadline and WebhookEvent.objects.filter(state__in=OPEN_STATES).exists():
+        time.sleep(0.25)
+    return time.monotonic() - started
+
+
+def processed_once() -> tuple[int, int, int]:
+    """(events processed with exactly one claim, events stored, events still open)."""
+    from meetings.models import WebhookEvent
+
+    return (
+        WebhookEvent.objects.filter(state=WebhookEvent.State.PROCESSED, attempts=1).count(),
+        WebhookEvent.objects.count(),
+        WebhookEvent.objects.filter(state__in=OPEN_STATES).count(),
+    )
+
+
+def delete_queue(queue: str) -> None:
+    from django.conf import settings
+
     try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            pids += [int(p) for p in (task / "children").read_text().split()]
-    except OSError:
-        return float("nan")
-    for one in pids:
-        try:
-            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
+        import redis
 
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        redis.Redis.from_url(settings.REDIS_URL).delete(
+            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+        )
+    except Exception as error:
+        print(f"could not delete the bench queue {queue}: {error}", file=sys.stderr)
 
 
 def run() -> list[Row]:
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -209,147 +230,83 @@ def run() -> list[Row]:
         return _skip("needs Redis (REDIS_URL)")
 
     load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    db = dict(connection.settings_dict)
-    original_name = db["NAME"]
-    bench_name = f"{original_name}_bench_webhooks"
     queue = f"bench-webhooks-{uuid.uuid4().hex[:8]}"
-    _recreate_database(db, bench_name)
-    _use_database(bench_name)
     processes: list[subprocess.Popen] = []
-    try:
-        call_command("migrate", verbosity=0)
-        from accounts.models import Credential
-        from meetings.models import WebhookEvent
-
-        credential = Credential.objects.create(
-            kind=Credential.Kind.SERVER_TO_SERVER,
-            name="Bench account",
-            account_id="AAAAAABBBB",
-            client_id="benchClient01",
-            client_secret="bench-client-secret",
-            webhook_secret_token=SECRET,
-        )
-        path = f"/webhooks/zoom/{credential.webhook_code}/"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": _database_url(db, bench_name),
-            "BENCH_CELERY_QUEUE": queue,
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-        port = _free_port()
-        web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "zoomhub.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(THREADS),
-                "--keep-alive",
-                "30",
-                "--config",
-                "python:benchmarks.webhooks_gunicorn",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        processes.append(web)
-        if not _wait_for_port(port, web):
-            return _skip("gunicorn did not start")
-
-        # Warm-up (imports, key derivation for the encrypted secret, connections): not measured.
-        warm = _bodies(CONNECTIONS * WORKERS * 10)
-        warm = [w.replace(b"bench-participant-", b"warmup-participant-") for w in warm]
-        _load(port, path, warm)
-        warmed = WebhookEvent.objects.count()
-
-        bodies = _bodies(EVENTS)
-        deliveries = [b for n, b in enumerate(bodies) for _ in range(2 if n % DUPLICATE_EVERY == 0 else 1)]
-        cpu_before = _cpu_seconds(web.pid)
-        latencies, statuses, wall = _load(port, path, deliveries)
-        web_cpu = _cpu_seconds(web.pid) - cpu_before
-        _stop(web)
-        accepted = statuses.get(200, 0)
-        stored = WebhookEvent.objects.count() - warmed
-
-        worker_started = time.monotonic()
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "zoomhub",
-                "worker",
-                "--loglevel=WARNING",
-                "-Q",
-                queue,
-                "--concurrency=2",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        processes.append(worker)
-        open_states = [WebhookEvent.State.PENDING, WebhookEvent.State.PROCESSING, WebhookEvent.State.FAILED]
-        deadline = time.monotonic() + PROCESS_TIMEOUT
-        while time.monotonic() < deadline and WebhookEvent.objects.filter(state__in=open_states).exists():
-            time.sleep(0.25)
-        processing_time = time.monotonic() - worker_started
-        _stop(worker)
-
-        total = WebhookEvent.objects.count()
-        processed_once = WebhookEvent.objects.filter(state=WebhookEvent.State.PROCESSED, attempts=1).count()
-        left_open = WebhookEvent.objects.filter(state__in=open_states).count()
-        distinct_sent = len({deliveries[i] for i in range(min(len(latencies), len(deliveries)))})
-        rate = accepted / wall if wall else 0.0
-        return [
-            Row(NAME, "gunicorn", f"{WORKERS} workers x {THREADS} threads, {CONNECTIONS} keep-alive clients"),
-            Row(NAME, "load average before (shared machine)", load_before),
-            Row(NAME, "deliveries sent (10% duplicates)", f"{len(latencies)} in {wall:.1f} s"),
-            Row(NAME, "statuses", ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))),
-            Row(NAME, "accepted deliveries/s", f"{rate:.0f}", "≥ 500"),
-            Row(NAME, "ack latency p50", f"{percentile(latencies, 0.50) * 1000:.1f} ms"),
-            Row(NAME, "ack latency p99", f"{percentile(latencies, 0.99) * 1000:.1f} ms", "< 50 ms"),
-            Row(NAME, "ack latency max", f"{max(latencies, default=0) * 1000:.1f} ms"),
-            Row(NAME, "gunicorn CPU per delivery", f"{web_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
-            Row(NAME, "events stored / distinct sent", f"{stored} / {distinct_sent}", "equal"),
-            Row(
-                NAME,
-                "processed exactly once (1 claim)",
-                f"{processed_once} / {total} (still open: {left_open})",
-                "all",
-            ),
-            Row(
-                NAME,
-                "processing (2 worker processes)",
-                f"{total / processing_time:.0f} events/s incl. startup",
-            ),
-        ]
-    finally:
-        for process in processes:
-            _stop(process)
+    with bench_database("webhooks") as (db, bench_name):
         try:
-            import redis
+            from accounts.models import Credential
+            from meetings.models import WebhookEvent
 
-            redis.Redis.from_url(settings.REDIS_URL).delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            credential = Credential.objects.create(
+                kind=Credential.Kind.SERVER_TO_SERVER,
+                name="Bench account",
+                account_id="AAAAAABBBB",
+                client_id="benchClient01",
+                client_secret="bench-client-secret",
+                webhook_secret_token=SECRET,
             )
-        except Exception as error:
-            print(f"could not delete the bench queue {queue}: {error}", file=sys.stderr)
-        _use_database(original_name)
-        _recreate_database(db, bench_name, drop_only=True)
+            path = f"/webhooks/zoom/{credential.webhook_code}/"
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "tests.settings",
+                "DATABASE_URL": database_url(db, bench_name),
+                "BENCH_CELERY_QUEUE": queue,
+                "LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1",
+            }
+            port = free_port()
+            web = start_gunicorn(port, env)
+            processes.append(web)
+            if not wait_for_port(port, web):
+                return _skip("gunicorn did not start")
+
+            warm_up(port, path)
+            warmed = WebhookEvent.objects.count()
+
+            deliveries = with_duplicates(_bodies(EVENTS))
+            cpu_before = cpu_seconds(web.pid)
+            latencies, statuses, wall = _load(port, path, deliveries)
+            web_cpu = cpu_seconds(web.pid) - cpu_before
+            stop(web)
+            accepted = statuses.get(200, 0)
+            stored = WebhookEvent.objects.count() - warmed
+
+            worker = start_worker(queue, env)
+            processes.append(worker)
+            processing_time = wait_until_processed()
+            stop(worker)
+
+            once, total, left_open = processed_once()
+            distinct_sent = len({deliveries[i] for i in range(min(len(latencies), len(deliveries)))})
+            rate = accepted / wall if wall else 0.0
+            return [
+                Row(
+                    NAME,
+                    "gunicorn",
+                    f"{WORKERS} workers x {THREADS} threads, {CONNECTIONS} keep-alive clients",
+                ),
+                Row(NAME, "load average before (shared machine)", load_before),
+                Row(NAME, "deliveries sent (10% duplicates)", f"{len(latencies)} in {wall:.1f} s"),
+                Row(NAME, "statuses", ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))),
+                Row(NAME, "accepted deliveries/s", f"{rate:.0f}", "≥ 500"),
+                Row(NAME, "ack latency p50", f"{percentile(latencies, 0.50) * 1000:.1f} ms"),
+                Row(NAME, "ack latency p99", f"{percentile(latencies, 0.99) * 1000:.1f} ms", "< 50 ms"),
+                Row(NAME, "ack latency max", f"{max(latencies, default=0) * 1000:.1f} ms"),
+                Row(NAME, "gunicorn CPU per delivery", f"{web_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
+                Row(NAME, "events stored / distinct sent", f"{stored} / {distinct_sent}", "equal"),
+                Row(
+                    NAME,
+                    "processed exactly once (1 claim)",
+                    f"{once} / {total} (still open: {left_open})",
+                    "all",
+                ),
+                Row(
+                    NAME,
+                    "processing (2 worker processes)",
+                    f"{total / processing_time:.0f} events/s incl. startup",
+                ),
+            ]
+        finally:
+            for process in processes:
+                stop(process)
+            delete_queue(queue)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recordings.models import Recording, RecordingFile, Source
+from recordings.models import Recording, Source, recording_file_types
 from recordings.validation import normalise_emails, split_list
 
 
@@ -103,5 +103,4 @@ class RecordingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        types = RecordingFile.objects.order_by("file_type").values_list("file_type", flat=True).distinct()
-        self.fields["file_type"].choices = [("", _("Any"))] + [(t, t) for t in types if t]
+        self.fields["file_type"].choices = [("", _("Any"))] + [(t, t) for t in recording_file_types()]

@@ -7,7 +7,7 @@ adds a second copy. Recordings Zoom no longer lists are marked (state), never de
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
@@ -239,7 +239,7 @@ class Recording(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=300, blank=True)
     meeting_type = models.PositiveSmallIntegerField(null=True, blank=True)
-    start_time = models.DateTimeField(_("start"), db_index=True)
+    start_time = models.DateTimeField(_("start"))
     duration = models.PositiveIntegerField(_("minutes"), default=0)
     total_size = models.BigIntegerField(default=0)
     recording_count = models.PositiveIntegerField(default=0)
@@ -256,7 +256,11 @@ class Recording(models.Model):
 
     class Meta:
         ordering = ["-start_time", "-id"]
-        indexes = [models.Index(fields=["source", "-start_time"])]
+        indexes = [
+            # The list's order: its pages are index scans, also for date ranges.
+            models.Index(fields=["-start_time", "-id"], name="recording_newest_first"),
+            models.Index(fields=["source", "-start_time"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic or self.zoom_meeting_id} ({self.start_time:%Y-%m-%d %H:%M})"
@@ -309,3 +313,24 @@ class RecordingFile(models.Model):
     @property
     def has_local_copy(self) -> bool:
         return self.download_state == self.Download.DONE and bool(self.storage_name)
+
+
+def recording_file_types() -> list[str]:
+    """The file types stored (MP4, M4A, CHAT…), for the list's filter, without reading every file.
+
+    SELECT DISTINCT reads the whole file_type index (100,000 entries for 50,000 recordings); this
+    recursive query hops from one type to the next in that index instead: a few lookups per type.
+    """
+    table = connection.ops.quote_name(RecordingFile._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE types(file_type) AS (
+            SELECT MIN(file_type) FROM {table}
+            UNION ALL
+            SELECT (SELECT MIN(file_type) FROM {table} WHERE file_type > types.file_type)
+            FROM types WHERE types.file_type IS NOT NULL
+        )
+        SELECT file_type FROM types WHERE file_type IS NOT NULL AND file_type <> ''
+    """  # noqa: S608 - the table name is our own model's
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]

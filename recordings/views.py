@@ -4,16 +4,18 @@ Views validate, call a service and render. No page or URL ever carries a Zoom to
 played and downloaded through ZoomHub (our local copy, or Zoom's streamed through the server).
 """
 
+import datetime as dt
 import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -114,7 +116,7 @@ def run_progress(request, pk):
 
 
 def _filtered_recordings(form):
-    recordings = Recording.objects.select_related("source")
+    recordings = Recording.objects.all()
     if not form.is_valid():
         return recordings.none()
     data = form.cleaned_data
@@ -126,10 +128,11 @@ def _filtered_recordings(form):
         recordings = recordings.filter(
             Q(host_email__icontains=data["host"]) | Q(target__icontains=data["host"])
         )
+    # Bounds on start_time itself (not start_time__date, which casts every row) keep the index usable.
     if data["date_from"]:
-        recordings = recordings.filter(start_time__date__gte=data["date_from"])
+        recordings = recordings.filter(start_time__gte=_day_start(data["date_from"]))
     if data["date_to"]:
-        recordings = recordings.filter(start_time__date__lte=data["date_to"])
+        recordings = recordings.filter(start_time__lt=_day_start(data["date_to"] + dt.timedelta(days=1)))
     if data["meeting_id"] is not None:
         recordings = recordings.filter(zoom_meeting_id=data["meeting_id"])
     if data["lesson"] == "linked":
@@ -144,23 +147,32 @@ def _filtered_recordings(form):
     return recordings
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
+
+
 def recording_list(request):
     form = RecordingFilterForm(request.GET or None)
     if not request.GET:
         form = RecordingFilterForm({})
-    recordings = (
-        _filtered_recordings(form)
-        .select_related("meeting")
-        .annotate(
-            file_count=Count("files"),
-            local_size=Sum("files__file_size", filter=Q(files__download_state=RecordingFile.Download.DONE)),
-        )
-        .prefetch_related(
-            Prefetch("files", queryset=RecordingFile.objects.only("id", "recording_id", "file_type"))
-        )
+    # Two steps, so the database never joins or aggregates more than the page: the paginator counts
+    # and slices bare ids (an index scan on -start_time, -id), then only those 50 rows are loaded
+    # with their source, lesson and files. Aggregating the files in SQL instead grouped every
+    # matching recording before the LIMIT (about 0.3 s at 50,000).
+    ids = _filtered_recordings(form).order_by("-start_time", "-id").values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    files = RecordingFile.objects.only("id", "recording_id", "file_type", "file_size", "download_state")
+    page.object_list = list(
+        Recording.objects.filter(pk__in=list(page.object_list))
+        .select_related("source", "meeting")
+        .prefetch_related(Prefetch("files", queryset=files))
         .order_by("-start_time", "-id")
     )
-    page = Paginator(recordings, PAGE_SIZE).get_page(request.GET.get("page"))
+    for recording in page.object_list:
+        recording.file_list = list(recording.files.all())
+        recording.local_size = sum(
+            f.file_size for f in recording.file_list if f.download_state == RecordingFile.Download.DONE
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -109,6 +109,16 @@ def test_filters_by_teacher_host_status_and_date(staff_client, host, credential)
     assert staff_client.get(url + "?date=not-a-date&status=bogus").status_code == 200
 
 
+def test_the_host_filter_offers_each_host_with_lessons_once(staff_client, host, people, credential):
+    teacher, students = people
+    make_lessons(host, teacher, students, 5)
+    idle = ZoomUser.objects.create(credential=credential, zoom_id="idle", email="idle@example.com")
+    page = staff_client.get(reverse("meetings:lesson_list")).content.decode()
+    select = page.split('name="host"')[1].split("</select>")[0]
+    assert select.count(f'value="{host.pk}"') == 1
+    assert f'value="{idle.pk}"' not in select
+
+
 def test_the_list_is_paginated(staff_client, host, people):
     teacher, students = people
     make_lessons(host, teacher, students, 30)
