@@ -38,6 +38,8 @@ test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The database benchmarks need PostgreSQL and Redis: DATABASE_URL=postgres://… REDIS_URL=redis://… make bench
+# (without them they print "skipped"). BENCH_QUICK=1 runs shorter versions.
 bench: install
 	$(PY) -m benchmarks
 
