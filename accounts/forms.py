@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import mask_secret
 from accounts.models import Credential
+from accounts.services.credentials import EDITABLE_FIELDS
 from accounts.validation import credential_errors
 
 SECRET_FIELDS = ("client_secret", "access_token", "refresh_token", "webhook_secret_token")
@@ -117,20 +118,7 @@ class CredentialForm(forms.Form):
     def service_values(self) -> dict:
         """The cleaned values as credential_create / credential_update take them."""
         data = self.cleaned_data
-        values = {
-            name: data[name]
-            for name in (
-                "name",
-                "account_id",
-                "client_id",
-                "client_secret",
-                "access_token",
-                "refresh_token",
-                "is_master_account",
-                "plan",
-                "webhook_secret_token",
-            )
-        }
+        values = {name: data[name] for name in EDITABLE_FIELDS}
         if self.credential is None:
             values["kind"] = data["kind"]
         return values

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recordings.models import Recording, Source, recording_file_types
+from recordings.services.sources import SOURCE_FIELDS
 from recordings.validation import normalise_emails, split_list
 
 
@@ -28,19 +29,7 @@ class SourceForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = [
-            "name",
-            "credential",
-            "recording_type",
-            "include_trash",
-            "user_id",
-            "is_master_account",
-            "user_emails",
-            "account_ids",
-            "download_files",
-            "retention_days",
-            "active",
-        ]
+        fields = list(SOURCE_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
