@@ -36,17 +36,31 @@ NEEDED_SCOPES = [
 ]
 
 
+# Needed only while a source frees Zoom's cloud (moves verified recordings to Zoom's trash).
+# Zoom's docs give the granular name below and the classic `recording:write`; integrators also
+# report `cloud_recording:delete:recording`, accepted as covering it too.
+DELETE_RECORDINGS_SCOPE = NeededScope(
+    "cloud_recording:delete:meeting_recording",
+    "free Zoom's cloud (trash verified recordings)",
+    "recording:write",
+)
+DELETE_RECORDINGS_ALIASES = ("cloud_recording:delete:recording",)
+
+
 def _writes(classic: str) -> str:
     return classic.replace(":read", ":write")
 
 
-def required_scopes(*, kind: str, is_master_account: bool = False) -> dict[str, set[str]]:
+def required_scopes(
+    *, kind: str, is_master_account: bool = False, frees_zoom_cloud: bool = False
+) -> dict[str, set[str]]:
     """Each scope the credential needs, mapped to the granted scopes that would cover it."""
     from accounts.models import Credential
 
     server_to_server = kind == Credential.Kind.SERVER_TO_SERVER
     needed = {}
-    for scope in NEEDED_SCOPES:
+    scopes = [*NEEDED_SCOPES, DELETE_RECORDINGS_SCOPE] if frees_zoom_cloud else NEEDED_SCOPES
+    for scope in scopes:
         if not server_to_server and not scope.oauth:
             continue
         suffix = ":admin" if server_to_server else ""
@@ -63,22 +77,25 @@ def required_scopes(*, kind: str, is_master_account: bool = False) -> dict[str, 
             scope.classic + classic_suffix,
             _writes(scope.classic) + classic_suffix,
         }
+        if scope is DELETE_RECORDINGS_SCOPE:
+            needed[name].update(alias + suffix for alias in DELETE_RECORDINGS_ALIASES)
     return needed
 
 
-def missing_scopes(*, granted: set[str], kind: str, is_master_account: bool = False) -> list[str]:
+def missing_scopes(
+    *, granted: set[str], kind: str, is_master_account: bool = False, frees_zoom_cloud: bool = False
+) -> list[str]:
     """The needed scopes no granted scope covers, in the order of NEEDED_SCOPES."""
-    return [
-        name
-        for name, covered_by in required_scopes(kind=kind, is_master_account=is_master_account).items()
-        if not covered_by & granted
-    ]
+    needed = required_scopes(
+        kind=kind, is_master_account=is_master_account, frees_zoom_cloud=frees_zoom_cloud
+    )
+    return [name for name, covered_by in needed.items() if not covered_by & granted]
 
 
 def scope_purposes() -> dict[str, str]:
     """What each needed scope (any form) is for, for messages."""
     purposes = {}
-    for scope in NEEDED_SCOPES:
+    for scope in [*NEEDED_SCOPES, DELETE_RECORDINGS_SCOPE]:
         for suffix in ("", ":admin", ":master"):
             purposes[scope.granular + suffix] = scope.purpose
     return purposes

@@ -22,8 +22,20 @@ class RecordingsConfig(AppConfig):
         ),
         DefaultSchedule(
             name="Recording retention",
-            task="recordings.tasks.retention",
+            task="recordings.apply_retention",
             crontab="41 2 * * *",
-            description="Deletes local copies older than each source's retention days.",
+            description="Deletes stored copies past their source's or destination's retention, except held ones.",
+        ),
+        DefaultSchedule(
+            name="Sweep unfinished multipart uploads",
+            task="recordings.sweep_multipart_uploads",
+            crontab="53 3 * * *",
+            description="Aborts multipart uploads in S3 destinations that no running transfer owns.",
+        ),
+        DefaultSchedule(
+            name="Free Zoom's cloud",
+            task="recordings.free_zoom_cloud",
+            crontab="17 4 * * *",
+            description="Moves recordings whose files are all verified to Zoom's trash, for sources that ask.",
         ),
     ]

@@ -12,9 +12,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from recordings.storage_models import Destination, ZoomCloudDeletion
+
+__all__ = ["Destination", "Recording", "RecordingFile", "Source", "SyncRun", "SyncStep", "ZoomCloudDeletion"]
+
+DEFAULT_PATH_TEMPLATE = "{year}/{month}/{host_email}/{start:%Y-%m-%d_%H%M} {topic}/{file_type}.{ext}"
+
+
+class FreeZoomCloud(models.TextChoices):
+    OFF = "off", _("Off")
+    DRY_RUN = "dry_run", _("Dry run: only list what would be moved to Zoom's trash")
+    TRASH = "trash", _("Move verified recordings to Zoom's trash")
+
 
 class Source(models.Model):
     """What to sync: the seed's "Input Source" (ZoomSourceConfig) on one connected Zoom account."""
+
+    FreeZoomCloud = FreeZoomCloud
 
     class RecordingType(models.TextChoices):
         CLOUD = "cloud", _("Cloud recordings (video and audio)")
@@ -60,12 +74,41 @@ class Source(models.Model):
         _("download files"), default=False, help_text=_("Keep a local copy of every file.")
     )
     retention_days = models.PositiveIntegerField(
-        _("keep local copies for (days)"),
+        _("keep copies for (days)"),
         null=True,
         blank=True,
-        help_text=_("Local copies older than this are deleted by the daily retention job. Empty: keep."),
+        help_text=_(
+            "Copies older than this are deleted by the daily retention job. Empty: the destination's rule."
+        ),
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Synced every hour when active."))
+    destination = models.ForeignKey(
+        Destination,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        verbose_name=_("destination"),
+        help_text=_("Where copies are kept. Empty: this server's disk."),
+    )
+    path_template = models.CharField(
+        _("path template"),
+        max_length=300,
+        default=DEFAULT_PATH_TEMPLATE,
+        help_text=_(
+            "Fields: {year} {month} {day} {start:%Y-%m-%d_%H%M} {topic} {host_email} {meeting_id} "
+            "{file_type} {recording_type} {file_id} {ext} {source}."
+        ),
+    )
+    free_zoom_cloud = models.CharField(
+        _("free Zoom's cloud"),
+        max_length=10,
+        choices=FreeZoomCloud.choices,
+        default=FreeZoomCloud.OFF,
+        help_text=_(
+            "Move a recording to Zoom's trash once every one of its files is verified in the destination."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +294,9 @@ class Recording(models.Model):
     content_hash = models.CharField(
         max_length=64, blank=True, help_text=_("Of Zoom's answer, to skip no-op writes.")
     )
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False, help_text=_("Retention never deletes the copies of a held recording.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -273,7 +319,7 @@ class RecordingFile(models.Model):
         NONE = "none", _("Not requested")
         PENDING = "pending", _("Queued")
         DOWNLOADING = "downloading", _("Downloading")
-        DONE = "done", _("Downloaded")
+        DONE = "done", _("Stored and verified")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Deleted by retention")
 
@@ -298,7 +344,18 @@ class RecordingFile(models.Model):
     download_attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     bytes_downloaded = models.BigIntegerField(default=0, help_text=_("Offset of the partial copy."))
-    storage_name = models.CharField(max_length=500, blank=True)
+    storage_name = models.CharField(max_length=1024, blank=True, help_text=_("Name or key of the copy."))
+    destination = models.ForeignKey(
+        Destination,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="files",
+        help_text=_("Where the copy is (or is being written). Empty: this server's disk."),
+    )
+    upload_id = models.CharField(
+        max_length=300, blank=True, help_text=_("The destination's unfinished multipart upload, to resume.")
+    )
     sha256 = models.CharField(max_length=64, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -306,12 +363,24 @@ class RecordingFile(models.Model):
 
     class Meta:
         ordering = ["recording_start", "id"]
+        constraints = [
+            # Two files never share one object: the path template's output is checked against this.
+            models.UniqueConstraint(
+                fields=["destination", "storage_name"],
+                condition=Q(destination__isnull=False) & ~Q(storage_name=""),
+                name="one_file_per_destination_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_type} {self.zoom_file_id}"
 
     @property
     def has_local_copy(self) -> bool:
+        return self.is_stored and self.destination_id is None
+
+    @property
+    def is_stored(self) -> bool:
         return self.download_state == self.Download.DONE and bool(self.storage_name)
 
 

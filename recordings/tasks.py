@@ -18,12 +18,13 @@ from recordings.services import (
     SyncAlreadyRunning,
     SyncRetryLater,
     SyncRunBusy,
-    local_copies_expire,
-    recording_file_download,
     recording_files_due,
     sync_run_execute,
     sync_run_start,
 )
+from recordings.services.freeing import recordings_free_zoom_cloud
+from recordings.services.retention import multipart_uploads_sweep, stored_copies_expire
+from recordings.services.transfer import DestinationBusy, recording_file_transfer
 
 logger = logging.getLogger(__name__)
 
@@ -63,21 +64,53 @@ def sync_active_sources() -> int:
     return started
 
 
+@shared_task(
+    name="recordings.transfer_file", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=200
+)
+def transfer_file(self, file_id: int) -> str:
+    """Store one file in its source's destination (this server's disk or a bucket)."""
+    try:
+        file = recording_file_transfer(file_id=file_id)
+    except DestinationBusy:
+        raise self.retry(countdown=settings.RECORDINGS_TRANSFER_BUSY_RETRY_SECONDS) from None
+    return file.download_state if file else "taken"
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def recording_file_download_task(file_id: int) -> str:
-    file = recording_file_download(file_id=file_id)
-    return file.download_state if file else "taken"
+    """The former name of transfer_file, for messages queued before the rename."""
+    transfer_file.delay(file_id=file_id)
+    return "requeued"
 
 
 @shared_task(acks_late=True)
 def download_queue() -> int:
-    """Beat: queue every download that is due (new, retry time reached, or its worker died)."""
+    """Beat: queue every transfer that is due (new, retry time reached, or its worker died)."""
     due = recording_files_due()
     for file_id in due:
-        recording_file_download_task.delay(file_id=file_id)
+        transfer_file.delay(file_id=file_id)
     return len(due)
+
+
+@shared_task(name="recordings.apply_retention", acks_late=True)
+def apply_retention() -> int:
+    """Beat, daily: delete copies past their retention, never those under legal hold."""
+    return stored_copies_expire()
 
 
 @shared_task(acks_late=True)
 def retention() -> int:
-    return local_copies_expire()
+    """The former name of apply_retention, for beat entries installed before the rename."""
+    return stored_copies_expire()
+
+
+@shared_task(name="recordings.sweep_multipart_uploads", acks_late=True)
+def sweep_multipart_uploads() -> int:
+    """Beat, daily: abort unfinished multipart uploads that no running transfer owns."""
+    return multipart_uploads_sweep()
+
+
+@shared_task(name="recordings.free_zoom_cloud", acks_late=True)
+def free_zoom_cloud() -> int:
+    """Beat, daily: move recordings whose files are all verified to Zoom's trash, where sources ask."""
+    return len(recordings_free_zoom_cloud(trigger="daily job"))

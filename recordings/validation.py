@@ -88,5 +88,16 @@ def source_errors(source) -> dict[str, list[str]]:
         )
 
     if source.retention_days is not None and source.retention_days < 1:
-        add("retention_days", _("Keep local copies for at least 1 day, or leave it empty to keep them."))
+        add(
+            "retention_days",
+            _("Keep copies for at least 1 day, or leave it empty for the destination's rule."),
+        )
+
+    from recordings.services.paths import check_template
+
+    try:
+        check_template(source.path_template or "")
+    except ValidationError as error:
+        for message in error.messages:
+            add("path_template", message)
     return errors

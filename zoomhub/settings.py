@@ -311,6 +311,18 @@ RECORDINGS_DOWNLOAD_MAX_ATTEMPTS = env.int("RECORDINGS_DOWNLOAD_MAX_ATTEMPTS", d
 RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS = env.int("RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS", default=60)
 RECORDINGS_DOWNLOAD_STALE_SECONDS = env.int("RECORDINGS_DOWNLOAD_STALE_SECONDS", default=900)
 RECORDINGS_DOWNLOAD_BATCH = env.int("RECORDINGS_DOWNLOAD_BATCH", default=200)
+# Destinations (docs/storage.md): S3 parts in flight per transfer, retries and timeouts of S3 calls,
+# how long an idle multipart upload lives before the daily sweep aborts it, presigned link lifetime.
+RECORDINGS_S3_PART_CONCURRENCY = env.int("RECORDINGS_S3_PART_CONCURRENCY", default=2)
+RECORDINGS_S3_MAX_ATTEMPTS = env.int("RECORDINGS_S3_MAX_ATTEMPTS", default=5)
+RECORDINGS_S3_CONNECT_TIMEOUT = env.float("RECORDINGS_S3_CONNECT_TIMEOUT", default=10.0)
+RECORDINGS_S3_READ_TIMEOUT = env.float("RECORDINGS_S3_READ_TIMEOUT", default=120.0)
+RECORDINGS_MULTIPART_STALE_HOURS = env.int("RECORDINGS_MULTIPART_STALE_HOURS", default=24)
+RECORDINGS_TRANSFER_BUSY_RETRY_SECONDS = env.int("RECORDINGS_TRANSFER_BUSY_RETRY_SECONDS", default=30)
+RECORDINGS_PRESIGNED_URL_SECONDS = env.int("RECORDINGS_PRESIGNED_URL_SECONDS", default=300)
+# Set when nginx (or another proxy) serves MEDIA_ROOT from an internal location, e.g.
+# "/protected-media/": local files are then handed over with X-Accel-Redirect.
+RECORDINGS_ACCEL_REDIRECT_PREFIX = env.str("RECORDINGS_ACCEL_REDIRECT_PREFIX", default="")
 # How long Redis keeps an unacknowledged task before another worker gets it (a killed worker's task).
 # A worker sweeps for such tasks every CELERY_UNACKED_RESTORE_SECONDS (one cheap Redis query).
 if REDIS_URL:

@@ -34,6 +34,11 @@ class CheckResult:
         return "\n".join(lines)
 
 
+def frees_zoom_cloud(credential) -> bool:
+    """Whether a source on this Zoom account moves recordings to Zoom's trash (needs a delete scope)."""
+    return credential.recording_sources.exclude(free_zoom_cloud="off").exists()
+
+
 def _status_for(error: ZoomError) -> str:
     if isinstance(error, CredentialUnusable):
         return error.credential_status
@@ -99,7 +104,12 @@ def credential_check(*, credential: Credential) -> CheckResult:
         return CheckResult(ok=False, status=status, message=message, missing_scopes=missing)
 
     missing = (
-        missing_scopes(granted=granted, kind=credential.kind, is_master_account=credential.is_master_account)
+        missing_scopes(
+            granted=granted,
+            kind=credential.kind,
+            is_master_account=credential.is_master_account,
+            frees_zoom_cloud=frees_zoom_cloud(credential),
+        )
         if granted
         else []
     )

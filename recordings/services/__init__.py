@@ -1,7 +1,6 @@
 """Every write and Zoom call of the recordings app (see the modules for the why)."""
 
 from recordings.services.downloads import (
-    local_copies_expire,
     recording_file_download,
     recording_file_request_download,
     recording_file_stream,
@@ -30,7 +29,6 @@ __all__ = [
     "SyncAlreadyRunning",
     "SyncRetryLater",
     "SyncRunBusy",
-    "local_copies_expire",
     "recording_file_download",
     "recording_file_request_download",
     "recording_file_stream",

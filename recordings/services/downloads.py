@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from recordings.models import Recording, RecordingFile, Source
+from recordings.models import Recording, RecordingFile
 from zoomhub.queueing import enqueue_on_commit
 from zoomhub.zoom.errors import ZoomError
 
@@ -52,7 +52,15 @@ def partial_path(file: RecordingFile) -> Path:
 
 
 def storage_name_for(file: RecordingFile) -> str:
+    """The name from the source's path template (the storage adds a suffix if it is taken)."""
+    from recordings.services import paths
+
     recording = file.recording
+    source = recording.source
+    if source is not None:
+        return paths.render(
+            source.path_template, paths.file_values(file, source_name=source.name), prefix="recordings"
+        )
     extension = (file.file_extension or file.file_type or "bin").lower()
     stem = get_valid_filename(f"{file.file_type or 'file'}-{file.zoom_file_id}")[:120]
     return f"recordings/{recording.start_time:%Y/%m}/{recording.pk}/{stem}.{extension}"
@@ -62,10 +70,10 @@ def recording_files_enqueue(*, file_ids: list[int]) -> None:
     """Queue downloads once the current transaction commits."""
     if not file_ids:
         return
-    from recordings.tasks import recording_file_download_task
+    from recordings.tasks import transfer_file
 
     for file_id in file_ids:
-        enqueue_on_commit(recording_file_download_task, file_id=file_id)
+        enqueue_on_commit(transfer_file, file_id=file_id)
 
 
 def recording_file_request_download(*, file: RecordingFile) -> bool:
@@ -324,27 +332,6 @@ def recording_file_stream(*, file: RecordingFile) -> Iterator[bytes]:
                 chunks.get_nowait()
 
     return consume()
-
-
-def local_copies_expire(*, now=None) -> int:
-    """Delete local copies older than their source's retention_days (the daily beat job)."""
-    now = now or timezone.now()
-    deleted = 0
-    for source in Source.objects.filter(retention_days__isnull=False):
-        cutoff = now - timedelta(days=source.retention_days)
-        expired = RecordingFile.objects.filter(
-            recording__source=source, download_state=RecordingFile.Download.DONE, downloaded_at__lt=cutoff
-        )
-        for file in expired.iterator():
-            if file.storage_name:
-                default_storage.delete(file.storage_name)
-            RecordingFile.objects.filter(pk=file.pk).update(
-                download_state=RecordingFile.Download.EXPIRED, storage_name="", updated_at=now
-            )
-            deleted += 1
-    if deleted:
-        logger.info("Retention deleted %s local recording copies", deleted)
-    return deleted
 
 
 def partial_files_size() -> int:

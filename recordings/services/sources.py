@@ -29,6 +29,9 @@ SOURCE_FIELDS = (
     "download_files",
     "retention_days",
     "active",
+    "destination",
+    "path_template",
+    "free_zoom_cloud",
 )
 
 

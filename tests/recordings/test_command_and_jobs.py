@@ -55,7 +55,9 @@ def test_beat_declares_hourly_sync_download_queue_and_daily_retention():
     tasks_by_name = {s.task: s for s in declared_schedules()}
     assert tasks_by_name["recordings.tasks.sync_active_sources"].crontab.startswith("7 * ")
     assert tasks_by_name["recordings.tasks.download_queue"].every_seconds == 300
-    assert tasks_by_name["recordings.tasks.retention"].crontab.split()[1] == "2"
+    assert tasks_by_name["recordings.apply_retention"].crontab.split()[1] == "2"
+    assert tasks_by_name["recordings.sweep_multipart_uploads"].crontab.split()[2:] == ["*", "*", "*"]
+    assert tasks_by_name["recordings.free_zoom_cloud"].crontab.split()[2:] == ["*", "*", "*"]
 
 
 def test_the_hourly_job_syncs_each_active_source_once(source, credential, django_capture_on_commit_callbacks):
@@ -107,7 +109,7 @@ def test_the_download_queue_picks_due_and_abandoned_files_only(source):
     abandoned = make_file(source, zoom_file_id="abandoned", download_state="downloading")
     RecordingFile.objects.filter(pk=abandoned.pk).update(updated_at=now - timedelta(hours=1))
 
-    with mock.patch("recordings.tasks.recording_file_download_task.delay") as delay:
+    with mock.patch("recordings.tasks.transfer_file.delay") as delay:
         assert tasks.download_queue() == 3
     assert sorted(c.kwargs["file_id"] for c in delay.call_args_list) == sorted(
         [due.pk, retry.pk, abandoned.pk]
@@ -142,7 +144,7 @@ def test_retention_deletes_old_local_copies_of_its_source_only(source, credentia
         downloaded_at=now - timedelta(days=400),
     )
 
-    assert tasks.retention() == 1
+    assert tasks.apply_retention() == 1
 
     old.refresh_from_db()
     assert old.download_state == RecordingFile.Download.EXPIRED and not old.storage_name

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
+from recordings.models import DEFAULT_PATH_TEMPLATE, Recording, RecordingFile, Source, SyncRun, SyncStep
 from tests.recordings.conftest import S2S_SECRET
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,9 @@ def source_post(credential, **values):
         "account_ids": "",
         "retention_days": "",
         "active": "on",
+        "destination": "",
+        "path_template": DEFAULT_PATH_TEMPLATE,
+        "free_zoom_cloud": "off",
     }
     data.update(values)
     return data

@@ -31,6 +31,13 @@ def routes(sb: "Sandbox") -> Router:
     router = Router()
     api.add(router, sb, "GET", "/v2/users/{userId}/recordings", lambda c: list_user_recordings(sb, c))
     api.add(router, sb, "GET", "/v2/meetings/{meetingId}/recordings", lambda c: meeting_recordings(sb, c))
+    api.add(
+        router,
+        sb,
+        "DELETE",
+        "/v2/meetings/{meetingId}/recordings",
+        lambda c: delete_meeting_recordings(sb, c),
+    )
     router.add("GET", "/rec/download/{fileId}", lambda r: download(sb, r))
     router.add("GET", "/storage/{fileId}", lambda r: serve_storage(sb, r))
     return router
@@ -197,6 +204,34 @@ def meeting_recordings(sb: "Sandbox", call: api.Call) -> Response:
     if "download_access_token" in call.request.query.get("include_fields", ""):
         data["download_access_token"] = issue_download_token(sb, recording.uuid)
     return Response.json(data)
+
+
+def delete_meeting_recordings(sb: "Sandbox", call: api.Call) -> Response:
+    """`action=trash` (the default) moves every file to the trash; `action=delete` removes them for good."""
+    action = call.request.query.get("action", "trash")
+    if action not in ("trash", "delete"):
+        return errors.bad_request("Invalid field: action.")
+    meeting_id = decode_meeting_id(call.request.params["meetingId"])
+    # Only UUIDs here: a numeric id would name the latest instance, which ZoomHub never sends.
+    recording = None if meeting_id is None or meeting_id.isdigit() else lookup_recording(sb, meeting_id)
+    if recording is None or not _visible(sb, call, recording):
+        return recording_not_found()
+    with sb.state.lock:
+        stored = sb.state.recordings.get(recording.uuid)
+        if stored is None:
+            return errors.bad_request("Seeded history recordings cannot be deleted in the sandbox.")
+        if action == "delete":
+            del sb.state.recordings[stored.uuid]
+            for f in stored.files:
+                sb.state.files.pop(f.id, None)
+        else:
+            if stored.trashed_at is not None:
+                return recording_not_found()
+            now = sb.state.clock.now().replace(microsecond=0)
+            stored.trashed_at = now
+            for f in stored.files:
+                f.deleted_time = now
+    return Response.empty(204)
 
 
 def issue_download_token(sb: "Sandbox", meeting_uuid: str) -> str:

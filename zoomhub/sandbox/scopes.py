@@ -23,6 +23,12 @@ REQUIRED: dict[str, list[str]] = {
         "cloud_recording:read:list_recording_files",
         "cloud_recording:read:list_recording_files:admin",
     ],
+    "DELETE /v2/meetings/{meetingId}/recordings": [
+        "cloud_recording:delete:meeting_recording",
+        "cloud_recording:delete:meeting_recording:admin",
+        "recording:write",
+        "recording:write:admin",
+    ],
     "GET /v2/report/meetings/{meetingId}/participants": ["report:read:list_meeting_participants:admin"],
     "GET /v2/past_meetings/{meetingId}/participants": [
         "meeting:read:list_past_participants",

@@ -1,0 +1,187 @@
+"""Streaming into S3 in parts: bytes come in as they arrive, parts go out, memory stays bounded.
+
+`MultipartSink.write()` collects bytes until a part is full and hands the part to a small pool of
+uploader threads; when `concurrency` parts are already in flight, write() waits, so memory is at
+most (concurrency + 1) parts plus one chunk, whatever the file's size. A file smaller than one
+part is sent with a single PUT. Nothing touches the database here (uploads run in threads whose
+database connections would not see the caller's transaction); progress is reported to the
+caller's thread through `uploaded_bytes()`.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+
+@dataclass
+class UploadedPart:
+    number: int
+    etag: str
+    size: int
+
+
+@dataclass
+class ResumePoint:
+    upload_id: str
+    parts: list[UploadedPart] = field(default_factory=list)  # the contiguous prefix, 1..k
+
+    @property
+    def offset(self) -> int:
+        return sum(part.size for part in self.parts)
+
+
+def resume_point(client, *, bucket: str, key: str, upload_id: str, part_size: int) -> ResumePoint | None:
+    """The parts 1..k of an unfinished upload that can be kept (each exactly part_size); None when gone."""
+    from botocore.exceptions import ClientError
+
+    found: dict[int, UploadedPart] = {}
+    marker = 0
+    try:
+        while True:
+            page = client.list_parts(Bucket=bucket, Key=key, UploadId=upload_id, PartNumberMarker=marker)
+            for part in page.get("Parts", []):
+                found[part["PartNumber"]] = UploadedPart(part["PartNumber"], part["ETag"], part["Size"])
+            if not page.get("IsTruncated"):
+                break
+            marker = page["NextPartNumberMarker"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchUpload", "404", "NoSuchKey"):
+            return None
+        raise
+    kept = []
+    number = 1
+    while number in found and found[number].size == part_size:
+        kept.append(found[number])
+        number += 1
+    return ResumePoint(upload_id, kept)
+
+
+class MultipartSink:
+    def __init__(
+        self,
+        client,
+        *,
+        bucket: str,
+        key: str,
+        part_size: int,
+        concurrency: int = 2,
+        extra: dict | None = None,
+        resume: ResumePoint | None = None,
+        on_upload_started=None,
+    ) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.key = key
+        self.part_size = part_size
+        self.extra = extra or {}
+        self.upload_id = resume.upload_id if resume else ""
+        self.on_upload_started = on_upload_started
+        self._parts: dict[int, UploadedPart] = {p.number: p for p in (resume.parts if resume else [])}
+        self._next_number = len(self._parts) + 1
+        self._buffer = bytearray()
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="s3-part")
+        self._futures: list[Future] = []
+        self._failure: BaseException | None = None
+        self.single_put = False
+
+    # Feeding -------------------------------------------------------------------------------------
+    def write(self, chunk: bytes) -> None:
+        self._raise_failure()
+        self._buffer += chunk
+        while len(self._buffer) >= self.part_size:
+            body = bytes(self._buffer[: self.part_size])
+            del self._buffer[: self.part_size]
+            self._submit(body)
+
+    def uploaded_bytes(self) -> int:
+        """Bytes in parts 1..k all uploaded (what a resume could keep)."""
+        with self._lock:
+            total, number = 0, 1
+            while number in self._parts:
+                total += self._parts[number].size
+                number += 1
+            return total
+
+    def finish(self) -> None:
+        """Send what is left and complete the object (a single PUT when it fits in one part)."""
+        self._raise_failure()
+        if not self.upload_id and not self._parts:
+            self.single_put = True
+            self.client.put_object(Bucket=self.bucket, Key=self.key, Body=bytes(self._buffer), **self.extra)
+            self._buffer = bytearray()
+            self._pool.shutdown()
+            return
+        if self._buffer or not self._parts:
+            body = bytes(self._buffer)
+            self._buffer = bytearray()
+            self._submit(body)
+        self._wait()
+        parts = [{"PartNumber": n, "ETag": self._parts[n].etag} for n in sorted(self._parts)]
+        self.client.complete_multipart_upload(
+            Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, MultipartUpload={"Parts": parts}
+        )
+
+    def abort(self) -> None:
+        """Give up: the parts already sent are deleted with the upload (nothing is left behind)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self.upload_id:
+            abort_upload(self.client, bucket=self.bucket, key=self.key, upload_id=self.upload_id)
+
+    def close(self) -> None:
+        """Stop the uploader threads (after a failure the upload stays for a resume)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # Inside --------------------------------------------------------------------------------------
+    def _submit(self, body: bytes) -> None:
+        if not self.upload_id:
+            answer = self.client.create_multipart_upload(Bucket=self.bucket, Key=self.key, **self.extra)
+            self.upload_id = answer["UploadId"]
+            if self.on_upload_started:
+                self.on_upload_started(self.upload_id)
+        self._slots.acquire()  # waits while `concurrency` parts are in flight: bounded memory
+        if self._failure is not None:
+            self._slots.release()
+            self._raise_failure()
+        number = self._next_number
+        self._next_number += 1
+        self._futures.append(self._pool.submit(self._upload, number, body))
+
+    def _upload(self, number: int, body: bytes) -> None:
+        try:
+            answer = self.client.upload_part(
+                Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=body
+            )
+            with self._lock:
+                self._parts[number] = UploadedPart(number, answer["ETag"], len(body))
+        except BaseException as error:
+            self._failure = self._failure or error
+        finally:
+            self._slots.release()
+
+    def _wait(self) -> None:
+        for future in self._futures:
+            future.result()
+        self._futures.clear()
+        self._pool.shutdown()
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+
+def abort_upload(client, *, bucket: str, key: str, upload_id: str) -> bool:
+    """Abort an unfinished upload; True when it was there. Its parts stop costing storage."""
+    from botocore.exceptions import ClientError
+
+    try:
+        client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchUpload", "404"):
+            return False
+        raise
+    return True
