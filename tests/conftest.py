@@ -66,3 +66,22 @@ def zoom_sandbox_settings(zoom_sandbox, settings):
     for name, value in zoom_sandbox.settings_overrides.items():
         setattr(settings, name, value)
     return zoom_sandbox
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server, a separate process on a free loopback port, for the whole session."""
+    from tests.s3_server import running_s3_server
+
+    with running_s3_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_bucket(s3_server, request):
+    """A fresh, empty bucket on the S3 server; yields its name."""
+    import uuid
+
+    name = f"t-{uuid.uuid4().hex[:20]}"
+    s3_server.client().create_bucket(Bucket=name)
+    return name

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -29,26 +30,46 @@ logger = logging.getLogger(__name__)
 TEST_BODY = b"ZoomHub destination test\n"
 
 
-def s3_client(destination: Destination):
-    import boto3
+def destination_storage(destination: Destination, *, quick: bool = False):
+    """django-storages' S3 backend configured from the destination (keys decrypted here only).
+
+    `quick`: one attempt and short timeouts, so the Test button answers in seconds.
+    """
     from botocore.config import Config
+    from storages.backends.s3 import S3Storage
 
     config = Config(
         region_name=destination.region or None,
         signature_version="s3v4",
         s3={"addressing_style": destination.addressing_style},
-        retries={"max_attempts": settings.RECORDINGS_S3_MAX_ATTEMPTS, "mode": "standard"},
-        connect_timeout=settings.RECORDINGS_S3_CONNECT_TIMEOUT,
-        read_timeout=settings.RECORDINGS_S3_READ_TIMEOUT,
+        retries={"max_attempts": 1 if quick else settings.RECORDINGS_S3_MAX_ATTEMPTS, "mode": "standard"},
+        connect_timeout=3 if quick else settings.RECORDINGS_S3_CONNECT_TIMEOUT,
+        read_timeout=10 if quick else settings.RECORDINGS_S3_READ_TIMEOUT,
         max_pool_connections=max(10, destination.max_parallel_transfers * 4),
     )
-    return boto3.session.Session().client(
-        "s3",
+    return S3Storage(
+        bucket_name=destination.bucket,
         endpoint_url=destination.endpoint_url or None,
-        aws_access_key_id=destination.access_key_id or None,
-        aws_secret_access_key=destination.secret_access_key or None,
-        config=config,
+        region_name=destination.region or None,
+        access_key=destination.access_key_id or None,
+        secret_key=destination.secret_access_key or None,
+        security_token=None,
+        session_profile=None,
+        addressing_style=destination.addressing_style,
+        signature_version="s3v4",
+        location="",
+        file_overwrite=True,
+        default_acl=None,
+        object_parameters=put_extra(destination),
+        querystring_auth=True,
+        querystring_expire=settings.RECORDINGS_PRESIGNED_URL_SECONDS,
+        client_config=config,
     )
+
+
+def s3_client(destination: Destination, *, quick: bool = False):
+    """The boto3 client behind the destination's storage (thread-safe: shared by part uploads)."""
+    return destination_storage(destination, quick=quick).connection.meta.client
 
 
 def put_extra(destination: Destination) -> dict:
@@ -165,17 +186,20 @@ def _test_s3(destination: Destination) -> TestResult:
     ]
     if missing:
         return TestResult(False, _("Fill in: %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)})
+    from django.core.files.base import ContentFile
+
     key = object_key(destination, f"zoomhub-test/{uuid.uuid4().hex}.txt")
-    client = s3_client(destination)
+    storage = destination_storage(destination, quick=True)
     step = _("writing")
     try:
-        client.put_object(Bucket=destination.bucket, Key=key, Body=TEST_BODY, **put_extra(destination))
+        storage.save(key, ContentFile(TEST_BODY))
         step = _("reading back")
-        body = client.get_object(Bucket=destination.bucket, Key=key)["Body"].read()
+        with storage.open(key, "rb") as handle:
+            body = handle.read()
         step = _("deleting")
-        client.delete_object(Bucket=destination.bucket, Key=key)
-    except (BotoCoreError, ClientError) as error:
-        logger.info("Destination %s test failed while %s: %r", destination.pk, step, error.__class__.__name__)
+        storage.delete(key)
+    except (BotoCoreError, ClientError, OSError) as error:
+        logger.info("Destination %s test failed while %s: %s", destination.pk, step, error.__class__.__name__)
         return TestResult(
             False,
             _("Failed while %(step)s a test object: %(reason)s")
@@ -242,20 +266,20 @@ def stored_object_delete(*, destination: Destination | None, name: str) -> None:
     if destination is None or not destination.is_s3:
         default_storage.delete(name)
         return
-    s3_client(destination).delete_object(Bucket=destination.bucket, Key=name)
+    destination_storage(destination).delete(name)
 
 
 def presigned_url(file: RecordingFile, *, filename: str, content_type: str, attachment: bool) -> str:
-    """A short-lived link straight to the bucket: no worker streams the file, no key is in the link."""
-    destination = file.destination
+    """A short-lived link straight to the bucket: no worker streams the file.
+
+    The link is signed; it names the access key ID (as every S3 presigned URL does), never the secret.
+    """
     disposition = "attachment" if attachment else "inline"
-    return s3_client(destination).generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": destination.bucket,
-            "Key": file.storage_name,
-            "ResponseContentDisposition": f'{disposition}; filename="{filename}"',
+    return destination_storage(file.destination).url(
+        file.storage_name,
+        parameters={
+            "ResponseContentDisposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
             "ResponseContentType": content_type,
         },
-        ExpiresIn=settings.RECORDINGS_PRESIGNED_URL_SECONDS,
+        expire=settings.RECORDINGS_PRESIGNED_URL_SECONDS,
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from accounts.models import Credential
 from recordings.models import Source
 from tests.recordings.fakezoom import FakeZoom
+from tests.recordings.storage_fixtures import s3_destination, sandbox_school  # noqa: F401 - fixtures
 
 S2S_SECRET = "dr8XzWRVA6Hh5FuWReynMV7Ke54UrYas"
 
