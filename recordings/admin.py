@@ -2,7 +2,17 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from recordings import services
-from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
+from recordings.forms import DestinationForm
+from recordings.models import (
+    Destination,
+    Recording,
+    RecordingFile,
+    Source,
+    SyncRun,
+    SyncStep,
+    ZoomCloudDeletion,
+)
+from recordings.services.destinations import destination_test
 
 
 @admin.register(Source)
@@ -92,6 +102,8 @@ class RecordingFileInline(admin.TabularInline):
         "file_size",
         "state",
         "download_state",
+        "destination",
+        "storage_name",
         "bytes_downloaded",
         "sha256",
         "download_error",
@@ -105,14 +117,16 @@ class RecordingFileInline(admin.TabularInline):
 @admin.register(Recording)
 class RecordingAdmin(admin.ModelAdmin):
     list_display = ["topic", "start_time", "host_email", "target", "source", "state", "meeting"]
-    list_filter = ["state", "source"]
+    list_filter = ["state", "legal_hold", "source"]
     list_select_related = ["source", "meeting"]
     search_fields = ["topic", "uuid", "=zoom_meeting_id", "host_email", "target"]
     date_hierarchy = "start_time"
     # Zoom-sourced, read-only; the webhook's download_token is never shown.
     exclude = ["download_token"]
     readonly_fields = [
-        f.name for f in Recording._meta.fields if f.name not in ("download_token", "meeting", "id")
+        f.name
+        for f in Recording._meta.fields
+        if f.name not in ("download_token", "meeting", "id", "legal_hold")
     ]
     raw_id_fields = ["meeting"]
     inlines = [RecordingFileInline]
@@ -143,3 +157,46 @@ class RecordingFileAdmin(admin.ModelAdmin):
     def download_again(self, request, queryset):
         queued = sum(1 for f in queryset if services.recording_file_request_download(file=f))
         self.message_user(request, _("%(n)s files queued.") % {"n": queued})
+
+
+@admin.register(Destination)
+class DestinationAdmin(admin.ModelAdmin):
+    """Keys are write-only here too: the form never renders them; an empty field keeps the stored key."""
+
+    form = DestinationForm
+    list_display = ["name", "kind", "bucket", "prefix", "endpoint_url", "retention_days", "last_test_ok"]
+    list_filter = ["kind"]
+    search_fields = ["name", "bucket"]
+    readonly_fields = ["last_test_ok", "last_test_message", "last_tested_at", "created_at", "updated_at"]
+    actions = ["test_destinations"]
+
+    @admin.action(description=_("Test: write, read and delete a small object"))
+    def test_destinations(self, request, queryset):
+        for destination in queryset:
+            result = destination_test(destination=destination)
+            self.message_user(
+                request,
+                f"{destination.name}: {result.message}",
+                messages.SUCCESS if result.ok else messages.ERROR,
+            )
+
+
+@admin.register(ZoomCloudDeletion)
+class ZoomCloudDeletionAdmin(admin.ModelAdmin):
+    """The audit of recordings moved to Zoom's trash: read-only."""
+
+    list_display = ["created_at", "meeting_uuid", "source", "outcome", "trigger", "requested_by"]
+    list_filter = ["outcome", "trigger", "source"]
+    list_select_related = ["source", "requested_by"]
+    search_fields = ["meeting_uuid"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in ZoomCloudDeletion._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

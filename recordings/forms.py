@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recordings.models import Recording, Source, recording_file_types
+from recordings.models import Destination, Recording, Source, recording_file_types
+from recordings.services.destinations import DESTINATION_FIELDS
 from recordings.services.sources import SOURCE_FIELDS
 from recordings.validation import normalise_emails, split_list
 
@@ -93,3 +94,48 @@ class RecordingFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file_type"].choices = [("", _("Any"))] + [(t, t) for t in recording_file_types()]
+
+
+class DestinationForm(forms.ModelForm):
+    """Keys are write-only: the page never shows them back; an empty field keeps the stored key."""
+
+    access_key_id = forms.CharField(
+        label=_("Access key ID"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    secret_access_key = forms.CharField(
+        label=_("Secret access key"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Destination
+        fields = list(DESTINATION_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.pop("access_key_id", None)
+        self.initial.pop("secret_access_key", None)
+        if self.instance.pk and self.instance.access_key_id:
+            for name in ("access_key_id", "secret_access_key"):
+                self.fields[name].help_text = _(
+                    "A key is stored. Leave empty to keep it; type to replace it."
+                )
+
+    def clean_access_key_id(self):
+        return self.cleaned_data.get("access_key_id") or self.instance.access_key_id or ""
+
+    def clean_secret_access_key(self):
+        return self.cleaned_data.get("secret_access_key") or self.instance.secret_access_key or ""
+
+    def clean(self):
+        from recordings.services.destinations import destination_errors
+
+        cleaned = super().clean()
+        candidate = Destination(**{k: v for k, v in cleaned.items() if k in DESTINATION_FIELDS})
+        for field, messages in destination_errors(candidate).items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recordings import services
-from recordings.forms import RecordingFilterForm, SourceForm, SyncNowForm
-from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
+from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
+from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
+from recordings.services.destinations import destination_save, destination_test, destinations_usage
+from recordings.services.serving import stored_file_response
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 50
@@ -37,9 +39,23 @@ def source_list(request):
             last_run_state=Subquery(latest.values("state")[:1]),
             last_run_created=Subquery(latest.values("created_at")[:1]),
         )
+        .select_related("destination")
         .order_by("name")
     )
-    return render(request, "recordings/source_list.html", {"sources": sources, "sync_form": SyncNowForm()})
+    usage = destinations_usage()
+    destinations = list(Destination.objects.order_by("name"))
+    for destination in destinations:
+        destination.usage = usage.get(destination.pk)
+    return render(
+        request,
+        "recordings/source_list.html",
+        {
+            "sources": sources,
+            "sync_form": SyncNowForm(),
+            "destinations": destinations,
+            "local_usage": usage.get(None),
+        },
+    )
 
 
 def _source_form(request, source=None):
@@ -161,7 +177,15 @@ def recording_list(request):
     # matching recording before the LIMIT (about 0.3 s at 50,000).
     ids = _filtered_recordings(form).order_by("-start_time", "-id").values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    files = RecordingFile.objects.only("id", "recording_id", "file_type", "file_size", "download_state")
+    files = RecordingFile.objects.only(
+        "id",
+        "recording_id",
+        "file_type",
+        "file_size",
+        "download_state",
+        "destination__bucket",
+        "destination__kind",
+    ).select_related("destination")
     page.object_list = list(
         Recording.objects.filter(pk__in=list(page.object_list))
         .select_related("source", "meeting")
@@ -184,8 +208,25 @@ def recording_list(request):
 
 def recording_detail(request, pk):
     recording = get_object_or_404(Recording.objects.select_related("source", "meeting"), pk=pk)
-    files = recording.files.order_by("recording_start", "id")
-    return render(request, "recordings/recording_detail.html", {"recording": recording, "files": files})
+    files = recording.files.select_related("destination").order_by("recording_start", "id")
+    deletions = recording.zoom_deletions.select_related("requested_by")[:20]
+    return render(
+        request,
+        "recordings/recording_detail.html",
+        {"recording": recording, "files": files, "deletions": deletions},
+    )
+
+
+@require_POST
+def recording_legal_hold(request, pk):
+    recording = get_object_or_404(Recording, pk=pk)
+    hold = request.POST.get("hold") == "1"
+    services.recording_set_legal_hold(recording=recording, hold=hold, by=request.user)
+    if hold:
+        messages.success(request, _("The recording is on legal hold: retention will not delete its copies."))
+    else:
+        messages.success(request, _("The legal hold is released."))
+    return redirect("recordings:recording_detail", pk=recording.pk)
 
 
 @require_POST
@@ -200,16 +241,15 @@ def file_request_download(request, pk):
 
 def file_serve(request, pk):
     """Our local copy, or Zoom's file streamed through ZoomHub: the token never reaches the browser."""
-    file = get_object_or_404(RecordingFile.objects.select_related("recording__source__credential"), pk=pk)
+    file = get_object_or_404(
+        RecordingFile.objects.select_related("recording__source__credential", "destination"), pk=pk
+    )
     attachment = request.GET.get("download") == "1"
     filename = f"{file.file_type or 'file'}-{file.recording.zoom_meeting_id}.{(file.file_extension or 'bin').lower()}"
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    if file.has_local_copy and default_storage.exists(file.storage_name):
-        return FileResponse(
-            default_storage.open(file.storage_name, "rb"),
-            as_attachment=attachment,
-            filename=filename,
-            content_type=content_type,
+    if file.is_stored and (file.destination_id is not None or default_storage.exists(file.storage_name)):
+        return stored_file_response(
+            request, file, filename=filename, content_type=content_type, attachment=attachment
         )
     if not file.download_url or file.state == Recording.State.DELETED:
         raise Http404(_("Zoom no longer has this file and ZoomHub has no copy."))
@@ -225,3 +265,38 @@ def file_serve(request, pk):
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _destination_form(request, destination=None):
+    form = DestinationForm(request.POST or None, instance=destination)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in DestinationForm.Meta.fields}
+        try:
+            saved = destination_save(destination=destination, **values)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Destination “%(name)s” saved.") % {"name": saved.name})
+            return redirect("recordings:source_list")
+    return render(request, "recordings/destination_form.html", {"form": form, "destination": destination})
+
+
+def destination_create(request):
+    return _destination_form(request)
+
+
+def destination_edit(request, pk):
+    return _destination_form(request, get_object_or_404(Destination, pk=pk))
+
+
+@require_POST
+def destination_check(request, pk):
+    destination = get_object_or_404(Destination, pk=pk)
+    result = destination_test(destination=destination)
+    if result.ok:
+        messages.success(request, result.message)
+    else:
+        messages.error(request, result.message)
+    return redirect("recordings:source_list")

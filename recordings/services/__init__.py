@@ -7,6 +7,7 @@ from recordings.services.downloads import (
     recording_files_due,
     recording_files_enqueue,
 )
+from recordings.services.retention import recording_set_legal_hold
 from recordings.services.sources import (
     SyncAlreadyRunning,
     source_create,
@@ -34,6 +35,7 @@ __all__ = [
     "recording_file_stream",
     "recording_files_due",
     "recording_files_enqueue",
+    "recording_set_legal_hold",
     "recordings_mark",
     "recordings_upsert",
     "source_create",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -283,3 +284,63 @@ def presigned_url(file: RecordingFile, *, filename: str, content_type: str, atta
         },
         expire=settings.RECORDINGS_PRESIGNED_URL_SECONDS,
     )
+
+
+DESTINATION_FIELDS = (
+    "name",
+    "kind",
+    "endpoint_url",
+    "region",
+    "bucket",
+    "prefix",
+    "access_key_id",
+    "secret_access_key",
+    "addressing_style",
+    "server_side_encryption",
+    "part_size_mb",
+    "max_parallel_transfers",
+    "retention_days",
+)
+SECRET_FIELDS = ("access_key_id", "secret_access_key")
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.\-_]{1,61}[a-z0-9]$")
+
+
+def destination_errors(destination: Destination) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if destination.kind == Destination.Kind.S3:
+        if not destination.bucket:
+            add("bucket", _("Give the bucket's name."))
+        elif not BUCKET_NAME.match(destination.bucket):
+            add(
+                "bucket",
+                _("A bucket name has 3 to 63 lower-case letters, digits, dots, hyphens or underscores."),
+            )
+        for field in SECRET_FIELDS:
+            if not getattr(destination, field):
+                add(field, _("Required for object storage."))
+        if destination.prefix.startswith("/") or ".." in destination.prefix.split("/"):
+            add("prefix", _("The prefix is a folder inside the bucket: no leading / and no “..”."))
+    return errors
+
+
+def destination_save(*, destination: Destination | None = None, **values) -> Destination:
+    """Create or update a destination; an empty key field keeps the stored key (it is never shown)."""
+    from django.core.exceptions import ValidationError
+
+    destination = destination or Destination()
+    for field, value in values.items():
+        if field not in DESTINATION_FIELDS:
+            raise TypeError(f"Destination has no editable field {field!r}")
+        if field in SECRET_FIELDS and not value:
+            continue
+        setattr(destination, field, value.strip() if isinstance(value, str) else value)
+    destination.full_clean()
+    errors = destination_errors(destination)
+    if errors:
+        raise ValidationError(errors)
+    destination.save()
+    return destination

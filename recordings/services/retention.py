@@ -16,6 +16,15 @@ from recordings.services.multipart import abort_upload
 logger = logging.getLogger(__name__)
 
 
+def recording_set_legal_hold(*, recording, hold: bool, by=None) -> None:
+    """Place or release a legal hold; while held, retention never deletes the recording's copies."""
+    from recordings.models import Recording
+
+    Recording.objects.filter(pk=recording.pk).update(legal_hold=hold, updated_at=timezone.now())
+    recording.legal_hold = hold
+    logger.info("Recording %s legal hold %s by %s", recording.pk, "placed" if hold else "released", by)
+
+
 def _retention_days(source: Source | None, destination: Destination | None) -> int:
     """The source's rule when it has one, else the destination's; 0 keeps forever."""
     if source is not None and source.retention_days:
