@@ -99,6 +99,13 @@ class RecordingFilterForm(forms.Form):
 class DestinationForm(forms.ModelForm):
     """Keys are write-only: the page never shows them back; an empty field keeps the stored key."""
 
+    endpoint_url = forms.URLField(
+        label=_("Endpoint URL"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=Destination._meta.get_field("endpoint_url").help_text,
+    )
     access_key_id = forms.CharField(
         label=_("Access key ID"),
         required=False,

@@ -110,10 +110,6 @@ def explain_s3_error(error: Exception, destination: Destination) -> str:
         return _("The access key ID is not known to %(endpoint)s.") % {"endpoint": endpoint}
     if code == "SignatureDoesNotMatch":
         return _("The secret access key is wrong (the signature does not match).")
-    if code in ("AccessDenied", "AllAccessDisabled", "Forbidden") or status == 403:
-        return _(
-            "Access denied: the key may not write, read and delete objects in “%(bucket)s” (check its policy)."
-        ) % {"bucket": bucket}
     if code in ("RequestTimeTooSkewed", "RequestExpired"):
         return _("The server's clock and the storage's differ too much: set up NTP on this server.")
     if code in (
@@ -134,6 +130,10 @@ def explain_s3_error(error: Exception, destination: Destination) -> str:
             "bucket": bucket,
             "configured": destination.region or "-",
         }
+    if code in ("AccessDenied", "AllAccessDisabled", "Forbidden") or status == 403:
+        return _(
+            "Access denied: the key may not write, read and delete objects in “%(bucket)s” (check its policy)."
+        ) % {"bucket": bucket}
     if code == "NoSuchUpload":
         return _("The unfinished upload is gone from the bucket (aborted or swept).")
     return _("The storage answered %(status)s %(code)s.") % {"status": status or "?", "code": code or "?"}
