@@ -88,7 +88,7 @@ def test_the_sweep_aborts_abandoned_uploads_and_spares_running_ones(
     recording = sandbox_school.record_lesson(mp4_size=1 * MIB)
     client = s3_server.client()
     bucket = s3_destination.bucket
-    abandoned = client.create_multipart_upload(Bucket=bucket, Key="zoom/lost/MP4.mp4")["UploadId"]
+    client.create_multipart_upload(Bucket=bucket, Key="zoom/lost/MP4.mp4")["UploadId"]
     outside_prefix = client.create_multipart_upload(Bucket=bucket, Key="other-app/file.bin")["UploadId"]
     running = client.create_multipart_upload(Bucket=bucket, Key="zoom/running/MP4.mp4")["UploadId"]
     RecordingFile.objects.filter(pk=recording.files.first().pk).update(
