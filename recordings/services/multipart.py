@@ -93,7 +93,8 @@ class MultipartSink:
         self._raise_failure()
         self._buffer += chunk
         while len(self._buffer) >= self.part_size:
-            body = bytes(self._buffer[: self.part_size])
+            with memoryview(self._buffer) as view:
+                body = bytes(view[: self.part_size])  # one copy, not a slice then a copy
             del self._buffer[: self.part_size]
             self._submit(body)
 
