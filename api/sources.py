@@ -62,7 +62,7 @@ class SourceIn(InputSchema):
     platform: Literal["ZOOM", "zoom"] = "ZOOM"
     credential_id: int = Field(..., ge=1, le=MAX_ID)
     config: SourceConfig = Field(default_factory=SourceConfig)
-    download_files: bool = Field(False, description="Keep a local copy of every file.")
+    download_files: bool = Field(False, description="Keep a verified copy of every file in the destination.")
     retention_days: int | None = Field(
         None, ge=1, le=36500, description="Delete local copies after this many days."
     )

@@ -71,7 +71,9 @@ class Source(models.Model):
         help_text=_("Master account, variant B: Zoom account IDs, one token per account, all their users."),
     )
     download_files = models.BooleanField(
-        _("download files"), default=False, help_text=_("Keep a local copy of every file.")
+        _("store files"),
+        default=False,
+        help_text=_("Keep a verified copy of every file in the destination (this server's disk by default)."),
     )
     retention_days = models.PositiveIntegerField(
         _("keep copies for (days)"),

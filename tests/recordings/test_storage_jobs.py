@@ -191,3 +191,29 @@ def test_a_missing_delete_scope_is_named_in_the_audit_and_by_the_scope_check(san
     assert "cloud_recording:delete:meeting_recording:admin" not in missing_scopes(
         granted=set(granted), kind=kind
     )
+
+
+def test_the_command_lists_in_a_dry_run_and_trashes_without_one(sandbox_school, s3_destination):
+    import io
+
+    from django.core.management import call_command
+
+    use(sandbox_school.source, s3_destination)  # freeing off while the files are stored
+    recording = sandbox_school.record_lesson(mp4_size=1 * MIB, topic="Geometry")
+    store_all(recording)
+    Source.objects.filter(pk=sandbox_school.source.pk).update(free_zoom_cloud=Source.FreeZoomCloud.TRASH)
+    calls = sandbox_school.zoom.control.calls
+
+    listed = io.StringIO()
+    call_command("free_zoom_cloud", "--source", "School", "--dry-run", stdout=listed)
+    assert "Geometry" in listed.getvalue() and "1 recording would be moved" in listed.getvalue()
+    assert calls().get(TRASH_CALL, 0) == 0
+
+    done = io.StringIO()
+    call_command("free_zoom_cloud", "--source", "School", stdout=done)
+    assert "1 recording moved to Zoom's trash." in done.getvalue()
+    assert calls()[TRASH_CALL] == 1
+    assert list(ZoomCloudDeletion.objects.values_list("outcome", "trigger").order_by("id")) == [
+        ("would_trash", "command"),
+        ("trashed", "command"),
+    ]
