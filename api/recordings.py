@@ -1,11 +1,13 @@
 """/api/v1/recordings — synced cloud recordings and their files (never Zoom's URLs or tokens).
 
 A file's `url` is ZoomHub's own (our copy, or Zoom's streamed through the server) and needs a
-staff session, like the Recordings page.
+staff session, like the Recordings page. A file stored in a bucket also has `link`: a presigned
+URL straight to the bucket, valid for a few minutes, that needs no session at all.
 """
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -16,6 +18,7 @@ from api.errors import responses
 from api.pagination import PageParams, paginate
 from api.parsing import InputSchema
 from recordings.models import Recording, RecordingFile
+from recordings.services.destinations import destination_storage
 
 router = Router(tags=["recordings"])
 
@@ -31,7 +34,15 @@ class RecordingFileOut(Schema):
     state: str
     download_state: str
     has_local_copy: bool
+    stored_in: str = Field(
+        ..., description="'zoom' (not stored), 'local' (this server's disk) or the bucket."
+    )
+    sha256: str = Field(..., description="Of the stored copy's bytes; empty until one is verified.")
     url: str
+    link: str | None = Field(
+        ..., description="A short-lived presigned URL for a copy in a bucket (null for other files)."
+    )
+    link_expires_in: int | None = Field(..., description="Seconds the link stays valid.")
 
 
 class RecordingOut(Schema):
@@ -71,7 +82,28 @@ class RecordingFilters(InputSchema):
     source: int | None = Field(None, ge=1, le=MAX_ID, description="A source's id.")
 
 
-def recording_out(request, recording: Recording) -> dict:
+def _stored_in(file: RecordingFile) -> str:
+    if not file.is_stored:
+        return "zoom"
+    return file.destination.bucket if file.destination is not None and file.destination.is_s3 else "local"
+
+
+def _file_link(file: RecordingFile, recording: Recording, storages: dict) -> str | None:
+    if not (file.is_stored and file.destination is not None and file.destination.is_s3):
+        return None
+    storage = storages.get(file.destination_id)
+    if storage is None:  # one client per destination per request: building one costs milliseconds
+        storage = storages[file.destination_id] = destination_storage(file.destination)
+    name = f"{file.file_type or 'file'}-{recording.zoom_meeting_id}.{(file.file_extension or 'bin').lower()}"
+    return storage.url(
+        file.storage_name,
+        parameters={"ResponseContentDisposition": f'attachment; filename="{name}"'},
+        expire=settings.RECORDINGS_PRESIGNED_URL_SECONDS,
+    )
+
+
+def recording_out(request, recording: Recording, storages: dict | None = None) -> dict:
+    storages = {} if storages is None else storages
     return {
         "id": recording.pk,
         "uuid": recording.uuid,
@@ -96,7 +128,11 @@ def recording_out(request, recording: Recording) -> dict:
                 "state": f.state,
                 "download_state": f.download_state,
                 "has_local_copy": f.has_local_copy,
+                "stored_in": _stored_in(f),
+                "sha256": f.sha256 if f.is_stored else "",
                 "url": request.build_absolute_uri(reverse("recordings:file_serve", args=[f.pk])),
+                "link": (link := _file_link(f, recording, storages)),
+                "link_expires_in": settings.RECORDINGS_PRESIGNED_URL_SECONDS if link else None,
             }
             for f in recording.files.all()
         ],
@@ -107,7 +143,10 @@ def recording_out(request, recording: Recording) -> dict:
 def list_recordings(request, filters: Query[RecordingFilters], page: Query[PageParams]):
     """Recordings, newest first."""
     recordings = Recording.objects.prefetch_related(
-        Prefetch("files", queryset=RecordingFile.objects.order_by("recording_start", "id"))
+        Prefetch(
+            "files",
+            queryset=RecordingFile.objects.select_related("destination").order_by("recording_start", "id"),
+        )
     )
     if filters.from_:
         recordings = recordings.filter(start_time__gte=dt.datetime.combine(filters.from_, dt.time(), dt.UTC))
@@ -118,4 +157,5 @@ def list_recordings(request, filters: Query[RecordingFilters], page: Query[PageP
     if filters.source:
         recordings = recordings.filter(source_id=filters.source)
     items, next_cursor = paginate(recordings, order=("-start_time", "-id"), page=page, scope="recordings")
-    return {"items": [recording_out(request, r) for r in items], "next_cursor": next_cursor}
+    storages: dict = {}
+    return {"items": [recording_out(request, r, storages) for r in items], "next_cursor": next_cursor}

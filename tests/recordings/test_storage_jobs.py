@@ -217,3 +217,26 @@ def test_the_command_lists_in_a_dry_run_and_trashes_without_one(sandbox_school, 
         ("would_trash", "command"),
         ("trashed", "command"),
     ]
+
+
+def test_the_credential_check_names_the_delete_scope_once_a_source_frees_zoom(sandbox_school):
+    from accounts.services.checks import credential_check
+
+    zoom = sandbox_school.zoom
+    granted = [
+        s
+        for s in zoom.sandbox.state.apps["sbxStorageApp01"].scopes
+        if ":delete:meeting_recording" not in s and not s.startswith("recording:write")
+    ]
+    zoom.control.update_app("sbxStorageApp01", scopes=granted)
+    credential = sandbox_school.source.credential
+
+    assert (
+        "cloud_recording:delete:meeting_recording:admin"
+        not in credential_check(credential=credential).missing_scopes
+    )
+    Source.objects.filter(pk=sandbox_school.source.pk).update(free_zoom_cloud=Source.FreeZoomCloud.DRY_RUN)
+    result = credential_check(credential=credential)
+
+    assert "cloud_recording:delete:meeting_recording:admin" in result.missing_scopes
+    assert "free Zoom's cloud" in result.summary

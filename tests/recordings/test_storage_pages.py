@@ -227,3 +227,22 @@ def test_legal_hold_is_placed_from_the_recording_page(sandbox_school, staff_clie
     recording.refresh_from_db()
     assert recording.legal_hold is True
     assert RecordingFile.objects.filter(recording=recording).count() == 2
+
+
+def test_api_clients_get_a_presigned_link_for_a_file_in_a_bucket(
+    sandbox_school, s3_destination, staff_user, client
+):
+    from tests.api.conftest import make_token
+
+    file = stored_file(sandbox_school, s3_destination)
+    token = make_token(staff_user)[1]
+
+    body = client.get("/api/v1/recordings", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+
+    files = {f["file_type"]: f for f in body["items"][0]["files"]}
+    video, audio = files["MP4"], files["M4A"]
+    assert video["stored_in"] == s3_destination.bucket and video["sha256"] == file.sha256
+    assert audio["stored_in"] == "zoom" and audio["link"] is None and audio["sha256"] == ""
+    assert video["link_expires_in"] == 300 and SECRET_KEY not in video["link"]
+    fetched = requests.get(video["link"], timeout=30)  # no session, no token: the link is enough
+    assert fetched.status_code == 200 and hashlib.sha256(fetched.content).hexdigest() == file.sha256
