@@ -322,6 +322,8 @@ def destination_errors(destination: Destination) -> dict[str, list[str]]:
         for field in SECRET_FIELDS:
             if not getattr(destination, field):
                 add(field, _("Required for object storage."))
+        if len(destination.prefix.encode()) > 200:
+            add("prefix", _("The prefix may be at most 200 bytes long."))
         if destination.prefix.startswith("/") or ".." in destination.prefix.split("/"):
             add("prefix", _("The prefix is a folder inside the bucket: no leading / and no “..”."))
     return errors

@@ -13,7 +13,9 @@ import hashlib
 import string
 import unicodedata
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,7 +132,8 @@ def render(template: str, values: dict, *, prefix: str = "") -> str:
 
 def file_values(file, *, source_name: str = "") -> dict:
     recording = file.recording
-    start = timezone.localtime(recording.start_time)  # folders by the school's calendar, not UTC
+    # Folders by the school's calendar, not UTC: a 00:30 lesson belongs to its own day.
+    start = timezone.localtime(recording.start_time, ZoneInfo(settings.SCHOOL_TIMEZONE))
     return {
         "year": f"{start:%Y}",
         "month": f"{start:%m}",
