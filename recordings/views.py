@@ -178,22 +178,20 @@ def recording_list(request):
     ids = _filtered_recordings(form).order_by("-start_time", "-id").values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     files = RecordingFile.objects.only(
-        "id",
-        "recording_id",
-        "file_type",
-        "file_size",
-        "download_state",
-        "destination__bucket",
-        "destination__kind",
-    ).select_related("destination")
+        "id", "recording_id", "file_type", "file_size", "download_state", "destination_id"
+    )
     page.object_list = list(
         Recording.objects.filter(pk__in=list(page.object_list))
         .select_related("source", "meeting")
         .prefetch_related(Prefetch("files", queryset=files))
         .order_by("-start_time", "-id")
     )
+    # The few destinations by id, instead of a join on every file row.
+    destinations = {d.pk: d for d in Destination.objects.only("id", "kind", "bucket", "name")}
     for recording in page.object_list:
         recording.file_list = list(recording.files.all())
+        for file in recording.file_list:
+            file.stored_where = destinations.get(file.destination_id)
         recording.local_size = sum(
             f.file_size for f in recording.file_list if f.download_state == RecordingFile.Download.DONE
         )

@@ -56,6 +56,7 @@ OWN_ANSWERS = {
     "/admin/accounts/zoomuser/add/": 403,  # Zoom users come from Zoom, nobody adds them by hand
     "/admin/meetings/meeting/add/": 403,  # lessons are scheduled on the Lessons page, which pushes them to Zoom
     "/admin/recordings/syncrun/add/": 403,  # runs are started by "Sync now", the hourly job or the command
+    "/admin/recordings/zoomclouddeletion/add/": 403,  # the audit is written by ZoomHub only
     "/admin/attendance/session/add/": 403,  # sessions come from Zoom's meetings, never typed in
     "/admin/attendance/segment/add/": 403,  # segments are what Zoom reported: read-only
     "/admin/attendance/manualmatch/add/": 403,  # decisions are made on the session page

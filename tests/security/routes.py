@@ -48,6 +48,7 @@ def _object_for(pattern: str, world: World) -> int | str:
         ("zoom-accounts/", world.s2s.pk),
         ("lessons/", world.lesson.pk),
         ("recordings/files/", world.file.pk),
+        ("recordings/destinations/", world.extra["destination"].pk),
         ("recordings/sources/", world.source.pk),
         ("recordings/runs/", world.run.pk),
         ("recordings/", world.recording.pk),

@@ -28,6 +28,8 @@ POST_ONLY = {
     "lessons/<int:pk>/start-link/",  # the start link is handed out only on a POST, never in a page
     "recordings/files/<int:pk>/download/",
     "recordings/sources/<int:pk>/sync/",
+    "recordings/<int:pk>/legal-hold/",
+    "recordings/destinations/<int:pk>/test/",
     "attendance/sessions/<int:pk>/match/",
     "attendance/sessions/<int:pk>/override/",
     "attendance/sessions/<int:pk>/override/clear/",
@@ -57,6 +59,8 @@ OWN_ANSWERS_SUPERUSER = {
     "admin/meetings/meeting/add/": 403,
     "admin/meetings/webhookevent/add/": 403,
     "admin/recordings/syncrun/add/": 403,
+    "admin/recordings/zoomclouddeletion/add/": 403,  # the audit of Zoom trash calls: written by ZoomHub only
+    "admin/recordings/zoomclouddeletion/<path:object_id>/delete/": 403,  # and never deleted
     "admin/attendance/session/add/": 403,
     "admin/attendance/segment/add/": 403,
     "admin/attendance/manualmatch/add/": 403,

@@ -16,7 +16,7 @@ from accounts.models import ApiToken, Credential, User, ZoomUser
 from accounts.services import api_token_create
 from attendance.models import Attendance, ManualMatch, Segment, Session
 from meetings.models import Meeting, Person, WebhookEvent
-from recordings.models import Recording, RecordingFile, Source, SyncRun
+from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, ZoomCloudDeletion
 
 S2S_CLIENT_SECRET = "s2sSECRETzq81Lm0PvX4"
 S2S_WEBHOOK_SECRET = "whSECRETs2s7Yt3Ko9Qa"
@@ -28,6 +28,8 @@ START_URL = f"https://us02web.zoom.us/s/92674392836?zak={START_URL_ZAK}"
 DOWNLOAD_TOKEN = "dlTOKENr4Cj9Vb2Yn6Hs0"
 APP_CLIENT_SECRET = "appSECRETo7Fz1Kw3Pm5Ga"
 APP_WEBHOOK_SECRET = "appWEBHOOKi9Sx2Ld4Qr8Ne"
+BUCKET_ACCESS_KEY = "AKIAbucketKEYq2Wd7Rf"
+BUCKET_SECRET_KEY = "bucketSECRETm4Tn8Vb1Xc"
 
 # Values stored by ZoomHub or held in its settings that nobody may read back.
 STORED_SECRETS = [
@@ -40,6 +42,8 @@ STORED_SECRETS = [
     DOWNLOAD_TOKEN,
     APP_CLIENT_SECRET,
     APP_WEBHOOK_SECRET,
+    BUCKET_ACCESS_KEY,
+    BUCKET_SECRET_KEY,
 ]
 
 MEETING_ID = 92674392836
@@ -155,6 +159,16 @@ def build_world(*, staff: User, superuser: User, outsider: User) -> World:
         zoom_meeting_uuid=MEETING_UUID,
         participant_name="Jaan Kask",
     )
+    # A bucket nobody listens at (the discard port): its Test button fails at once, never leaks a key.
+    destination = Destination.objects.create(
+        name="Archive bucket",
+        kind=Destination.Kind.S3,
+        endpoint_url="http://127.0.0.1:9",
+        region="eu-central-1",
+        bucket="school-archive",
+        access_key_id=BUCKET_ACCESS_KEY,
+        secret_access_key=BUCKET_SECRET_KEY,
+    )
     source = Source.objects.create(name="School recordings", credential=s2s, is_master_account=True)
     run = SyncRun.objects.create(
         source=source, from_date=start.date(), to_date=start.date(), requested_by=staff
@@ -180,6 +194,14 @@ def build_world(*, staff: User, superuser: User, outsider: User) -> World:
         # A local copy, so that showing the file never reaches for Zoom.
         download_state=RecordingFile.Download.DONE,
         storage_name=default_storage.save("recordings/world.mp4", ContentFile(b"\0" * 1024)),
+    )
+    ZoomCloudDeletion.objects.create(
+        recording=recording,
+        meeting_uuid=MEETING_UUID,
+        source=source,
+        policy="Source “School recordings”: free Zoom's cloud = dry_run",
+        outcome=ZoomCloudDeletion.Outcome.WOULD_TRASH,
+        trigger="daily job",
     )
     session = Session.objects.create(
         meeting=lesson,
@@ -228,6 +250,7 @@ def build_world(*, staff: User, superuser: User, outsider: User) -> World:
         write_token=write_token,
         raw_read_token=raw_read,
         raw_write_token=raw_write,
+        extra={"destination": destination},
     )
 
 
