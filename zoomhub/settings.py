@@ -313,7 +313,7 @@ RECORDINGS_DOWNLOAD_STALE_SECONDS = env.int("RECORDINGS_DOWNLOAD_STALE_SECONDS",
 RECORDINGS_DOWNLOAD_BATCH = env.int("RECORDINGS_DOWNLOAD_BATCH", default=200)
 # Destinations (docs/storage.md): S3 parts in flight per transfer, retries and timeouts of S3 calls,
 # how long an idle multipart upload lives before the daily sweep aborts it, presigned link lifetime.
-RECORDINGS_S3_PART_CONCURRENCY = env.int("RECORDINGS_S3_PART_CONCURRENCY", default=4)
+RECORDINGS_S3_PART_CONCURRENCY = env.int("RECORDINGS_S3_PART_CONCURRENCY", default=2)
 RECORDINGS_S3_MAX_ATTEMPTS = env.int("RECORDINGS_S3_MAX_ATTEMPTS", default=5)
 RECORDINGS_S3_CONNECT_TIMEOUT = env.float("RECORDINGS_S3_CONNECT_TIMEOUT", default=10.0)
 RECORDINGS_S3_READ_TIMEOUT = env.float("RECORDINGS_S3_READ_TIMEOUT", default=120.0)

@@ -93,9 +93,11 @@ class MultipartSink:
         self._raise_failure()
         self._buffer += chunk
         while len(self._buffer) >= self.part_size:
-            with memoryview(self._buffer) as view:
-                body = bytes(view[: self.part_size])  # one copy, not a slice then a copy
-            del self._buffer[: self.part_size]
+            # The full buffer itself becomes the part (no copy of it); only the few bytes past the
+            # part's end are copied into the next buffer.
+            body = self._buffer
+            self._buffer = body[self.part_size :]
+            del body[self.part_size :]
             self._submit(body)
 
     def uploaded_bytes(self) -> int:
@@ -112,13 +114,12 @@ class MultipartSink:
         self._raise_failure()
         if not self.upload_id and not self._parts:
             self.single_put = True
-            self.client.put_object(Bucket=self.bucket, Key=self.key, Body=bytes(self._buffer), **self.extra)
+            self.client.put_object(Bucket=self.bucket, Key=self.key, Body=self._buffer, **self.extra)
             self._buffer = bytearray()
             self._pool.shutdown()
             return
         if self._buffer or not self._parts:
-            body = bytes(self._buffer)
-            self._buffer = bytearray()
+            body, self._buffer = self._buffer, bytearray()
             self._submit(body)
         self._wait()
         parts = [{"PartNumber": n, "ETag": self._parts[n].etag} for n in sorted(self._parts)]
@@ -137,7 +138,7 @@ class MultipartSink:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     # Inside --------------------------------------------------------------------------------------
-    def _submit(self, body: bytes) -> None:
+    def _submit(self, body: bytearray) -> None:
         if not self.upload_id:
             answer = self.client.create_multipart_upload(Bucket=self.bucket, Key=self.key, **self.extra)
             self.upload_id = answer["UploadId"]
@@ -151,7 +152,7 @@ class MultipartSink:
         self._next_number += 1
         self._futures.append(self._pool.submit(self._upload, number, body))
 
-    def _upload(self, number: int, body: bytes) -> None:
+    def _upload(self, number: int, body: bytearray) -> None:
         try:
             answer = self.client.upload_part(
                 Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=body

@@ -35,7 +35,9 @@ def peak_rss() -> int:
     return _status_kib("VmHWM") * 1024
 
 
-def test_a_one_gigabyte_recording_streams_into_s3_with_flat_memory(sandbox_school, s3_destination, s3_server):
+def test_a_one_gigabyte_recording_streams_into_s3_with_flat_memory(
+    sandbox_school, s3_destination, s3_server, record_property
+):
     source = sandbox_school.source
     source.destination = s3_destination
     source.download_files = True
@@ -49,6 +51,7 @@ def test_a_one_gigabyte_recording_streams_into_s3_with_flat_memory(sandbox_schoo
     before = reset_peak_rss()
     done = recording_file_transfer(file_id=video.pk)
     growth = peak_rss() - before
+    record_property("peak_rss_growth_mib", round(growth / MIB, 1))
 
     assert done.download_state == RecordingFile.Download.DONE
     assert growth < 100 * MIB, f"peak RSS grew by {growth / MIB:.1f} MiB"
