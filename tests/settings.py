@@ -12,7 +12,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("FIELD_ENCRYPTION_SALTS", "test-salt")
 
-from zoomhub.settings import *  # noqa: F403
+# The sandbox app too: its commands (run_all, zoom_sandbox) are tested.
+from sandbox.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

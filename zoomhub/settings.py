@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zoomhub.health.HealthCheckMiddleware",
+    # Outside the others, so every answer under /api/ gets the API's error shape, even one made by
+    # handler500 for an error raised in a middleware below.
+    "api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,7 +72,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zoomhub.access.StaffOnlyMiddleware",
-    "api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "zoomhub.urls"
@@ -250,9 +252,6 @@ OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = env.str("OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN", def
 ZOOM_WEBHOOK_MAX_BODY_BYTES = env.int("ZOOM_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
-# The port `make run` (manage.py run_all) starts the sandbox on, unless ZOOM_SANDBOX=off or a
-# real Zoom is configured; `manage.py zoom_sandbox` uses it too.
-ZOOM_SANDBOX_PORT = env.int("ZOOM_SANDBOX_PORT", default=8010)
 
 # Attendance rules (README "Attendance rules"). Present: at least MIN_PRESENT_MINUTES in the
 # lesson, or MIN_PRESENT_SHARE (0-1) of its scheduled duration when that is set.

@@ -2,7 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from api.main import api
 from zoomhub import views
 
 admin.autodiscover()
@@ -23,5 +22,5 @@ urlpatterns = [
     path("recordings/", include("recordings.urls")),
     path("attendance/", include("attendance.urls")),
     path("webhooks/", include("meetings.webhooks.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", include("api.urls")),
 ]

@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from accounts.encryption import encrypted_fields, forget_derived_keys
 from accounts.models import Credential
 from tests.accounts.conftest import S2S_SECRET, WEBHOOK_SECRET, make_oauth, make_s2s
-from zoomhub.encryption import encrypted_fields, forget_derived_keys
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,16 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from zoomhub.sandbox import demo, scopes
-from zoomhub.sandbox.clock import iso, parse_iso
-from zoomhub.sandbox.models import Account, App, User
-from zoomhub.sandbox.oauth import revoke_user_grants
-from zoomhub.sandbox.router import Request, Response, Router
-from zoomhub.sandbox.scenarios import ScenarioError, play_lesson, seed_history
+from sandbox import demo, scopes
+from sandbox.clock import iso, parse_iso
+from sandbox.models import Account, App, User
+from sandbox.oauth import revoke_user_grants
+from sandbox.router import Request, Response, Router
+from sandbox.scenarios import ScenarioError, play_lesson, seed_history
 from zoomhub.zoom.limits import Plan
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 P = "/_sandbox"
 

@@ -14,12 +14,12 @@ import secrets
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from zoomhub.sandbox.errors import oauth_error
-from zoomhub.sandbox.models import AccessToken, App, AuthorizationCode, RefreshToken
-from zoomhub.sandbox.router import Request, Response, Router
+from sandbox.errors import oauth_error
+from sandbox.models import AccessToken, App, AuthorizationCode, RefreshToken
+from sandbox.router import Request, Response, Router
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 
 def routes(sb: "Sandbox") -> Router:

@@ -8,14 +8,14 @@ report scope (configurable per app), so callers' fallbacks can be exercised.
 
 from typing import TYPE_CHECKING
 
-from zoomhub.sandbox import api, errors
-from zoomhub.sandbox.clock import iso
-from zoomhub.sandbox.meetings import decode_meeting_id
-from zoomhub.sandbox.models import Instance, Segment
-from zoomhub.sandbox.router import Response, Router
+from sandbox import api, errors
+from sandbox.clock import iso
+from sandbox.meetings import decode_meeting_id
+from sandbox.models import Instance, Segment
+from sandbox.router import Response, Router
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 
 def routes(sb: "Sandbox") -> Router:

@@ -14,15 +14,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from zoomhub.sandbox import api, errors, storage
-from zoomhub.sandbox.clock import iso
-from zoomhub.sandbox.history import find_file, find_recording
-from zoomhub.sandbox.meetings import decode_meeting_id
-from zoomhub.sandbox.models import Recording, RecordingFile
-from zoomhub.sandbox.router import Request, Response, Router
+from sandbox import api, errors, storage
+from sandbox.clock import iso
+from sandbox.history import find_file, find_recording
+from sandbox.meetings import decode_meeting_id
+from sandbox.models import Recording, RecordingFile
+from sandbox.router import Request, Response, Router
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 STORAGE_URL_LIFETIME = 6 * 3600
 

@@ -1,12 +1,12 @@
 """Wiring `make run` to the Zoom sandbox: the demo credential and where the sandbox sends webhooks.
 
-Django-side on purpose (the sandbox itself never imports Django): run_all calls these once the
-sandbox process answers.
+The Django side of the sandbox, with settings.py, apps.py and management/: the emulator itself is
+standard library only and never imports ZoomHub. run_all calls these once the sandbox process answers.
 """
 
 from accounts.models import Credential
-from zoomhub.sandbox import demo
-from zoomhub.sandbox.control_client import SandboxControl
+from sandbox import demo
+from sandbox.control_client import SandboxControl
 
 OAUTH_CALLBACK_PATH = "/zoom-accounts/oauth/callback/"  # accounts' OAuth callback view
 OAUTH_WEBHOOK_PATH = "/webhooks/zoom/oauth/"  # the OAuth app's webhook intake

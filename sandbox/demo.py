@@ -7,12 +7,12 @@ import zlib
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from zoomhub.sandbox.models import Account, App, User
-from zoomhub.sandbox.scenarios import play_lesson, seed_history
-from zoomhub.sandbox.scopes import DEFAULT_OAUTH_SCOPES, DEFAULT_S2S_SCOPES
+from sandbox.models import Account, App, User
+from sandbox.scenarios import play_lesson, seed_history
+from sandbox.scopes import DEFAULT_OAUTH_SCOPES, DEFAULT_S2S_SCOPES
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 SCHOOL_ACCOUNT_ID = "sandboxSchoolAcct"
 BRANCH_ACCOUNT_ID = "sandboxBranchAcct"

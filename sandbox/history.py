@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from zoomhub.sandbox.models import Recording, RecordingFile
+from sandbox.models import Recording, RecordingFile
 
 MAGIC = 0xA5
 FILE_KINDS = [

@@ -4,7 +4,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from zoomhub.sandbox.clock import iso
+from sandbox.clock import iso
 
 
 @dataclass

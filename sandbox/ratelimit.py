@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from zoomhub.sandbox.clock import Clock, iso
+from sandbox.clock import Clock, iso
 from zoomhub.zoom.limits import DAILY, HEAVY_POOL_SHARED, PER_SECOND, Category, Plan
 
 # Both messages as on Zoom's rate-limits page.

@@ -1,6 +1,6 @@
 """Zoom's error bodies, word for word where Zoom's answers are known."""
 
-from zoomhub.sandbox.router import Response
+from sandbox.router import Response
 
 
 def zoom_error(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -1,16 +1,16 @@
-"""`python -m zoomhub.sandbox --port 8010 --seed demo`: run the sandbox as its own process."""
+"""`python -m sandbox --port 8010 --seed demo`: run the sandbox as its own process."""
 
 import argparse
 import logging
 import signal
 import sys
 
-from zoomhub.sandbox.demo import seed_demo
-from zoomhub.sandbox.server import Sandbox
+from sandbox.demo import seed_demo
+from sandbox.server import Sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m zoomhub.sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8010)
     parser.add_argument("--public-url", default=None, help="the URL clients use, if not http://host:port")

@@ -2,11 +2,11 @@
 
 from typing import TYPE_CHECKING
 
-from zoomhub.sandbox import api, errors
-from zoomhub.sandbox.router import Response, Router
+from sandbox import api, errors
+from sandbox.router import Response, Router
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 
 def routes(sb: "Sandbox") -> Router:

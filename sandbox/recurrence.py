@@ -9,7 +9,7 @@ import calendar
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from zoomhub.sandbox.clock import iso, parse_iso
+from sandbox.clock import iso, parse_iso
 
 MAX_OCCURRENCES = 60
 

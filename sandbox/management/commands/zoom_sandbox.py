@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from zoomhub.sandbox.__main__ import main
+from sandbox.__main__ import main
 
 
 class Command(BaseCommand):

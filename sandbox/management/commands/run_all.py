@@ -15,11 +15,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.tasks import zoom_users_refresh_task
-from zoomhub.sandbox.control_client import SandboxControl
-from zoomhub.sandbox_demo import sandbox_demo_connect, sandbox_environment, sandbox_wanted
+from sandbox.control_client import SandboxControl
+from sandbox.wiring import sandbox_demo_connect, sandbox_environment, sandbox_wanted
 
 COLOURS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m"]
 RESET = "\033[0m"
+
+
+# Web, worker and beat run with the product's own settings, without the sandbox app.
+PRODUCT_SETTINGS = "zoomhub.settings"
 
 
 def process_table(*, host: str, port: int, sandbox_port: int | None = None) -> dict[str, list[str]]:
@@ -28,7 +32,8 @@ def process_table(*, host: str, port: int, sandbox_port: int | None = None) -> d
     celery = [python, "-m", "celery", "-A", "zoomhub"]
     sandbox = {}
     if sandbox_port is not None:
-        sandbox["zoom"] = [python, manage, "zoom_sandbox", "--port", str(sandbox_port), "--seed", "demo"]
+        # The emulator needs no Django: it runs as its own plain Python process.
+        sandbox["zoom"] = [python, "-m", "sandbox", "--port", str(sandbox_port), "--seed", "demo"]
     return {
         **sandbox,
         "web": [python, manage, "runserver", f"{host}:{port}"],
@@ -36,6 +41,14 @@ def process_table(*, host: str, port: int, sandbox_port: int | None = None) -> d
         "worker": [*celery, "worker", "--loglevel=INFO", "--pool=threads", "--concurrency=4"],
         "beat": [*celery, "beat", "--loglevel=INFO"],
     }
+
+
+def child_environment(environ: dict[str, str], *, sandbox_url: str | None, web_url: str) -> dict[str, str]:
+    """The children's environment: the product's settings, and the sandbox as Zoom when it runs."""
+    child_env = {**environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": PRODUCT_SETTINGS}
+    if sandbox_url is not None:
+        child_env.update(sandbox_environment(sandbox_url=sandbox_url, web_url=web_url))
+    return child_env
 
 
 class Command(BaseCommand):
@@ -52,9 +65,9 @@ class Command(BaseCommand):
         table = process_table(host=host, port=port, sandbox_port=sandbox_port if use_sandbox else None)
         web_url = f"http://{host}:{port}"
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-        child_env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        if use_sandbox:
-            child_env.update(sandbox_environment(sandbox_url=sandbox_url, web_url=web_url))
+        child_env = child_environment(
+            dict(os.environ), sandbox_url=sandbox_url if use_sandbox else None, web_url=web_url
+        )
         width = max(len(name) for name in table)
         children: dict[str, subprocess.Popen] = {}
         lock = threading.Lock()

@@ -13,14 +13,14 @@ import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from zoomhub.sandbox import control, meetings, oauth, recordings, reports, users
-from zoomhub.sandbox.faults import Fault, Faults
-from zoomhub.sandbox.ratelimit import RateLimiter
-from zoomhub.sandbox.router import Request, Response, Router
-from zoomhub.sandbox.state import SandboxState
-from zoomhub.sandbox.webhooks import WebhookSender
+from sandbox import control, meetings, oauth, recordings, reports, users
+from sandbox.faults import Fault, Faults
+from sandbox.ratelimit import RateLimiter
+from sandbox.router import Request, Response, Router
+from sandbox.state import SandboxState
+from sandbox.webhooks import WebhookSender
 
-logger = logging.getLogger("zoomhub.sandbox")
+logger = logging.getLogger("sandbox")
 
 CONTROL_PREFIX = "/_sandbox"
 SECRET_PARAMS = ("access_token", "token", "code", "refresh_token", "code_verifier", "signature", "zak", "pwd")

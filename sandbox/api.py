@@ -4,13 +4,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from zoomhub.sandbox import errors, scopes
-from zoomhub.sandbox.models import AccessToken, Account, App, User
-from zoomhub.sandbox.router import Request, Response, Router
+from sandbox import errors, scopes
+from sandbox.models import AccessToken, Account, App, User
+from sandbox.router import Request, Response, Router
 from zoomhub.zoom.limits import category_for
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 API_PREFIX = "/v2"
 

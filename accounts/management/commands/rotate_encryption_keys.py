@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from zoomhub.encryption import rotate_encryption_keys
+from accounts.encryption import rotate_encryption_keys
 
 
 class Command(BaseCommand):

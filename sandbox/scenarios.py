@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from zoomhub.sandbox.clock import iso, parse_iso
-from zoomhub.sandbox.history import SeededHistory
-from zoomhub.sandbox.models import Instance, Meeting, Recording, RecordingFile, Segment, User
-from zoomhub.sandbox.recordings import file_json, issue_download_token, recording_json
+from sandbox.clock import iso, parse_iso
+from sandbox.history import SeededHistory
+from sandbox.models import Instance, Meeting, Recording, RecordingFile, Segment, User
+from sandbox.recordings import file_json, issue_download_token, recording_json
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 
 class ScenarioError(ValueError):

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from zoomhub.sandbox import api, errors
-from zoomhub.sandbox.clock import iso, parse_iso
-from zoomhub.sandbox.models import Meeting, User
-from zoomhub.sandbox.recurrence import RecurrenceError, occurrences
-from zoomhub.sandbox.router import Response, Router
+from sandbox import api, errors
+from sandbox.clock import iso, parse_iso
+from sandbox.models import Meeting, User
+from sandbox.recurrence import RecurrenceError, occurrences
+from sandbox.router import Response, Router
 from zoomhub.zoom.limits import DAILY_MEETING_LIMIT_MESSAGE, MEETING_CREATE_UPDATE_PER_USER_PER_DAY
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 DEFAULT_SETTINGS = {
     "host_video": False,

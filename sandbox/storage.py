@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 
-from zoomhub.sandbox.router import Response
+from sandbox.router import Response
 
 BLOCK = 64 * 1024
 CHUNK = 256 * 1024

@@ -7,8 +7,8 @@ import secrets
 import threading
 from dataclasses import dataclass, field, fields
 
-from zoomhub.sandbox.clock import Clock
-from zoomhub.sandbox.models import (
+from sandbox.clock import Clock
+from sandbox.models import (
     AccessToken,
     Account,
     App,

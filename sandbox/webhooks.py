@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from zoomhub.sandbox.models import App
+from sandbox.models import App
 from zoomhub.zoom.webhooks import sign, url_validation_response
 
 if TYPE_CHECKING:
-    from zoomhub.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 SUCCESS = (200, 204)
 
