@@ -207,6 +207,9 @@ if not REDIS_URL:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange tables (the workers' control and broadcast messages); kombu's default is a
+        # "control" folder in the current directory, i.e. the checkout.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
