@@ -19,6 +19,7 @@ from django.utils import timezone
 from meetings.models import WebhookEvent
 from meetings.webhooks import dispatch
 from meetings.webhooks.events import event_fields, fingerprint
+from zoomhub.zoom.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)
 State = WebhookEvent.State
@@ -33,11 +34,6 @@ RESEND_AFTER = timedelta(seconds=30)
 STALE_CLAIM_AFTER = timedelta(minutes=10)
 SWEEP_BATCH = 1000
 LAST_ERROR_LIMIT = 2000
-
-
-def retry_delay(*, attempts: int) -> timedelta:
-    """How long to wait after the `attempts`-th failed try: 30 s, 1 min, 2 min, … at most 1 h."""
-    return min(RETRY_BASE_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
 
 
 def _send_on_commit(event_id: int) -> None:
@@ -206,7 +202,11 @@ def _record_failure(event: WebhookEvent, claimed_at: datetime, error: Exception)
     attempts = event.attempts  # read after the claim, so it counts this try
     message = f"{type(error).__name__}: {error}"[:LAST_ERROR_LIMIT]
     gave_up = attempts >= MAX_ATTEMPTS
-    next_attempt_at = None if gave_up else timezone.now() + retry_delay(attempts=attempts)
+    next_attempt_at = (
+        None
+        if gave_up
+        else timezone.now() + backoff_delay(attempts, first=RETRY_BASE_DELAY, longest=RETRY_MAX_DELAY)
+    )
     _finish(event.pk, claimed_at, state=State.FAILED, last_error=message, next_attempt_at=next_attempt_at)
     logger.warning(
         "Webhook event %s (%s) failed on attempt %s%s: %s",

@@ -11,7 +11,8 @@ from meetings.models import WebhookEvent
 from meetings.webhooks import dispatch, services
 from meetings.webhooks.services import (
     MAX_ATTEMPTS,
-    retry_delay,
+    RETRY_BASE_DELAY,
+    RETRY_MAX_DELAY,
     webhook_event_claim,
     webhook_event_process,
     webhook_event_record,
@@ -19,9 +20,14 @@ from meetings.webhooks.services import (
 )
 from tests.webhooks import handlers as test_handlers
 from tests.webhooks.conftest import compact, deliver, zoom_event
+from zoomhub.zoom.backoff import backoff_delay
 
 pytestmark = pytest.mark.django_db
 State = WebhookEvent.State
+
+
+def event_retry_delay(attempts: int) -> timedelta:
+    return backoff_delay(attempts, first=RETRY_BASE_DELAY, longest=RETRY_MAX_DELAY)
 
 
 def record(name: str, credential=None) -> WebhookEvent:
@@ -74,7 +80,7 @@ def test_two_workers_claiming_at_once_one_wins(monkeypatch):
 
 
 def test_the_back_off_doubles_from_thirty_seconds_up_to_an_hour():
-    delays = [retry_delay(attempts=n).total_seconds() for n in range(1, 10)]
+    delays = [event_retry_delay(n).total_seconds() for n in range(1, 10)]
     assert delays == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
@@ -89,8 +95,8 @@ def test_a_failing_handler_is_retried_later_then_given_up(monkeypatch):
         assert event.attempts == attempt
         assert event.last_error == "RuntimeError: Zoom answered 503 (test)"
         if attempt < MAX_ATTEMPTS:
-            assert event.next_attempt_at >= before + retry_delay(attempts=attempt)
-            assert event.next_attempt_at <= timezone.now() + retry_delay(attempts=attempt)
+            assert event.next_attempt_at >= before + event_retry_delay(attempt)
+            assert event.next_attempt_at <= timezone.now() + event_retry_delay(attempt)
             # Not before its time...
             assert webhook_event_process(event_id=event.pk) == "skipped"
             # ...and again once it has come.
