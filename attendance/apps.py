@@ -10,7 +10,7 @@ class AttendanceConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Fetch attendance from Zoom",
-            task="attendance.tasks.attendance_sweep_task",
+            task="attendance.sweep_fetches",
             every_seconds=300,
             description=(
                 "Sends attendance fetches whose task was lost, and finds lessons whose end passed "

@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Retry lesson pushes to Zoom",
-            task="meetings.tasks.meetings_push_sweep",
+            task="meetings.sweep_pushes",
             every_seconds=60,
             description=(
                 "Sends lessons to Zoom again when a push failed (after its back-off, or after the daily "
@@ -19,7 +19,7 @@ class MeetingsConfig(AppConfig):
         ),
         DefaultSchedule(
             name="Sweep Zoom webhook events",
-            task="meetings.webhooks.tasks.webhook_events_sweep_task",
+            task="webhooks.sweep_events",
             every_seconds=30,
             description=(
                 "Sends webhook events whose processing task never reached a worker (broker down), "

@@ -10,19 +10,19 @@ class RecordingsConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Sync recordings of active sources",
-            task="recordings.tasks.sync_active_sources",
+            task="recordings.sync_active_sources",
             crontab="7 * * * *",
             description="Hourly incremental sync of every active source (from the last success minus an overlap).",
         ),
         DefaultSchedule(
             name="Recording download queue",
-            task="recordings.tasks.download_queue",
+            task="recordings.queue_downloads",
             every_seconds=300,
             description="Queues due downloads of recording files, retries with back-off, resumes lost ones.",
         ),
         DefaultSchedule(
             name="Recording retention",
-            task="recordings.tasks.retention",
+            task="recordings.expire_local_copies",
             crontab="41 2 * * *",
             description="Deletes local copies older than each source's retention days.",
         ),

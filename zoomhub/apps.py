@@ -9,7 +9,7 @@ class ZoomHubConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Clear expired sign-in sessions",
-            task="zoomhub.tasks.clear_expired_sessions",
+            task="zoomhub.clear_expired_sessions",
             crontab="17 3 * * *",
             description="Deletes expired rows from the session table (Django's clearsessions).",
         ),

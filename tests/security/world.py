@@ -252,4 +252,4 @@ def _build_admin_only_rows(superuser: User) -> None:
     CrontabSchedule.objects.create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=59.43, longitude=24.75)
     ClockedSchedule.objects.create(clocked_time=timezone.now() + dt.timedelta(days=1))
-    PeriodicTask.objects.create(name="World job", task="recordings.tasks.sync_all", interval=interval)
+    PeriodicTask.objects.create(name="World job", task="recordings.sync_active_sources", interval=interval)
