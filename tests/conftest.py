@@ -1,7 +1,12 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
-from tests.checkout import checkout_files
+from tests.checkout import ROOT, checkout_files
+
+# Hypothesis (under schemathesis) keeps its example database in ./.hypothesis unless told otherwise.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / "var" / "hypothesis"))
 
 # Playwright fixtures (browser, page, screenshot) for tests/browser and tests/e2e.
 pytest_plugins = ["tests.browser_fixtures"]
