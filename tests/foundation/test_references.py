@@ -134,6 +134,11 @@ class _Repository:
             if has_extension:
                 return Path(token).name in self.basenames
             return not (strict and folder) or first in self.folder_names
+        parent, _, last = token.rstrip("/").rpartition("/")
+        if (self.root / parent).is_dir() and any(
+            path.name.startswith(last + "_") for path in (self.root / parent).iterdir()
+        ):
+            return True  # a migration by its number: accounts/migrations/0004
         if first in self.top_level or token.startswith("../"):
             return False
         if has_extension:
@@ -273,6 +278,10 @@ def tree(tmp_path):
     write("pkg/__init__.py", "")
     write("pkg/real.py", "X = 1\n")
     write("pkg/sub/__init__.py", "")
+    write(
+        "pkg/migrations/0001_initial.py",
+        '"""Follows pkg/migrations/0001 of old; not pkg/migrations/0009."""\n',
+    )
     write("docs/img/shot.png", "png")
     write(
         "docs/guide.md",
@@ -310,6 +319,7 @@ def test_the_checker_reports_each_dead_reference_and_nothing_else(tree):
         "pkg/code.py:3: CONTRACTS.md does not exist",
         "pkg/code.py:3: mentions '../shared', which is not in the repository",
         "pkg/code.py:3: mentions 'CONTRACTS.md', which is not in the repository",
+        "pkg/migrations/0001_initial.py:1: pkg/migrations/0009 does not exist",
         "pkg/page.html:1: pkg/dead.html does not exist",
     ]
 
