@@ -1,4 +1,4 @@
-"""The dispatch table is the contract with the apps that handle events (docs/webhooks.md)."""
+"""The dispatch table is the contract with the apps that handle events (CONTRACTS.md)."""
 
 from meetings.webhooks import dispatch
 from meetings.webhooks.handlers import app_deauthorized
