@@ -1,4 +1,4 @@
-"""Re-encrypting every stored secret with the newest key (README, "Rotating the encryption keys").
+"""Re-encrypting every stored secret with the newest key (docs/security.md, "Rotating the encryption keys").
 
 django-fernet-encrypted-fields decrypts with every key derived from SECRET_KEY, its fallbacks
 and each salt in FIELD_ENCRYPTION_SALTS, and encrypts with the first. Rotation reads each

@@ -22,7 +22,7 @@ LIVE_EVENT_TYPES = ("meeting.participant_joined", "meeting.participant_left")
 def live_event_bodies(*, zoom_uuid: str) -> list[dict]:
     """The stored participant webhooks of one meeting instance, oldest first.
 
-    The webhook event log keeps meeting.participant_joined/left rows as they came (CONTRACTS.md);
+    The webhook event log keeps meeting.participant_joined/left rows as they came (docs/webhooks.md);
     they are the live segments.
     """
     if not zoom_uuid:

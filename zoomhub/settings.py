@@ -236,7 +236,7 @@ ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us/oa
 OAUTH_ZOOM_CLIENT_ID = env.str("OAUTH_ZOOM_CLIENT_ID", default="")
 OAUTH_ZOOM_CLIENT_SECRET = env.str("OAUTH_ZOOM_CLIENT_SECRET", default="")
 OAUTH_ZOOM_REDIRECT_URI = env.str("OAUTH_ZOOM_REDIRECT_URI", default="")
-# The Zoom library's HTTP behaviour (zoomhub/zoom/; README "The Zoom library").
+# The Zoom library's HTTP behaviour (zoomhub/zoom/; docs/zoom.md).
 ZOOM_CONNECT_TIMEOUT = env.float("ZOOM_CONNECT_TIMEOUT", default=5.0)
 ZOOM_READ_TIMEOUT = env.float("ZOOM_READ_TIMEOUT", default=30.0)
 ZOOM_DOWNLOAD_READ_TIMEOUT = env.float("ZOOM_DOWNLOAD_READ_TIMEOUT", default=60.0)
@@ -256,7 +256,7 @@ ZOOM_WEBHOOK_MAX_BODY_BYTES = env.int("ZOOM_WEBHOOK_MAX_BODY_BYTES", default=102
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
 
-# Attendance rules (README "Attendance rules"). Present: at least MIN_PRESENT_MINUTES in the
+# Attendance rules (docs/attendance.md). Present: at least MIN_PRESENT_MINUTES in the
 # lesson, or MIN_PRESENT_SHARE (0-1) of its scheduled duration when that is set.
 ATTENDANCE_MIN_PRESENT_MINUTES = env.float("ATTENDANCE_MIN_PRESENT_MINUTES", default=10.0)
 _attendance_share = env.str("ATTENDANCE_MIN_PRESENT_SHARE", default="").strip()

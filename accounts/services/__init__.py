@@ -1,4 +1,4 @@
-"""Every write and every Zoom call of the accounts app (see design.md, "Apps").
+"""Every write and every Zoom call of the accounts app (see docs/development.md, "Inside an app").
 
 `credential_client(credential=...)` is the one way other apps get a Zoom client for a
 connected account.

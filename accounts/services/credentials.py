@@ -51,7 +51,7 @@ def credential_create(
     plan: str = Credential.Plan.PRO,
     webhook_secret_token: str = "",
 ) -> Credential:
-    """Validate (the seed's rules, see accounts.validation) and store a new credential."""
+    """Validate (the rules of accounts.validation) and store a new credential."""
     values = {
         "kind": kind,
         "name": _clean(name),

@@ -1,4 +1,4 @@
-"""Every attendance write and Zoom call (design.md, "Apps").
+"""Every attendance write and Zoom call (docs/development.md, "Inside an app").
 
 - fetching: the meeting.started / meeting.ended hooks the lessons app calls, and the fetch of a
   session's participants from Zoom with back-off and fallbacks;

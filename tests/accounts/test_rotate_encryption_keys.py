@@ -1,4 +1,4 @@
-"""README "Rotating the encryption keys": new salt first, rotate, drop the old salt, read back."""
+"""docs/security.md "Rotating the encryption keys": new salt first, rotate, drop the old salt, read back."""
 
 import pytest
 from django.core.management import call_command
