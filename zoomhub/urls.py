@@ -22,6 +22,6 @@ urlpatterns = [
     path("lessons/", include("meetings.urls")),
     path("recordings/", include("recordings.urls")),
     path("attendance/", include("attendance.urls")),
-    path("webhooks/", include("meetings.webhooks.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", api.urls),
 ]

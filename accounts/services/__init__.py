@@ -6,7 +6,12 @@ connected account.
 
 from accounts.services.api_tokens import api_token_authenticate, api_token_create, api_token_revoke
 from accounts.services.checks import CheckResult, credential_check
-from accounts.services.credentials import credential_create, credential_disconnect, credential_update
+from accounts.services.credentials import (
+    credential_create,
+    credential_deauthorize,
+    credential_disconnect,
+    credential_update,
+)
 from accounts.services.oauth_connect import (
     ConnectResult,
     OAuthConnectError,
@@ -36,6 +41,7 @@ __all__ = [
     "credential_check",
     "credential_client",
     "credential_create",
+    "credential_deauthorize",
     "credential_disconnect",
     "credential_token_source",
     "credential_update",

@@ -14,10 +14,11 @@ from django.test import Client
 
 from accounts.models import ApiToken, Credential, ZoomUser
 from attendance.models import Segment, Session
-from meetings.models import Meeting, Person, WebhookEvent
+from meetings.models import Meeting, Person
 from recordings.models import Recording, RecordingFile, Source, SyncRun
 from tests.security.routes import concrete_urls
 from tests.security.world import build_world, secret_settings
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 

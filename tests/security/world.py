@@ -15,8 +15,9 @@ from django.utils import timezone
 from accounts.models import ApiToken, Credential, User, ZoomUser
 from accounts.services import api_token_create
 from attendance.models import Attendance, ManualMatch, Segment, Session
-from meetings.models import Meeting, Person, WebhookEvent
+from meetings.models import Meeting, Person
 from recordings.models import Recording, RecordingFile, Source, SyncRun
+from webhooks.models import WebhookEvent
 
 S2S_CLIENT_SECRET = "s2sSECRETzq81Lm0PvX4"
 S2S_WEBHOOK_SECRET = "whSECRETs2s7Yt3Ko9Qa"

@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import Credential
-from meetings.models import WebhookEvent
 from tests.webhooks.conftest import OAUTH_SECRET, deliver, zoom_event
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
