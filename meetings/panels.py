@@ -1,10 +1,10 @@
-"""Panels on the lesson page that other apps contribute (attendance, recordings, …).
+"""Panels on the lesson page that other apps contribute.
 
 The lesson page belongs to `meetings`, which knows none of the apps that add to it. An app
 registers a LessonPanel in its `AppConfig.ready()`; the page view calls each panel's `load`
 once and renders its template with the result as `panel.data`. `load` does its own queries,
 a constant number of them (prefetching related rows), so the page's query count does not
-grow with sessions, recordings or attendees.
+grow with the rows a panel shows.
 """
 
 from collections.abc import Callable

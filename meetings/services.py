@@ -329,7 +329,7 @@ def meeting_retry_push(*, meeting: Meeting, actor=None) -> bool:
 
 
 def person_learn_alias(*, person: Person, email: str = "", name: str = "") -> Person:
-    """Remember another email or name a person joins Zoom under (attendance matching uses them)."""
+    """Remember another email or name a person joins Zoom under, so they are recognised next time."""
     changed = False
     email = email.strip().lower()
     name = name.strip()
