@@ -31,4 +31,5 @@ def send_on_commit(signal: Signal, *, credential: Credential, **arguments) -> No
                     exc_info=result,
                 )
 
-    transaction.on_commit(send)
+    if signal.has_listeners(sender=Credential):  # receivers connect at start-up, before any send
+        transaction.on_commit(send)

@@ -45,4 +45,5 @@ def send_on_commit(signal: Signal, *, meeting: Meeting, **arguments) -> None:
                     exc_info=result,
                 )
 
-    transaction.on_commit(send)
+    if signal.has_listeners(sender=Meeting):  # receivers connect at start-up, before any send
+        transaction.on_commit(send)

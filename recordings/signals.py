@@ -29,4 +29,5 @@ def send_on_commit(signal: Signal, *, recording: Recording, **arguments) -> None
                     exc_info=result,
                 )
 
-    transaction.on_commit(send)
+    if signal.has_listeners(sender=Recording):  # receivers connect at start-up, before any send
+        transaction.on_commit(send)

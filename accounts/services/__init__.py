@@ -4,7 +4,6 @@
 connected account.
 """
 
-from accounts.services.api_tokens import api_token_authenticate, api_token_create, api_token_revoke
 from accounts.services.checks import CheckResult, credential_check
 from accounts.services.credentials import (
     credential_create,
@@ -35,9 +34,6 @@ __all__ = [
     "OAuthConnectError",
     "OAuthCredentialTokens",
     "SubAccountsFailed",
-    "api_token_authenticate",
-    "api_token_create",
-    "api_token_revoke",
     "credential_check",
     "credential_client",
     "credential_create",

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from accounts.models import ApiToken, Credential, ZoomUser
+from accounts.models import Credential, ZoomUser
+from api.models import ApiToken
 from attendance.models import Segment, Session
 from meetings.models import Meeting, Person
 from recordings.models import Recording, RecordingFile, Source, SyncRun

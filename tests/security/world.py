@@ -12,8 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts.models import ApiToken, Credential, User, ZoomUser
-from accounts.services import api_token_create
+from accounts.models import Credential, User, ZoomUser
+from api.models import ApiToken
+from api.services import api_token_create
 from attendance.models import Attendance, ManualMatch, Segment, Session
 from meetings.models import Meeting, Person
 from recordings.models import Recording, RecordingFile, Source, SyncRun
