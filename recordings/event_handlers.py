@@ -72,7 +72,10 @@ def recording_completed(*, event_type: str, body: dict, credential) -> None:
             recording.download_token_expires_at = _event_time(body) + DOWNLOAD_TOKEN_LIFETIME
             recording.save(update_fields=["download_token", "download_token_expires_at"])
         recording_files_enqueue(file_ids=result.new_file_ids)
-        signals.send_on_commit(signals.recording_completed, recording=recording, created=result.created > 0)
+        if result.created or result.new_file_ids:  # a redelivery or a reprocess brings nothing new
+            signals.send_on_commit(
+                signals.recording_completed, recording=recording, created=result.created > 0
+            )
     logger.info(
         "recording.completed for meeting %s: %s created, %s updated",
         obj.get("id"),

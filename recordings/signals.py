@@ -1,8 +1,8 @@
 """What happens to recordings, announced for the apps that act on it.
 
-recording_completed(recording, created)  Zoom's recording.completed was stored: `recording` is the
-    Recording (its files upserted, their downloads queued when its source asks); `created` is
-    False for a recording a sync had already found. Sent with sender=Recording once the change
+recording_completed(recording, created)  Zoom's recording.completed brought a new recording or new
+    files: `recording` is the Recording (files upserted, downloads queued when its source asks);
+    `created` is False for a recording a sync had already found. A redelivery sends nothing. Sent with sender=Recording once the change
     has committed, with `send_robust` (a receiver's error is logged and undoes nothing).
 """
 
