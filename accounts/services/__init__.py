@@ -24,6 +24,7 @@ from accounts.services.tokens import (
     OAuthCredentialTokens,
     credential_client,
     credential_token_source,
+    download_token_client,
 )
 from accounts.services.zoom_users import SubAccountsFailed, zoom_users_refresh
 
@@ -41,6 +42,7 @@ __all__ = [
     "credential_disconnect",
     "credential_token_source",
     "credential_update",
+    "download_token_client",
     "oauth_connect_complete",
     "oauth_connect_start",
     "oauth_connect_start_for_user",

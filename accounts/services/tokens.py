@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Credential
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
-from zoomhub.zoom.errors import ZoomReauthorizationRequired
+from zoomhub.zoom.errors import ZoomError, ZoomReauthorizationRequired
 from zoomhub.zoom.tokens import ServerToServerTokens, TokenSource
 
 logger = logging.getLogger(__name__)
@@ -141,6 +141,23 @@ class GrantTokens:
     def invalidate(self, token: str) -> None:
         # A brand-new token that gets a 401 will not get better: the client's retry fails too.
         return None
+
+
+class _NoAccountTokens:
+    """For URLs that carry their own access token: there is no account token to fall back on."""
+
+    rate_limit_key = "download-token"
+
+    def get_token(self) -> str:
+        raise ZoomError(_("No Zoom account to fetch this file with."))
+
+    def invalidate(self, token: str) -> None:
+        return None
+
+
+def download_token_client() -> ZoomClient:
+    """A client for downloads that carry a webhook's download_token (passed as access_token=)."""
+    return ZoomClient(_NoAccountTokens())
 
 
 def _credential_unusable_message(credential: Credential) -> str:
