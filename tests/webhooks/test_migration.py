@@ -1,4 +1,4 @@
-"""Moving the event log from meetings to webhooks keeps the table, its rows and their permissions."""
+"""Moving the event log from meetings to webhooks keeps the table, its rows, permissions and schedule."""
 
 import pytest
 from django.db import connection
@@ -8,7 +8,11 @@ from webhooks.models import WebhookEvent
 
 # The last state with the event log in meetings: webhooks not migrated at all.
 BEFORE = [("meetings", "0001_initial"), ("webhooks", None)]
-BEFORE_NODES = [("meetings", "0001_initial"), ("contenttypes", "0002_remove_content_type_name")]
+BEFORE_NODES = [
+    ("meetings", "0001_initial"),
+    ("contenttypes", "0002_remove_content_type_name"),
+    ("django_celery_beat", "0019_alter_periodictasks_options"),
+]
 
 
 def migrate(targets, state_nodes=None):
@@ -32,6 +36,14 @@ def test_events_stored_before_the_move_are_there_after_it():
     ContentType.objects.filter(app_label="webhooks", model="webhookevent").delete()
     old_type, _ = ContentType.objects.get_or_create(app_label="meetings", model="webhookevent")
     credential = Credential.objects.create(kind="server_to_server", name="School", account_id="AAAAAABBBB")
+    every_30s = old_apps.get_model("django_celery_beat", "IntervalSchedule").objects.create(
+        every=30, period="seconds"
+    )
+    old_apps.get_model("django_celery_beat", "PeriodicTask").objects.create(
+        name="Sweep Zoom webhook events",
+        task="meetings.webhooks.tasks.webhook_events_sweep_task",
+        interval=every_30s,
+    )
     for number, state in enumerate(["processed", "failed", "unhandled"], start=1):
         OldEvent.objects.create(
             credential=credential,
@@ -67,5 +79,12 @@ def test_events_stored_before_the_move_are_there_after_it():
             )
             definitions = " ".join(str(row[0]) for row in cursor.fetchall())
         assert "webhook_event_due" in definitions
+        # The saved beat schedule now names the task where it lives, so workers know it.
+        from django_celery_beat.models import PeriodicTask
+
+        from webhooks.tasks import webhook_events_sweep_task
+
+        sweep = PeriodicTask.objects.get(name="Sweep Zoom webhook events")
+        assert sweep.task == webhook_events_sweep_task.name == "webhooks.tasks.webhook_events_sweep_task"
     finally:
         migrate(latest())
