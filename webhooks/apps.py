@@ -12,7 +12,7 @@ class WebhooksConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Sweep Zoom webhook events",
-            task="webhooks.tasks.webhook_events_sweep_task",
+            task="webhooks.sweep_events",
             every_seconds=30,
             description=(
                 "Sends webhook events whose processing task never reached a worker (broker down), "

@@ -85,6 +85,6 @@ def test_events_stored_before_the_move_are_there_after_it():
         from webhooks.tasks import webhook_events_sweep_task
 
         sweep = PeriodicTask.objects.get(name="Sweep Zoom webhook events")
-        assert sweep.task == webhook_events_sweep_task.name == "webhooks.tasks.webhook_events_sweep_task"
+        assert sweep.task == webhook_events_sweep_task.name == "webhooks.sweep_events"
     finally:
         migrate(latest())

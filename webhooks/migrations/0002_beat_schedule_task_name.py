@@ -1,4 +1,4 @@
-"""Beat schedules saved before the move name the sweep task by its old module path: point them here.
+"""Beat schedules saved before the move name the sweep task by its old module path: use its name.
 
 Schedules live in the database (django-celery-beat) and `install_schedules` only creates missing
 ones, so without this an existing deployment's beat would keep sending a task no worker knows.
@@ -7,7 +7,7 @@ ones, so without this an existing deployment's beat would keep sending a task no
 from django.db import migrations
 
 OLD = "meetings.webhooks.tasks.webhook_events_sweep_task"
-NEW = "webhooks.tasks.webhook_events_sweep_task"
+NEW = "webhooks.sweep_events"
 
 
 def rename(apps, schema_editor, old=OLD, new=NEW):
