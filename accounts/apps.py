@@ -14,3 +14,9 @@ class AccountsConfig(AppConfig):
             description="Reads every active Zoom account's users (lesson hosts) from Zoom, once a day.",
         ),
     ]
+
+    def ready(self):
+        from accounts import dashboard
+        from zoomhub.cards import dashboard_cards
+
+        dashboard_cards.register(dashboard.cards, app_label=self.label)

@@ -12,7 +12,7 @@ from attendance.models import Attendance, Session
 from attendance.segments import Segment as ZoomSegment
 from attendance.segments import SegmentParseError, segments_from_live_events
 from meetings.models import Person
-from meetings.webhooks.selectors import webhook_events_for_meeting
+from webhooks.selectors import webhook_events_for_meeting
 
 logger = logging.getLogger(__name__)
 

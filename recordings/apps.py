@@ -27,3 +27,27 @@ class RecordingsConfig(AppConfig):
             description="Deletes local copies older than each source's retention days.",
         ),
     ]
+
+    # The Zoom events this app handles (checked at start-up by webhooks/checks.py).
+    zoom_webhook_events = ("recording.completed", "recording.trashed", "recording.deleted")
+
+    def ready(self):
+        from meetings.panels import LessonPanel, lesson_panels
+        from recordings import dashboard, event_handlers, panels
+        from webhooks.registry import handlers
+        from zoomhub.cards import dashboard_cards
+
+        handlers.register("recording.completed", event_handlers.recording_completed, app_label=self.label)
+        handlers.register("recording.trashed", event_handlers.recording_trashed, app_label=self.label)
+        handlers.register("recording.deleted", event_handlers.recording_deleted, app_label=self.label)
+        lesson_panels.register(
+            LessonPanel(
+                key="recordings",
+                title=_("Recordings"),
+                template="recordings/_lesson_recordings.html",
+                load=panels.lesson_recordings,
+                app_label=self.label,
+                order=20,
+            )
+        )
+        dashboard_cards.register(dashboard.cards, app_label=self.label)

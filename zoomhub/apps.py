@@ -14,3 +14,6 @@ class ZoomHubConfig(AppConfig):
             description="Deletes expired rows from the session table (Django's clearsessions).",
         ),
     ]
+
+    def ready(self):
+        from zoomhub import wiring  # noqa: F401  (registers the check that receivers stay connected)

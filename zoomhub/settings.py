@@ -50,9 +50,11 @@ INSTALLED_APPS = [
     "ninja",
     "zoomhub",
     "accounts",
+    "webhooks",
     "meetings",
     "recordings",
     "attendance",
+    "api",
 ]
 
 MIDDLEWARE = [

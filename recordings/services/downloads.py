@@ -235,27 +235,15 @@ def recording_file_download(*, file_id: int) -> RecordingFile | None:
     return file
 
 
-class _NoTokens:
-    """A token source for downloads that carry a webhook's download_token and need no API token."""
-
-    rate_limit_key = "download-token"
-
-    def get_token(self) -> str:
-        raise ZoomError(_("No Zoom account to fetch this file with."))
-
-    def invalidate(self, token: str) -> None:
-        return None
-
-
 def _download(recording: Recording, url: str, *, write, offset) -> int:
     """Download with the webhook's download_token while it is valid, else with the account's token."""
-    from zoomhub.zoom.client import ZoomClient
+    from accounts.services import download_token_client
     from zoomhub.zoom.errors import ZoomAuthError
 
     token = _valid_download_token(recording)
     if token:
         try:
-            return ZoomClient(_NoTokens()).download(
+            return download_token_client().download(
                 url, write=write, offset=offset(), access_token=token, chunk_size=CHUNK
             )
         except ZoomAuthError:

@@ -8,9 +8,9 @@ import pytest
 import redis
 from django.utils import timezone
 
-from meetings.models import WebhookEvent
-from meetings.webhooks import broker, services
 from tests.webhooks.conftest import deliver, zoom_event
+from webhooks import broker, services
+from webhooks.models import WebhookEvent
 from zoomhub.celery_app import app
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from meetings.models import WebhookEvent
+from webhooks.models import WebhookEvent
 
 
 def webhook_events_for_meeting(

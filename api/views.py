@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import services
-from accounts.models import ApiToken
+from api import services
+from api.models import ApiToken
 
 
 class ApiTokenForm(forms.Form):
@@ -42,7 +42,7 @@ def api_token_list(request):
     tokens = ApiToken.objects.filter(user=request.user)
     return render(
         request,
-        "accounts/api_tokens.html",
+        "api/api_tokens.html",
         {"form": form, "tokens": tokens, "new_token": new_token, "new_value": new_value},
     )
 
@@ -52,4 +52,4 @@ def api_token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
-    return redirect("accounts:api_token_list")
+    return redirect("api_tokens:list")

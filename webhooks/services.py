@@ -1,7 +1,7 @@
 """Webhook events: recording a delivery, claiming and processing it, sweeping what was missed.
 
 Life of an event: stored `pending` by the intake (its task sent on commit) → claimed by one
-worker (`processing`) → `processed`, `ignored`, `unhandled` (its handler is not installed yet)
+worker (`processing`) → `processed`, `unhandled` (no installed app registered a handler for it)
 or `failed` with a retry time (exponential back-off); after MAX_ATTEMPTS it stays `failed`
 with no retry time. The beat sweep resends tasks that never arrived (broker down), retries
 failed events whose time came, and reclaims events whose worker died mid-way.
@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from meetings.models import WebhookEvent
-from meetings.webhooks import dispatch
-from meetings.webhooks.events import event_fields, fingerprint
+from webhooks import registry
+from webhooks.events import event_fields, fingerprint
+from webhooks.models import WebhookEvent
 from zoomhub.zoom.backoff import backoff_delay
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ LAST_ERROR_LIMIT = 2000
 
 
 def _send_on_commit(event_id: int) -> None:
-    from meetings.webhooks.broker import send_process_task
+    from webhooks.broker import send_process_task
 
     transaction.on_commit(lambda: send_process_task(event_id=event_id))
 
@@ -164,13 +164,9 @@ def webhook_event_process(*, event_id: int) -> str:
         return "skipped"  # processed already, not due yet, or another worker has it
     event = WebhookEvent.objects.select_related("credential").get(pk=event_id)
     try:
-        route = dispatch.resolve(event.event_type)
-        if isinstance(route, dispatch.Route):
-            state = {
-                dispatch.Route.STORED: State.PROCESSED,
-                dispatch.Route.IGNORED: State.IGNORED,
-                dispatch.Route.NOT_INSTALLED: State.UNHANDLED,
-            }[route]
+        route = registry.handlers.resolve(event.event_type)
+        if isinstance(route, registry.Route):
+            state = {registry.Route.STORED: State.PROCESSED, registry.Route.UNHANDLED: State.UNHANDLED}[route]
             done_at = None if state == State.UNHANDLED else timezone.now()
             _finish(
                 event_id, claimed_at, state=state, processed_at=done_at, next_attempt_at=None, last_error=""
@@ -227,7 +223,7 @@ class SweepResult:
 
 
 def webhook_events_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Resend what is due: lost tasks, retries, stale claims, events whose handler now exists."""
+    """Resend what is due: lost tasks, retries, stale claims, events that have a handler now."""
     now = now or timezone.now()
     reclaimed = _reclaim_stale_claims(now)
     handlers_arrived = _release_unhandled(now)
@@ -257,10 +253,10 @@ def _reclaim_stale_claims(now: datetime) -> int:
 
 
 def _release_unhandled(now: datetime) -> int:
-    """Events kept for a handler that is installed now (e.g. recordings arrived): process them."""
+    """Events kept while no app handled them, whose event now has a handler: process them."""
     waiting = WebhookEvent.objects.filter(state=State.UNHANDLED)
     types = set(waiting.values_list("event_type", flat=True).distinct())
-    ready = [t for t in types if not isinstance(dispatch.resolve(t), dispatch.Route)]
+    ready = [t for t in types if registry.handlers.has_handler(t)]
     if not ready:
         return 0
     return waiting.filter(event_type__in=ready).update(

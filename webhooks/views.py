@@ -18,8 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import Credential
-from meetings.webhooks.events import URL_VALIDATION, MalformedBody, parse_body
-from meetings.webhooks.services import webhook_event_record
+from webhooks.events import URL_VALIDATION, MalformedBody, parse_body
+from webhooks.services import webhook_event_record
 from zoomhub.zoom.webhooks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

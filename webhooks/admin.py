@@ -10,8 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from meetings.models import WebhookEvent
-from meetings.webhooks.services import webhook_events_reprocess
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_events_reprocess
 
 # Values in Zoom bodies that grant access (a recording's 24-hour download token, meeting and
 # recording passcodes, the legacy verification token in app_deauthorized): never shown.
@@ -138,7 +138,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
         return False  # Zoom's record of what happened: nobody edits it
 
     def has_reprocess_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("meetings.change_webhookevent")
+        return request.user.has_perm("webhooks.change_webhookevent")
 
     @admin.action(description=_("Reprocess the selected events"), permissions=["reprocess"])
     def reprocess(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.webhooks import views
+from webhooks import views
 
 app_name = "zoom_webhooks"
 urlpatterns = [

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, User
+from accounts.models import User
+from api.models import ApiToken
 
 # "zh_" marks the value as a ZoomHub token (secret scanners can look for it); 32 random bytes follow.
 TOKEN_MARK = "zh_"

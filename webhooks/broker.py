@@ -10,7 +10,7 @@ import contextlib
 import logging
 import threading
 
-from meetings.webhooks.tasks import webhook_event_process_task
+from webhooks.tasks import webhook_event_process_task
 from zoomhub.celery_app import app
 
 logger = logging.getLogger(__name__)
