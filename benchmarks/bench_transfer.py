@@ -65,13 +65,13 @@ def _zoomhub_transfer(client, bucket: str, key: str, url: str, token: str) -> st
 def run() -> list[Row]:
     import boto3
 
-    from zoomhub.sandbox.control_client import SandboxControl
+    from sandbox.control_client import SandboxControl
 
     size = (64 if os.environ.get("BENCH_QUICK") else 256) * MIB
     rounds = 2
     s3_port, zoom_port = free_port(), free_port()
     s3 = _start(["-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)], s3_port)
-    zoom = _start(["-m", "zoomhub.sandbox", "--port", str(zoom_port)], zoom_port)
+    zoom = _start(["-m", "sandbox", "--port", str(zoom_port)], zoom_port)
     rows: list[Row] = []
     try:
         zoom_url = f"http://127.0.0.1:{zoom_port}"

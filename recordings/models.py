@@ -26,7 +26,7 @@ class FreeZoomCloud(models.TextChoices):
 
 
 class Source(models.Model):
-    """What to sync: the seed's "Input Source" (ZoomSourceConfig) on one connected Zoom account."""
+    """What to sync: an "Input Source" (ZoomSourceConfig, docs/recordings.md) on one connected Zoom account."""
 
     FreeZoomCloud = FreeZoomCloud
 

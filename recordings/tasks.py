@@ -29,7 +29,9 @@ from recordings.services.transfer import DestinationBusy, recording_file_transfe
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=50)
+@shared_task(
+    name="recordings.sync_source", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=50
+)
 def sync_run_task(self, run_id: int) -> str:
     try:
         run = sync_run_execute(run_id=run_id, task_id=self.request.id or "")
@@ -44,7 +46,7 @@ def sync_run_task(self, run_id: int) -> str:
     return run.state if run else "nothing to do"
 
 
-@shared_task(acks_late=True)
+@shared_task(name="recordings.sync_active_sources", acks_late=True)
 def sync_active_sources() -> int:
     """Beat, hourly: an incremental run for every active source, and rescue of runs whose worker died."""
     started = 0
@@ -76,14 +78,14 @@ def transfer_file(self, file_id: int) -> str:
     return file.download_state if file else "taken"
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="recordings.download_file", acks_late=True, reject_on_worker_lost=True)
 def recording_file_download_task(file_id: int) -> str:
-    """The former name of transfer_file, for messages queued before the rename."""
+    """The former per-file download, now transfer_file: for messages queued before the upgrade."""
     transfer_file.delay(file_id=file_id)
     return "requeued"
 
 
-@shared_task(acks_late=True)
+@shared_task(name="recordings.queue_downloads", acks_late=True)
 def download_queue() -> int:
     """Beat: queue every transfer that is due (new, retry time reached, or its worker died)."""
     due = recording_files_due()
@@ -95,12 +97,6 @@ def download_queue() -> int:
 @shared_task(name="recordings.apply_retention", acks_late=True)
 def apply_retention() -> int:
     """Beat, daily: delete copies past their retention, never those under legal hold."""
-    return stored_copies_expire()
-
-
-@shared_task(acks_late=True)
-def retention() -> int:
-    """The former name of apply_retention, for beat entries installed before the rename."""
     return stored_copies_expire()
 
 

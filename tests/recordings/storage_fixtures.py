@@ -87,7 +87,7 @@ def sandbox_sha256(zoom, zoom_file_id: str) -> str:
     """SHA-256 of the bytes the sandbox serves for this file, generated the same way, chunk by chunk."""
     import hashlib
 
-    from zoomhub.sandbox import storage
+    from sandbox import storage
 
     sandbox_file = zoom.sandbox.state.files[zoom_file_id]
     digest = hashlib.sha256()
