@@ -100,6 +100,12 @@ def apply_retention() -> int:
     return stored_copies_expire()
 
 
+@shared_task(name="recordings.expire_local_copies", acks_late=True)
+def expire_local_copies() -> int:
+    """apply_retention's former name (zoomhub migration 0002 renames stored beat rows to it)."""
+    return stored_copies_expire()
+
+
 @shared_task(name="recordings.sweep_multipart_uploads", acks_late=True)
 def sweep_multipart_uploads() -> int:
     """Beat, daily: abort unfinished multipart uploads that no running transfer owns."""
