@@ -83,6 +83,8 @@ class LessonForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    host_video = forms.BooleanField(label=_("Host video on"), required=False, initial=True)
+    participant_video = forms.BooleanField(label=_("Participants' video on"), required=False, initial=True)
     waiting_room = forms.BooleanField(label=_("Waiting room"), required=False)
     join_before_host = forms.BooleanField(label=_("Participants may join before the host"), required=False)
     mute_upon_entry = forms.BooleanField(label=_("Mute participants on entry"), required=False)
@@ -137,6 +139,8 @@ class LessonForm(forms.Form):
             "recurrence_end": "until" if meeting.recurrence_until else "count",
             "recurrence_count": meeting.recurrence_count,
             "recurrence_until": meeting.recurrence_until,
+            "host_video": meeting.host_video,
+            "participant_video": meeting.participant_video,
             "waiting_room": meeting.waiting_room,
             "join_before_host": meeting.join_before_host,
             "mute_upon_entry": meeting.mute_upon_entry,
@@ -191,6 +195,8 @@ class LessonForm(forms.Form):
             description=data.get("description", ""),
             recurrence=recurrence,
             zoom_settings=ZoomSettings(
+                host_video=data.get("host_video", False),
+                participant_video=data.get("participant_video", False),
                 waiting_room=data.get("waiting_room", False),
                 join_before_host=data.get("join_before_host", False),
                 mute_upon_entry=data.get("mute_upon_entry", False),

@@ -7,6 +7,12 @@ connected account.
 from accounts.services.api_tokens import api_token_authenticate, api_token_create, api_token_revoke
 from accounts.services.checks import CheckResult, credential_check
 from accounts.services.credentials import credential_create, credential_disconnect, credential_update
+from accounts.services.hosts import (
+    NoDefaultHost,
+    credential_default_host,
+    credential_set_default_host,
+    default_host,
+)
 from accounts.services.oauth_connect import (
     ConnectResult,
     OAuthConnectError,
@@ -27,6 +33,7 @@ __all__ = [
     "CheckResult",
     "ConnectResult",
     "CredentialUnusable",
+    "NoDefaultHost",
     "OAuthConnectError",
     "OAuthCredentialTokens",
     "SubAccountsFailed",
@@ -36,9 +43,12 @@ __all__ = [
     "credential_check",
     "credential_client",
     "credential_create",
+    "credential_default_host",
     "credential_disconnect",
+    "credential_set_default_host",
     "credential_token_source",
     "credential_update",
+    "default_host",
     "oauth_connect_complete",
     "oauth_connect_start",
     "oauth_connect_start_for_user",

@@ -84,14 +84,10 @@ class SourceClients:
             from accounts.services import credential_client
 
             return credential_client(credential=credential)
+        from accounts.services.tokens import CredentialServerToServerTokens
         from zoomhub.zoom.client import ZoomClient
-        from zoomhub.zoom.tokens import ServerToServerTokens
 
-        tokens = ServerToServerTokens(
-            account_id=account_id,
-            client_id=credential.client_id,
-            client_secret=credential.client_secret or "",
-        )
+        tokens = CredentialServerToServerTokens(credential, sub_account_id=account_id)
         return ZoomClient(tokens, plan=credential.plan)
 
 
