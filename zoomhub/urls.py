@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from api.main import api
+from api.main import api, zoom_api
 from zoomhub import views
 
 admin.autodiscover()
@@ -24,4 +24,5 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("webhooks/", include("meetings.webhooks.urls")),
     path("api/v1/", api.urls),
+    path("api/zoom/", zoom_api.urls),
 ]
