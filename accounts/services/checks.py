@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from accounts import scopes
 from accounts.models import Credential
 from accounts.scopes import capability_labels, missing_by_capability, scope_purposes
-from accounts.services.tokens import CredentialUnusable, GrantTokens, credential_client_and_tokens
+from accounts.services.tokens import (
+    CredentialServerToServerTokens,
+    CredentialUnusable,
+    GrantTokens,
+    credential_client_and_tokens,
+)
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
 from zoomhub.zoom.errors import ZoomError, ZoomPermissionError, ZoomReauthorizationRequired
@@ -102,6 +107,8 @@ def credential_check(*, credential: Credential) -> CheckResult:
             )
             me = client.get("/users/me")
             granted = grant.scopes
+            # The keys work: every worker may use this token rather than ask Zoom for another.
+            CredentialServerToServerTokens(credential).adopt(grant)
         else:
             client, tokens = credential_client_and_tokens(credential=credential, checking=True)
             me = client.get("/users/me")
