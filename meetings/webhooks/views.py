@@ -190,7 +190,8 @@ def _read_shared_secrets() -> list[tuple[int | None, str]]:
         if credential.webhook_secret_token
     ]
     if settings.ZOOM_WEBHOOK_SECRET_TOKEN:
-        candidates.append((_env_credential_id(), settings.ZOOM_WEBHOOK_SECRET_TOKEN))
+        # Its account is looked up per event (_attributed): it may be connected after this read.
+        candidates.append((None, settings.ZOOM_WEBHOOK_SECRET_TOKEN))
     if settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN:
         candidates.append((None, settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN))
     _shared["all"] = (candidates, time.monotonic())
@@ -222,6 +223,9 @@ def _attributed(credential_id: int | None, secret: str, body: dict) -> int | Non
     """
     if credential_id is not None or secret != settings.ZOOM_WEBHOOK_SECRET_TOKEN:
         return credential_id
+    env_credential_id = _env_credential_id()
+    if env_credential_id is not None:
+        return env_credential_id
     payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
     account_id = payload.get("account_id")
     usable = Credential.objects.exclude(status=Credential.Status.REVOKED)

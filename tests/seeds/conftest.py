@@ -80,6 +80,18 @@ def connect_school(zoom, staff_user) -> School:
     return School(zoom=zoom, credential=credential, token=raw)
 
 
+@pytest.fixture(autouse=True)
+def _forget_kept_webhook_secrets():
+    """The intake keeps secrets for a few seconds; each test's database starts afresh."""
+    from meetings.webhooks import views
+
+    views._shared.clear()
+    views._secrets.clear()
+    yield
+    views._shared.clear()
+    views._secrets.clear()
+
+
 @pytest.fixture
 def school(zoom_sandbox, settings, staff_user):
     env_settings(settings, zoom_sandbox)
