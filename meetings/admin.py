@@ -149,10 +149,6 @@ class MeetingAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
 
-    def save_related(self, request, form, formsets, change):
-        # The timeline is read-only and the people are not edited here: nothing else to save.
-        return None
-
     @admin.action(description=_("Retry the push to Zoom"))
     def retry_push(self, request, queryset):
         count = sum(services.meeting_retry_push(meeting=m, actor=request.user) for m in queryset)
