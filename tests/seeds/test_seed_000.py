@@ -60,11 +60,13 @@ def zoom_meeting(school, zoom_meeting_id: int):
     return school.zoom.sandbox.state.meetings.get(zoom_meeting_id)
 
 
-def test_the_environment_connects_the_bot_s_app_once_and_checks_it(school):
+def test_the_environment_connects_the_bot_s_app_once_and_checks_it(school, client):
     credential = school.credential
     assert (credential.kind, credential.status, credential.last_error) == ("server_to_server", "active", "")
     assert credential.client_secret == "AbCdEfGhIjKlMnOpQrSt"  # stored encrypted, read back
     assert credential.last_checked_at is not None and credential.missing_scopes == []
+    shown = client.get(f"/api/v1/credentials/{credential.pk}", **bearer(school.token)).json()
+    assert (shown["status"], shown["missing_capabilities"]) == ("active", {})
 
     call_command("zoom_credential_from_env")  # the next start: nothing new
 
