@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import scopes
+from accounts.capabilities import capability_uses
 from accounts.models import Credential
 from accounts.scopes import capability_labels, missing_by_capability, scope_purposes
 from accounts.services.tokens import (
@@ -53,23 +54,10 @@ def capabilities_in_use(credential: Credential) -> list[str]:
     """What ZoomHub uses the account for: its scopes are required only for those.
 
     Users always (the hosts list); lessons and their attendance once the account hosts a lesson or
-    has a default host; recordings once a recording source reads it.
+    has a default host; recordings once a recording source reads it (accounts/capabilities.py).
+    ZoomHub does not delete recordings in Zoom yet, so nothing registers that capability.
     """
-    from meetings.models import Meeting
-    from recordings.models import Source
-
-    used = [scopes.USERS]
-    if credential.default_host_id or Meeting.objects.filter(host__credential=credential).exists():
-        used += [scopes.LESSONS, scopes.ATTENDANCE]
-    sources = Source.objects.filter(credential=credential)
-    if sources.exists():
-        used.append(scopes.RECORDINGS)
-        if (
-            "delete_from_zoom" in {f.name for f in Source._meta.get_fields()}
-            and sources.filter(delete_from_zoom=True).exists()
-        ):
-            used.append(scopes.DELETING_RECORDINGS)
-    return used
+    return capability_uses.used_by(credential)
 
 
 def _status_for(error: ZoomError) -> str:

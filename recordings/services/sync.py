@@ -79,16 +79,9 @@ class SourceClients:
             return self._clients[account_id]
 
     def _build(self, account_id: str):
-        credential = self.source.credential
-        if not account_id:
-            from accounts.services import credential_client
+        from accounts.services import credential_client
 
-            return credential_client(credential=credential)
-        from accounts.services.tokens import CredentialServerToServerTokens
-        from zoomhub.zoom.client import ZoomClient
-
-        tokens = CredentialServerToServerTokens(credential, sub_account_id=account_id)
-        return ZoomClient(tokens, plan=credential.plan)
+        return credential_client(credential=self.source.credential, account_id=account_id)
 
 
 @dataclass

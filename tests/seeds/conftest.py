@@ -11,8 +11,10 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import call_command
 
-from accounts.models import ApiToken, Credential
-from accounts.services import api_token_create, zoom_users_refresh
+from accounts.models import Credential
+from accounts.services import zoom_users_refresh
+from api.models import ApiToken
+from api.services import api_token_create
 
 # The seeds' .env examples, completed to the lengths ZoomHub asks for.
 ACCOUNT_ID = "AbCdEf123xyz"
@@ -83,7 +85,7 @@ def connect_school(zoom, staff_user) -> School:
 @pytest.fixture(autouse=True)
 def _forget_kept_webhook_secrets():
     """The intake keeps secrets for a few seconds; each test's database starts afresh."""
-    from meetings.webhooks import views
+    from webhooks import views
 
     views._shared.clear()
     views._secrets.clear()

@@ -13,8 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from accounts.models import ApiToken, Credential, ZoomUser
-from accounts.services import api_token_create, credential_set_default_host
+from accounts.models import Credential, ZoomUser
+from accounts.services import credential_set_default_host
+from api.models import ApiToken
+from api.services import api_token_create
 from meetings.models import Meeting
 from meetings.outbox import meeting_push
 from tests.seeds.conftest import (

@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from accounts.models import ZoomUser
 from accounts.services import credential_create
-from meetings.models import Meeting, WebhookEvent
+from meetings.models import Meeting
 from meetings.outbox import meeting_push
 from meetings.services import LessonPlan, meeting_schedule
-from meetings.webhooks.services import webhook_event_process
 from tests.seeds.conftest import (
     ACCOUNT_ID,
     CLIENT_ID,
@@ -27,6 +26,8 @@ from tests.seeds.conftest import (
     env_settings,
     make_zoom_app,
 )
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_event_process
 from zoomhub.zoom.webhooks import sign, url_validation_response
 
 URL = "/webhooks/zoom"

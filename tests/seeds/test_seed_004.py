@@ -2,7 +2,7 @@
 
 The Notion handler's request is replayed as it is written (path, headers, JSON.stringify body):
 ZoomHub answers Zoom's participants of the past meeting, every page, with one Zoom token for all
-calls (the seed fetched one per call), and a JSON error naming the cause when Zoom refuses. Its
+calls (the original endpoint fetched one per call), and a JSON error naming the cause when Zoom refuses. Its
 status rules — coach and client: Completed; coach only: No Show; neither: Session Never Took
 Place — are asserted end to end, from the sandbox's signed webhooks to Zoom's participant report.
 """
@@ -18,11 +18,12 @@ from django.utils import timezone
 from accounts.models import Credential, ZoomUser
 from attendance.models import Session
 from attendance.services import session_fetch
-from meetings.models import Meeting, Person, WebhookEvent
+from meetings.models import Meeting, Person
 from meetings.outbox import meeting_push
 from meetings.services import LessonPlan, meeting_schedule
-from meetings.webhooks.services import webhook_event_process
 from tests.seeds.conftest import CLIENT_ID, TEACHER, connect_school, env_settings, make_zoom_app
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_event_process
 
 PATH = "/api/zoom/get-meeting-attendees"
 TOKEN_REQUESTS = "POST /oauth/token"
@@ -102,7 +103,7 @@ def test_the_handler_s_request_gets_every_participant_of_every_page(school, held
     assert fetch_attendees(client, school.token, held.zoom_meeting_id).json()["participants"] == rows
     uuid = next(iter(school.zoom.sandbox.state.instances))
     assert fetch_attendees(client, school.token, uuid).json()["total_records"] == 4
-    # The seed fetched a token per call; ZoomHub still has the one of the connection check.
+    # The original endpoint fetched a token per call; ZoomHub still has the one of the connection check.
     assert school.calls(TOKEN_REQUESTS) == 1
 
 
