@@ -270,3 +270,25 @@ def test_zoom_refusing_for_a_missing_scope_names_it_and_keeps_the_status(zoom):
     assert not result.ok and result.missing_scopes == ["user:read:user:admin"]
     credential.refresh_from_db()
     assert credential.status == "active" and credential.missing_scopes == ["user:read:user:admin"]
+
+
+def test_the_apps_say_what_an_account_is_used_for():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.services.checks import capabilities_in_use
+    from meetings.models import Meeting
+    from recordings.models import Source
+
+    credential = make_s2s()
+    assert capabilities_in_use(credential) == ["users"]
+
+    Source.objects.create(name="school", credential=credential)
+    assert capabilities_in_use(credential) == ["users", "recordings"]
+
+    host = ZoomUser.objects.create(credential=credential, zoom_id="host-1", email="host@school.example")
+    Meeting.objects.create(
+        host=host, topic="Lesson", start_at=timezone.now() + dt.timedelta(days=1), duration=60
+    )
+    assert capabilities_in_use(credential) == ["users", "lessons", "attendance", "recordings"]
