@@ -78,6 +78,7 @@ class Credential(models.Model):
     )
     missing_capabilities = models.JSONField(
         default=dict,
+        db_default={},
         blank=True,
         help_text=_(
             "For each capability the account is used for, the scopes it lacks, as of the last check."

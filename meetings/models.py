@@ -134,8 +134,9 @@ class Meeting(models.Model):
     recurrence_until = models.DateField(_("repeat until"), null=True, blank=True)
 
     # The Zoom settings schools use; the defaults are the trial-lesson bot's.
-    host_video = models.BooleanField(_("host video on"), default=True)
-    participant_video = models.BooleanField(_("participants' video on"), default=True)
+    # db_default: rows written by code that predates these columns get the same defaults.
+    host_video = models.BooleanField(_("host video on"), default=True, db_default=True)
+    participant_video = models.BooleanField(_("participants' video on"), default=True, db_default=True)
     waiting_room = models.BooleanField(_("waiting room"), default=False)
     join_before_host = models.BooleanField(_("participants may join before the host"), default=False)
     mute_upon_entry = models.BooleanField(_("mute participants on entry"), default=False)

@@ -4,5 +4,5 @@ from meetings.models import Meeting
 
 
 def credential_hosts_lessons(credential) -> bool:
-    """The account hosts at least one lesson: its meeting (and attendance) scopes are needed."""
+    """The account hosts at least one lesson: its meeting scopes are needed."""
     return Meeting.objects.filter(host__credential=credential).exists()
