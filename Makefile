@@ -22,6 +22,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py install_schedules
 	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_superuser
+	DEBUG=$${DEBUG:-true} $(PY) manage.py zoom_credential_from_env --at-start
 	DEBUG=$${DEBUG:-true} $(PY) manage.py run_all --settings=sandbox.settings
 
 lint: install

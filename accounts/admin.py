@@ -40,11 +40,15 @@ class CredentialAdminForm(forms.ModelForm):
             "refresh_token",
             "webhook_secret_token",
             "plan",
+            "default_host",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         stored = self.instance if self.instance.pk else None
+        self.fields["default_host"].queryset = ZoomUser.objects.filter(
+            credential=stored, is_active=True
+        ).order_by("email")
         for name in SECRET_FIELDS:
             # The model form would put the decrypted value in the box: never.
             self.initial[name] = ""
@@ -99,6 +103,7 @@ class CredentialAdmin(admin.ModelAdmin):
         "token_expires_at",
         "scope",
         "missing_scopes",
+        "missing_capabilities",
         "zoom_user_id",
         "last_error",
         "last_checked_at",
@@ -126,11 +131,16 @@ class CredentialAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {
-            name: form.cleaned_data.get(name) for name in CredentialAdminForm.Meta.fields if name != "kind"
+            name: form.cleaned_data.get(name)
+            for name in CredentialAdminForm.Meta.fields
+            if name not in ("kind", "default_host")
         }
         try:
             if change:
                 saved = services.credential_update(credential=obj, **values)
+                services.credential_set_default_host(
+                    credential=saved, host=form.cleaned_data.get("default_host")
+                )
             else:
                 saved = services.credential_create(kind=form.cleaned_data["kind"], **values)
         except ValidationError as error:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.masking import mask_secret
-from accounts.models import Credential
+from accounts.models import Credential, ZoomUser
 from accounts.services.credentials import EDITABLE_FIELDS
 from accounts.validation import credential_errors
 
@@ -67,6 +67,7 @@ class CredentialForm(forms.Form):
             kwargs.setdefault(
                 "initial",
                 {
+                    "default_host": credential.default_host_id,
                     "kind": credential.kind,
                     "name": credential.name,
                     "account_id": credential.account_id,
@@ -77,6 +78,14 @@ class CredentialForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         if credential is not None:
+            # Hosts are known once the account's users were read, so only an existing account has them.
+            self.fields["default_host"] = forms.ModelChoiceField(
+                label=_("Default host"),
+                queryset=ZoomUser.objects.filter(credential=credential, is_active=True).order_by("email"),
+                required=False,
+                empty_label=_("Automatic (the only licensed user, else the app's owner)"),
+                help_text=_("Lessons made without a host (or for the host “me”) go to this Zoom user."),
+            )
             self.fields["kind"].disabled = True
             for name in SECRET_FIELDS:
                 stored = mask_secret(getattr(credential, name))
@@ -115,10 +124,17 @@ class CredentialForm(forms.Form):
                 self.add_error(None if field == "__all__" else field, message)
         return data
 
+    def default_host_choice(self) -> tuple[bool, ZoomUser | None]:
+        """(whether the form has the field, the chosen host or None for automatic)."""
+        if "default_host" not in self.fields:
+            return False, None
+        return True, self.cleaned_data.get("default_host")
+
     def service_values(self) -> dict:
         """The cleaned values as credential_create / credential_update take them."""
         data = self.cleaned_data
         values = {name: data[name] for name in EDITABLE_FIELDS}
+        # default_host is set with credential_set_default_host (see default_host_choice).
         if self.credential is None:
             values["kind"] = data["kind"]
         return values

@@ -76,6 +76,26 @@ class Credential(models.Model):
         blank=True,
         help_text=_("Scopes ZoomHub needs that Zoom did not grant, as of the last check."),
     )
+    missing_capabilities = models.JSONField(
+        default=dict,
+        db_default={},
+        blank=True,
+        help_text=_(
+            "For each capability the account is used for, the scopes it lacks, as of the last check."
+        ),
+    )
+    default_host = models.ForeignKey(
+        "accounts.ZoomUser",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("default host"),
+        help_text=_(
+            "Lessons made without a host (or with the host “me”) go to this Zoom user. Empty: the "
+            "account's only licensed user, else the user the app belongs to."
+        ),
+    )
     users_refreshed_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When the Zoom users (hosts) were last read from Zoom.")
     )

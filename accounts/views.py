@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import services, tasks
 from accounts.forms import CredentialForm
 from accounts.models import Credential
+from accounts.scopes import capability_labels
 from zoomhub.queueing import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ def _webhook_url(request, credential: Credential) -> str:
 def credential_detail(request, pk: int):
     credential = get_object_or_404(_credentials_with_host_counts(), pk=pk)
     credential.webhook_url = _webhook_url(request, credential)
+    labels = capability_labels()
+    credential.missing_by_capability = [
+        (labels.get(key, key), scopes) for key, scopes in (credential.missing_capabilities or {}).items()
+    ]
     hosts = Paginator(credential.zoom_users.order_by("-is_active", "email"), 100).get_page(
         request.GET.get("page")
     )
@@ -88,6 +93,9 @@ def credential_update(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             credential = services.credential_update(credential=credential, **form.service_values())
+            has_field, host = form.default_host_choice()
+            if has_field:
+                services.credential_set_default_host(credential=credential, host=host)
         except ValidationError as error:
             _add_errors(form, error)
         else:

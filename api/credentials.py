@@ -109,6 +109,11 @@ class CredentialOut(Schema):
     last_error: str
     last_checked_at: str | None
     missing_scopes: list[str]
+    missing_capabilities: dict[str, list[str]] = Field(
+        ...,
+        description="For each capability the account is used for (users, lessons, attendance, "
+        "recordings, deleting_recordings), the scopes to add, as of the last check.",
+    )
     token_expires_at: str | None
     scope: str
     zoom_user_id: str
@@ -140,6 +145,11 @@ def credential_out(request, credential: Credential) -> dict:
         "last_error": credential.last_error,
         "last_checked_at": utc_iso(credential.last_checked_at),
         "missing_scopes": [str(scope) for scope in credential.missing_scopes or []],
+        "missing_capabilities": {
+            str(key): [str(scope) for scope in scopes]
+            for key, scopes in (credential.missing_capabilities or {}).items()
+            if isinstance(scopes, list)
+        },
         "token_expires_at": utc_iso(credential.token_expires_at),
         "scope": credential.scope,
         "zoom_user_id": credential.zoom_user_id,

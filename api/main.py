@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from api import attendance, credentials, meetings, oauth, recordings, services, sources
+from api import attendance, attendees, credentials, meetings, oauth, recordings, services, sources
 from api.errors import error_response, install_handlers
 
 DESCRIPTION = """
@@ -63,3 +63,17 @@ api.add_router("", sources.router)
 api.add_router("", meetings.router)
 api.add_router("", recordings.router)
 api.add_router("", attendance.router)
+
+# Other programs' paths under /api/zoom/ (docs/seeds.md), over the same services and auth.
+zoom_api = NinjaAPI(
+    title="ZoomHub API: Zoom-style paths",
+    version="1.0.0",
+    description="Paths other Zoom programs already call, answered by ZoomHub. " + DESCRIPTION,
+    urls_namespace="api-zoom",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    docs_decorator=docs_access,
+)
+install_handlers(zoom_api)
+zoom_api.add_router("", attendees.router)

@@ -7,8 +7,10 @@ through the outbox; join_url is null until it has (poll GET /meetings/{id}).
 """
 
 import datetime as dt
+from dataclasses import replace
 from typing import Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Prefetch, Q
@@ -17,13 +19,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from accounts import services as account_services
 from accounts.models import Credential, ZoomUser
+from accounts.services.hosts import ME
 from api.auth import READ, WRITE, caller
 from api.common import MAX_ID, Id, utc_iso
 from api.errors import ApiError, responses, validation_failed
 from api.pagination import PageParams, paginate
 from api.parsing import InputSchema
-from meetings import services
+from meetings import outbox, services
 from meetings.models import Meeting, Person
 from meetings.recurrence import WeeklyRecurrence
 from meetings.timezones import (
@@ -56,10 +60,14 @@ class RecurrenceIn(InputSchema):
 
 
 class ZoomSettingsIn(InputSchema):
+    """Zoom's own names; anything not sent takes the school's default (video on, the rest off)."""
+
+    host_video: bool = True
+    participant_video: bool = True
     waiting_room: bool = False
     join_before_host: bool = False
     mute_upon_entry: bool = False
-    auto_recording: Literal["none", "cloud"] = "none"
+    auto_recording: Literal["none", "local", "cloud"] = "none"
     alternative_hosts: list[str] = Field(default_factory=list, max_length=50)
 
     @field_validator("alternative_hosts")
@@ -91,7 +99,16 @@ class MeetingIn(InputSchema):
         None, description="Or the start as an instant with its offset, e.g. 2026-02-25T13:00:00Z."
     )
     duration: int = Field(..., ge=-(2**31), le=2**31, description="Minutes, 1 to 1440.")
-    host: str = Field(..., max_length=254, description="The Zoom user hosting it: Zoom user ID or email.")
+    host: str | None = Field(
+        None,
+        max_length=254,
+        description="The Zoom user hosting it: Zoom user ID or email; omitted or `me`: the account's default host.",
+    )
+    type: Literal[2, 8] | None = Field(
+        None,
+        description="Zoom's meeting type, accepted as Zoom's API takes it: 2 (scheduled) or 8 (with "
+        "`recurrence`). ZoomHub decides it from `recurrence`.",
+    )
     teacher: PersonRef | None = Field(None, description=PERSON_HELP)
     students: list[PersonRef] = Field(default_factory=list, max_length=500, description=PERSON_HELP)
     description: str = Field("", max_length=1500)
@@ -156,7 +173,14 @@ class MeetingOut(Schema):
     push_error: str
     zoom_meeting_id: int | None
     join_url: str | None = Field(..., description="null until Zoom has the meeting.")
+    start_url: str | None = Field(
+        ...,
+        description="The host's start link (it starts the meeting as its host): for read-and-write "
+        "tokens, and for signed-in staff in the answer to their own create or change; null otherwise, "
+        "and until Zoom has the meeting.",
+    )
     passcode: str
+    password: str = Field(..., description="The passcode again, under Zoom's own name.")
     created_at: str
     updated_at: str
 
@@ -186,7 +210,18 @@ def _person(person: Person) -> dict:
     return {"id": person.pk, "name": person.name, "email": person.email, "role": person.role}
 
 
-def meeting_out(meeting: Meeting) -> dict:
+def may_see_start_url(request, *, writing: bool = False) -> bool:
+    """The start link is a host credential: for read-and-write tokens, and for signed-in staff in
+    the answer to their own write (a browser's GET of the API stays free of it, as pages are)."""
+    found = getattr(request, "auth", None)
+    if found is None:
+        return False
+    if found.token is None:
+        return writing
+    return found.token.can_write
+
+
+def meeting_out(meeting: Meeting, *, with_start_url: bool = False) -> dict:
     recurrence = meeting.recurrence
     local = to_local(meeting.start_at, meeting.timezone)
     return {
@@ -211,6 +246,8 @@ def meeting_out(meeting: Meeting) -> dict:
             else None
         ),
         "settings": {
+            "host_video": meeting.host_video,
+            "participant_video": meeting.participant_video,
             "waiting_room": meeting.waiting_room,
             "join_before_host": meeting.join_before_host,
             "mute_upon_entry": meeting.mute_upon_entry,
@@ -222,7 +259,9 @@ def meeting_out(meeting: Meeting) -> dict:
         "push_error": meeting.push_error,
         "zoom_meeting_id": meeting.zoom_meeting_id,
         "join_url": meeting.join_url or None,
+        "start_url": (meeting.start_url or None) if with_start_url else None,
         "passcode": meeting.password,
+        "password": meeting.password,
         "created_at": utc_iso(meeting.created_at),
         "updated_at": utc_iso(meeting.updated_at),
     }
@@ -238,8 +277,13 @@ def _bad(field: str, message: str) -> ApiError:
     return ApiError(400, message, code="validation_error", fields={field: message})
 
 
-def _find_host(reference: str) -> ZoomUser:
-    reference = reference.strip()
+def _find_host(reference: str | None) -> ZoomUser:
+    reference = (reference or "").strip()
+    if reference in ("", ME):
+        try:
+            return account_services.default_host(reference=reference)
+        except account_services.NoDefaultHost as error:
+            raise _bad("host", error.message) from None
     hosts = ZoomUser.objects.select_related("credential").filter(
         Q(zoom_id=reference) | Q(email__iexact=reference)
     )
@@ -316,6 +360,8 @@ def _recurrence(data: RecurrenceIn | None) -> WeeklyRecurrence | None:
 
 def _zoom_settings(data: ZoomSettingsIn) -> services.ZoomSettings:
     return services.ZoomSettings(
+        host_video=data.host_video,
+        participant_video=data.participant_video,
         waiting_room=data.waiting_room,
         join_before_host=data.join_before_host,
         mute_upon_entry=data.mute_upon_entry,
@@ -361,7 +407,15 @@ def create_meeting(request, payload: MeetingIn):
         meeting = services.meeting_schedule(plan=plan, actor=caller(request).user)
     except ValidationError as error:
         raise validation_failed(error, field_names=_field_names(payload.start_time is not None)) from None
-    return Status(201, meeting_out(_meetings().get(pk=meeting.pk)))
+    # Programs that book a lesson want its join link in the answer, as Zoom's own create gives it:
+    # try the push now. Its claim makes this safe beside the queued task; if Zoom is slow or
+    # refuses, the outbox retries and join_url stays null until then.
+    if settings.LESSON_API_PUSHES_AT_ONCE:
+        outbox.meeting_push(meeting_id=meeting.pk)
+    return Status(
+        201,
+        meeting_out(_meetings().get(pk=meeting.pk), with_start_url=may_see_start_url(request, writing=True)),
+    )
 
 
 @router.get("/meetings", auth=READ, response=responses({200: MeetingPage}))
@@ -380,7 +434,11 @@ def list_meetings(request, filters: Query[MeetingFilters], page: Query[PageParam
     if filters.teacher:
         meetings = meetings.filter(teacher_id=filters.teacher)
     items, next_cursor = paginate(meetings, order=("start_at", "id"), page=page, scope="meetings")
-    return {"items": [meeting_out(m) for m in items], "next_cursor": next_cursor}
+    with_start_url = may_see_start_url(request)
+    return {
+        "items": [meeting_out(m, with_start_url=with_start_url) for m in items],
+        "next_cursor": next_cursor,
+    }
 
 
 def local_midnight(day: dt.date, zone: str) -> dt.datetime:
@@ -392,7 +450,9 @@ def local_midnight(day: dt.date, zone: str) -> dt.datetime:
 
 @router.get("/meetings/{meeting_id}", auth=READ, response=responses({200: MeetingOut}, 404))
 def get_meeting(request, meeting_id: Id):
-    return meeting_out(get_object_or_404(_meetings(), pk=meeting_id))
+    return meeting_out(
+        get_object_or_404(_meetings(), pk=meeting_id), with_start_url=may_see_start_url(request)
+    )
 
 
 @router.patch("/meetings/{meeting_id}", auth=WRITE, response=responses({200: MeetingOut}, 404))
@@ -408,16 +468,13 @@ def reschedule_meeting(request, meeting_id: Id, payload: MeetingPatch):
     else:
         start = meeting.start_at
     recurrence = _recurrence(payload.recurrence) if "recurrence" in sent else meeting.recurrence
+    zoom_settings = services.zoom_settings_of(meeting)
     if "settings" in sent and payload.settings is not None:
-        zoom_settings = _zoom_settings(payload.settings)
-    else:
-        zoom_settings = services.ZoomSettings(
-            waiting_room=meeting.waiting_room,
-            join_before_host=meeting.join_before_host,
-            mute_upon_entry=meeting.mute_upon_entry,
-            auto_recording=meeting.auto_recording,
-            alternative_hosts=tuple(e for e in meeting.alternative_hosts.split(",") if e),
-        )
+        # Only the settings sent change; the others keep the lesson's values.
+        changed = payload.settings.model_dump(include=payload.settings.model_fields_set)
+        if "alternative_hosts" in changed:
+            changed["alternative_hosts"] = tuple(changed["alternative_hosts"])
+        zoom_settings = replace(zoom_settings, **changed)
     if "teacher" in sent:
         teacher = (
             _find_person(payload.teacher, "teacher", teacher=True) if payload.teacher is not None else None
@@ -446,7 +503,9 @@ def reschedule_meeting(request, meeting_id: Id, payload: MeetingPatch):
         services.meeting_reschedule(meeting=meeting, plan=plan, actor=caller(request).user)
     except ValidationError as error:
         raise validation_failed(error, field_names=_field_names(payload.start_time is not None)) from None
-    return meeting_out(_meetings().get(pk=meeting.pk))
+    return meeting_out(
+        _meetings().get(pk=meeting.pk), with_start_url=may_see_start_url(request, writing=True)
+    )
 
 
 @router.delete("/meetings/{meeting_id}", auth=WRITE, response=responses({200: MeetingOut}, 404, 409))
@@ -457,4 +516,6 @@ def cancel_meeting(request, meeting_id: Id):
         services.meeting_cancel(meeting=meeting, actor=caller(request).user)
     except ValidationError as error:
         raise ApiError(409, " ".join(error.messages), code="invalid_state") from None
-    return meeting_out(_meetings().get(pk=meeting.pk))
+    return meeting_out(
+        _meetings().get(pk=meeting.pk), with_start_url=may_see_start_url(request, writing=True)
+    )

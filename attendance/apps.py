@@ -23,13 +23,17 @@ class AttendanceConfig(AppConfig):
     zoom_webhook_events = ("meeting.participant_joined", "meeting.participant_left")
 
     def ready(self):
+        from accounts.capabilities import capability_uses
         from attendance import dashboard, panels, receivers
         from meetings.panels import LessonPanel, lesson_panels
         from meetings.signals import lesson_ended, lesson_started
+        from meetings.usage import credential_hosts_lessons
         from webhooks.registry import handlers
         from zoomhub import wiring
         from zoomhub.cards import dashboard_cards
 
+        # Every lesson's attendance is read from Zoom.
+        capability_uses.register(("attendance",), credential_hosts_lessons, app_label=self.label)
         wiring.connect(
             lesson_started,
             receivers.open_session_when_lesson_starts,

@@ -1,3 +1,6 @@
+from dataclasses import replace
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +38,32 @@ class StartDateFilter(admin.DateFieldListFilter):
     pass
 
 
+# The only fields the admin may change, each through meeting_reschedule so Zoom gets the change.
+ZOOM_SETTING_FIELDS = (
+    "host_video",
+    "participant_video",
+    "waiting_room",
+    "join_before_host",
+    "mute_upon_entry",
+    "auto_recording",
+)
+
+
+class LessonZoomSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ZOOM_SETTING_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.status in (Meeting.Status.CANCELED, Meeting.Status.ENDED):
+            raise ValidationError(
+                _("A %(status)s lesson cannot be changed.")
+                % {"status": self.instance.get_status_display().lower()}
+            )
+        return cleaned
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["topic", "when", "duration", "host", "teacher", "status", "push_state", "zoom_meeting_id"]
@@ -51,9 +80,24 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["teacher", "students"]
     actions = ["retry_push", "cancel_lessons"]
     inlines = [TimelineInline]
+    form = LessonZoomSettingsForm
     # The start link lets anyone start the meeting as its host: never shown here.
     exclude = ["start_url"]
+    # Everything but the Zoom settings is read-only here: times, hosts and people are changed on
+    # the Lessons page, where they are checked.
     readonly_fields = [
+        "topic",
+        "description",
+        "start_at",
+        "timezone",
+        "duration",
+        "host",
+        "teacher",
+        "students",
+        "recurrence_weekdays",
+        "recurrence_count",
+        "recurrence_until",
+        "alternative_hosts",
         "series_end_at",
         "zoom_meeting_id",
         "zoom_uuid",
@@ -81,9 +125,28 @@ class MeetingAdmin(admin.ModelAdmin):
         # Lessons are scheduled on the Lessons page, where they are checked and sent to Zoom.
         return False
 
-    def has_change_permission(self, request, obj=None):
-        # Changes must go through the services so Zoom gets them; the admin is for looking and actions.
-        return False
+    def save_model(self, request, obj, form, change):
+        """Only the Zoom settings change here, through the lessons service (so Zoom gets them)."""
+        current = Meeting.objects.select_related("host__credential", "teacher").get(pk=obj.pk)
+        plan = services.LessonPlan(
+            host=current.host,
+            topic=current.topic,
+            start=current.start_at,
+            duration=current.duration,
+            timezone=current.timezone,
+            teacher=current.teacher,
+            students=tuple(current.students.all()),
+            description=current.description,
+            recurrence=current.recurrence,
+            zoom_settings=replace(
+                services.zoom_settings_of(current),
+                **{name: form.cleaned_data[name] for name in ZOOM_SETTING_FIELDS},
+            ),
+        )
+        try:
+            services.meeting_reschedule(meeting=current, plan=plan, actor=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
 
     @admin.action(description=_("Retry the push to Zoom"))
     def retry_push(self, request, queryset):

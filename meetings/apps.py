@@ -23,10 +23,13 @@ class MeetingsConfig(AppConfig):
     zoom_webhook_events = ("meeting.started", "meeting.ended", "meeting.updated", "meeting.deleted")
 
     def ready(self):
+        from accounts.capabilities import capability_uses
         from meetings import dashboard, event_handlers
+        from meetings.usage import credential_hosts_lessons
         from webhooks.registry import handlers
         from zoomhub.cards import dashboard_cards
 
         for event_type in self.zoom_webhook_events:
             handlers.register(event_type, event_handlers.HANDLERS[event_type], app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        capability_uses.register(("lessons",), credential_hosts_lessons, app_label=self.label)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Credential, ZoomUser
+from accounts.services import NoDefaultHost, default_host
 from meetings.models import MAX_DURATION_MINUTES, Meeting, Person
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, parse_weekdays
 from meetings.services import LessonPlan, ZoomSettings, lesson_validate
@@ -35,7 +36,9 @@ class LessonForm(forms.Form):
     host = HostChoiceField(
         label=_("Zoom host"),
         queryset=ZoomUser.objects.none(),
-        help_text=_("The Zoom user the meeting belongs to."),
+        required=False,
+        empty_label=_("The account's default host"),
+        help_text=_("The Zoom user the meeting belongs to; empty: the Zoom account's default host."),
     )
     teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=Person.objects.none(), required=False)
     students = forms.ModelMultipleChoiceField(
@@ -83,6 +86,8 @@ class LessonForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    host_video = forms.BooleanField(label=_("Host video on"), required=False, initial=True)
+    participant_video = forms.BooleanField(label=_("Participants' video on"), required=False, initial=True)
     waiting_room = forms.BooleanField(label=_("Waiting room"), required=False)
     join_before_host = forms.BooleanField(label=_("Participants may join before the host"), required=False)
     mute_upon_entry = forms.BooleanField(label=_("Mute participants on entry"), required=False)
@@ -113,6 +118,8 @@ class LessonForm(forms.Form):
         self.fields["students"].queryset = Person.objects.all()
         self.fields["timezone"].choices = [(name, name) for name in timezone_names()]
         self.fields["timezone"].initial = school_timezone_name()
+        if meeting is not None:
+            self.fields["host"].required = True
         if meeting is not None and meeting.zoom_meeting_id:
             self.fields["host"].disabled = True
             self.fields["host"].help_text = _("Zoom cannot move an existing meeting to another host.")
@@ -137,6 +144,8 @@ class LessonForm(forms.Form):
             "recurrence_end": "until" if meeting.recurrence_until else "count",
             "recurrence_count": meeting.recurrence_count,
             "recurrence_until": meeting.recurrence_until,
+            "host_video": meeting.host_video,
+            "participant_video": meeting.participant_video,
             "waiting_room": meeting.waiting_room,
             "join_before_host": meeting.join_before_host,
             "mute_upon_entry": meeting.mute_upon_entry,
@@ -178,6 +187,11 @@ class LessonForm(forms.Form):
             except LocalTimeError as error:
                 self.add_error("start_time", str(error))
         recurrence = self._recurrence(data)
+        if not data.get("host") and self.meeting is None and not self.errors:
+            try:
+                data["host"] = default_host()
+            except NoDefaultHost as error:
+                self.add_error("host", error.message)
         if start is None or self.errors or not data.get("host"):
             return data
         self.plan = LessonPlan(
@@ -191,6 +205,8 @@ class LessonForm(forms.Form):
             description=data.get("description", ""),
             recurrence=recurrence,
             zoom_settings=ZoomSettings(
+                host_video=data.get("host_video", False),
+                participant_video=data.get("participant_video", False),
                 waiting_room=data.get("waiting_room", False),
                 join_before_host=data.get("join_before_host", False),
                 mute_upon_entry=data.get("mute_upon_entry", False),

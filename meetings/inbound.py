@@ -251,11 +251,13 @@ def _lesson_from_zoom(host: ZoomUser, detail: dict) -> Meeting | None:
         join_url=detail.get("join_url") or "",
         password=detail.get("password") or "",
         start_url=detail.get("start_url") or "",
+        host_video=bool(zoom_settings.get("host_video", True)),
+        participant_video=bool(zoom_settings.get("participant_video", True)),
         waiting_room=bool(zoom_settings.get("waiting_room")),
         join_before_host=bool(zoom_settings.get("join_before_host")),
         mute_upon_entry=bool(zoom_settings.get("mute_upon_entry")),
-        auto_recording=Meeting.AutoRecording.CLOUD
-        if zoom_settings.get("auto_recording") == "cloud"
+        auto_recording=zoom_settings.get("auto_recording")
+        if zoom_settings.get("auto_recording") in Meeting.AutoRecording.values
         else Meeting.AutoRecording.NONE,
         alternative_hosts=",".join(
             e.strip()

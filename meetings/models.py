@@ -96,6 +96,7 @@ class Meeting(models.Model):
 
     class AutoRecording(models.TextChoices):
         NONE = "none", _("No recording")
+        LOCAL = "local", _("Record on the host's computer")
         CLOUD = "cloud", _("Record to the cloud")
 
     topic = models.CharField(_("topic"), max_length=200)
@@ -132,7 +133,10 @@ class Meeting(models.Model):
     )
     recurrence_until = models.DateField(_("repeat until"), null=True, blank=True)
 
-    # The Zoom settings schools use.
+    # The Zoom settings schools use; the defaults are the trial-lesson bot's.
+    # db_default: rows written by code that predates these columns get the same defaults.
+    host_video = models.BooleanField(_("host video on"), default=True, db_default=True)
+    participant_video = models.BooleanField(_("participants' video on"), default=True, db_default=True)
     waiting_room = models.BooleanField(_("waiting room"), default=False)
     join_before_host = models.BooleanField(_("participants may join before the host"), default=False)
     mute_upon_entry = models.BooleanField(_("mute participants on entry"), default=False)

@@ -79,6 +79,8 @@ def zoom_meeting_body(meeting: Meeting) -> dict:
         "timezone": meeting.timezone,
         "agenda": agenda[:2000],
         "settings": {
+            "host_video": meeting.host_video,
+            "participant_video": meeting.participant_video,
             "waiting_room": meeting.waiting_room,
             "join_before_host": meeting.join_before_host,
             "mute_upon_entry": meeting.mute_upon_entry,

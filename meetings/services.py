@@ -25,8 +25,14 @@ Kind = MeetingTimelineEvent.Kind
 
 @dataclass(frozen=True)
 class ZoomSettings:
-    """The meeting settings schools use; the rest stay at the Zoom account's defaults."""
+    """The meeting settings schools use; the rest stay at the Zoom account's defaults.
 
+    The defaults are the school's: video on for host and participants, no waiting room, nobody in
+    before the host, no automatic recording (what the trial-lesson bot sends).
+    """
+
+    host_video: bool = True
+    participant_video: bool = True
     waiting_room: bool = False
     join_before_host: bool = False
     mute_upon_entry: bool = False
@@ -195,11 +201,26 @@ def _apply_plan(meeting: Meeting, plan: LessonPlan) -> None:
     meeting.recurrence_count = recurrence.count if recurrence else None
     meeting.recurrence_until = recurrence.until if recurrence else None
     settings = plan.zoom_settings
+    meeting.host_video = settings.host_video
+    meeting.participant_video = settings.participant_video
     meeting.waiting_room = settings.waiting_room
     meeting.join_before_host = settings.join_before_host
     meeting.mute_upon_entry = settings.mute_upon_entry
     meeting.auto_recording = settings.auto_recording
     meeting.alternative_hosts = ",".join(settings.alternative_hosts)
+
+
+def zoom_settings_of(meeting: Meeting) -> ZoomSettings:
+    """The lesson's current Zoom settings (an edit that does not change them keeps them)."""
+    return ZoomSettings(
+        host_video=meeting.host_video,
+        participant_video=meeting.participant_video,
+        waiting_room=meeting.waiting_room,
+        join_before_host=meeting.join_before_host,
+        mute_upon_entry=meeting.mute_upon_entry,
+        auto_recording=meeting.auto_recording,
+        alternative_hosts=tuple(e for e in meeting.alternative_hosts.split(",") if e),
+    )
 
 
 def _lock_host(host: ZoomUser) -> ZoomUser:
@@ -290,6 +311,8 @@ def _zoom_visible(meeting: Meeting) -> tuple:
         meeting.recurrence_weekdays,
         meeting.recurrence_count,
         meeting.recurrence_until,
+        meeting.host_video,
+        meeting.participant_video,
         meeting.waiting_room,
         meeting.join_before_host,
         meeting.mute_upon_entry,

@@ -44,12 +44,16 @@ class RecordingsConfig(AppConfig):
     zoom_webhook_events = ("recording.completed", "recording.trashed", "recording.deleted")
 
     def ready(self):
+        from accounts.capabilities import capability_uses
         from meetings.panels import LessonPanel, lesson_panels
         from recordings import dashboard, event_handlers, panels
+        from recordings.usage import credential_frees_zoom_cloud, credential_has_sources
         from webhooks.registry import handlers
         from zoomhub.cards import dashboard_cards
 
         handlers.register("recording.completed", event_handlers.recording_completed, app_label=self.label)
+        capability_uses.register(("recordings",), credential_has_sources, app_label=self.label)
+        capability_uses.register(("deleting_recordings",), credential_frees_zoom_cloud, app_label=self.label)
         handlers.register("recording.trashed", event_handlers.recording_trashed, app_label=self.label)
         handlers.register("recording.deleted", event_handlers.recording_deleted, app_label=self.label)
         lesson_panels.register(

@@ -48,7 +48,7 @@ def find_instance(sb: "Sandbox", call: api.Call) -> Instance | None:
 
 
 def _rows(sb: "Sandbox", call: api.Call, instance: Instance, row) -> Response:
-    size = api.page_size(call.request)
+    size = api.page_size(call.request, maximum=min(300, max(1, sb.state.settings.max_page_size)))
     if isinstance(size, Response):
         return size
     items = [row(s) for s in sorted(instance.segments, key=lambda s: (s.join_time, s.participant_uuid))]

@@ -1,7 +1,9 @@
 """Which scope each endpoint needs (granular scopes: plain for user OAuth, :admin for S2S).
 
 https://developers.zoom.us/docs/integrations/oauth-scopes-granular/ — a token needs any one of
-the alternatives; Zoom's error names them all.
+the alternatives; Zoom's error names them all. Apps made before granular scopes hold classic
+scopes (`meeting:write:admin`, `recording:read`, ...), which Zoom still honours: CLASSIC lists the
+ones that also open each endpoint (they are accepted, never named in an error).
 """
 
 REQUIRED: dict[str, list[str]] = {
@@ -40,6 +42,43 @@ REQUIRED: dict[str, list[str]] = {
     ],
 }
 
+CLASSIC: dict[str, list[str]] = {
+    "GET /v2/users": ["user:read:admin", "user:write:admin"],
+    "GET /v2/users/{userId}": ["user:read", "user:read:admin", "user:write", "user:write:admin"],
+    "POST /v2/users/{userId}/meetings": ["meeting:write", "meeting:write:admin"],
+    "GET /v2/users/{userId}/meetings": [
+        "meeting:read",
+        "meeting:read:admin",
+        "meeting:write",
+        "meeting:write:admin",
+    ],
+    "GET /v2/meetings/{meetingId}": [
+        "meeting:read",
+        "meeting:read:admin",
+        "meeting:write",
+        "meeting:write:admin",
+    ],
+    "PATCH /v2/meetings/{meetingId}": ["meeting:write", "meeting:write:admin"],
+    "DELETE /v2/meetings/{meetingId}": ["meeting:write", "meeting:write:admin"],
+    "GET /v2/users/{userId}/recordings": ["recording:read", "recording:read:admin", "recording:write:admin"],
+    "GET /v2/meetings/{meetingId}/recordings": [
+        "recording:read",
+        "recording:read:admin",
+        "recording:write:admin",
+    ],
+    "GET /v2/report/meetings/{meetingId}/participants": ["report:read:admin"],
+    "GET /v2/past_meetings/{meetingId}/participants": [
+        "meeting:read",
+        "meeting:read:admin",
+        "meeting:write:admin",
+    ],
+    "GET /v2/past_meetings/{meetingId}/instances": [
+        "meeting:read",
+        "meeting:read:admin",
+        "meeting:write:admin",
+    ],
+}
+
 ALL_SCOPES = sorted({scope for alternatives in REQUIRED.values() for scope in alternatives})
 # What a new app is granted unless configured otherwise.
 DEFAULT_S2S_SCOPES = sorted(s for s in ALL_SCOPES if s.endswith((":admin", ":master")))
@@ -49,6 +88,10 @@ DEFAULT_OAUTH_SCOPES = sorted(s for s in ALL_SCOPES if not s.endswith((":admin",
 def missing(pattern_key: str, granted: set[str]) -> list[str] | None:
     """The alternatives to name in the error when `granted` has none of them; None when allowed."""
     alternatives = REQUIRED.get(pattern_key)
-    if not alternatives or granted.intersection(alternatives):
+    if (
+        not alternatives
+        or granted.intersection(alternatives)
+        or granted.intersection(CLASSIC.get(pattern_key, ()))
+    ):
         return None
     return alternatives

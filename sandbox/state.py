@@ -43,6 +43,8 @@ class Settings:
     report_delay_seconds: float = 0.0  # the report API says "not ready" this long after a meeting ends
     # Before Zoom's "multiple access tokens" change a new S2S token revoked the previous one.
     s2s_single_token: bool = False
+    # Caps every list's page size below Zoom's 300, so a test sees several pages with few rows.
+    max_page_size: int = 300
 
     def update(self, values: dict) -> None:
         known = {f.name: f for f in fields(self)}

@@ -105,10 +105,16 @@ def _read_body(request: HttpRequest) -> bytes | None:
 
 
 def _intake(
-    request: HttpRequest, *, secret: str, credential_id: int | None, reread_secret=None
+    request: HttpRequest,
+    *,
+    secret: str,
+    credential_id: int | None,
+    reread_secret=None,
+    raw: bytes | None = None,
 ) -> HttpResponse:
     """Verify, parse, answer URL validation or store. DatabaseError propagates (the caller answers 503)."""
-    raw = _read_body(request)
+    if raw is None:
+        raw = _read_body(request)
     if raw is None:
         return _plain(413, "Body too large.")
     timestamp = request.headers.get(TIMESTAMP_HEADER)
@@ -149,3 +155,121 @@ def _url_validation(body: dict, secret: str) -> HttpResponse:
     return JsonResponse(
         url_validation_response(secret, plain_token), json_dumps_params={"separators": (",", ":")}
     )
+
+
+# -- /webhooks/zoom: one URL for a single-account school -------------------------------------------
+
+# (credential id or None, secret) of every app whose events may arrive at /webhooks/zoom, read at
+# most every SECRET_CACHE_SECONDS (a delivery no kept secret verifies re-reads them once).
+_shared: dict[str, tuple[list[tuple[int | None, str]], float]] = {}
+
+
+def _env_credential_id() -> int | None:
+    """The credential ZOOM_ACCOUNT_ID / ZOOM_CLIENT_ID name (zoom_credential_from_env made it)."""
+    if not (settings.ZOOM_ACCOUNT_ID and settings.ZOOM_CLIENT_ID):
+        return None
+    return (
+        Credential.objects.filter(
+            kind=Credential.Kind.SERVER_TO_SERVER,
+            account_id=settings.ZOOM_ACCOUNT_ID.strip(),
+            client_id=settings.ZOOM_CLIENT_ID.strip(),
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _read_shared_secrets() -> list[tuple[int | None, str]]:
+    """Each account's own secret token first, then the environment's, then the OAuth app's."""
+    candidates: list[tuple[int | None, str]] = [
+        (credential.pk, credential.webhook_secret_token)
+        for credential in Credential.objects.exclude(status=Credential.Status.REVOKED)
+        .exclude(webhook_secret_token=None)
+        .only("id", "webhook_secret_token")
+        .order_by("id")
+        if credential.webhook_secret_token
+    ]
+    if settings.ZOOM_WEBHOOK_SECRET_TOKEN:
+        # Its account is looked up per event (_attributed): it may be connected after this read.
+        candidates.append((None, settings.ZOOM_WEBHOOK_SECRET_TOKEN))
+    if settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN:
+        candidates.append((None, settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN))
+    _shared["all"] = (candidates, time.monotonic())
+    return candidates
+
+
+def _shared_secrets(*, fresh: bool = False) -> list[tuple[int | None, str]]:
+    kept = _shared.get("all")
+    if not fresh and kept is not None and time.monotonic() - kept[1] < SECRET_CACHE_SECONDS:
+        return kept[0]
+    return _read_shared_secrets()
+
+
+def _signer(
+    raw: bytes, timestamp: str | None, signature: str | None, candidates
+) -> tuple[int | None, str] | None:
+    now = time.time()
+    for credential_id, secret in candidates:
+        if verify_signature(secret, timestamp, raw, signature, now=now):
+            return credential_id, secret
+    return None
+
+
+def _attributed(credential_id: int | None, secret: str, body: dict) -> int | None:
+    """The account an event verified by the environment's secret belongs to.
+
+    The environment's app first; else the account whose Zoom account ID the event names; else,
+    for a school with a single account, that account.
+    """
+    if credential_id is not None or secret != settings.ZOOM_WEBHOOK_SECRET_TOKEN:
+        return credential_id
+    env_credential_id = _env_credential_id()
+    if env_credential_id is not None:
+        return env_credential_id
+    payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
+    account_id = payload.get("account_id")
+    usable = Credential.objects.exclude(status=Credential.Status.REVOKED)
+    if isinstance(account_id, str) and account_id:
+        named = list(usable.filter(account_id=account_id).values_list("pk", flat=True)[:2])
+        if len(named) == 1:
+            return named[0]
+    only = list(usable.values_list("pk", flat=True)[:2])
+    return only[0] if len(only) == 1 else None
+
+
+@csrf_exempt
+@require_POST
+def shared_webhook(request: HttpRequest) -> HttpResponse:
+    """/webhooks/zoom: events of any connected app, told apart by the secret that signed them.
+
+    For a school with one Zoom app and its secret token in ZOOM_WEBHOOK_SECRET_TOKEN (the Integrato
+    setup). A delivery no known secret verifies is refused (401), as on the per-account URLs; the
+    unsigned URL validation is answered with the environment's secret.
+    """
+    try:
+        raw = _read_body(request)
+        if raw is None:
+            return _plain(413, "Body too large.")
+        timestamp = request.headers.get(TIMESTAMP_HEADER)
+        signature = request.headers.get(SIGNATURE_HEADER)
+        signed = timestamp is not None or signature is not None
+        if signed:
+            found = _signer(raw, timestamp, signature, _shared_secrets()) or _signer(
+                raw, timestamp, signature, _shared_secrets(fresh=True)
+            )
+            if found is None:
+                return _plain(401, "Invalid signature.")
+            credential_id, secret = found
+        else:
+            credential_id, secret = None, settings.ZOOM_WEBHOOK_SECRET_TOKEN
+        if signed:
+            try:
+                _text, body = parse_body(raw)
+            except MalformedBody:
+                return _plain(400, "The body is not a JSON object.")
+            credential_id = _attributed(credential_id, secret, body)
+        return _intake(request, secret=secret, credential_id=credential_id, raw=raw)
+    except DatabaseError:
+        _shared.clear()
+        logger.exception("Webhook intake could not use the database")
+        return _plain(503, "Temporarily unavailable, please retry.")

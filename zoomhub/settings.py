@@ -251,6 +251,20 @@ ZOOM_MAX_RETRY_AFTER = env.float("ZOOM_MAX_RETRY_AFTER", default=60.0)
 ZOOM_RATE_LIMIT_MAX_WAIT = env.float("ZOOM_RATE_LIMIT_MAX_WAIT", default=30.0)
 ZOOM_RATE_LIMIT_MARGIN = env.float("ZOOM_RATE_LIMIT_MARGIN", default=0.1)
 ZOOM_HTTP_POOL_SIZE = env.int("ZOOM_HTTP_POOL_SIZE", default=20)
+# A single-account school's Zoom app, as the trial-lesson bot and the attendance endpoint name it:
+# `manage.py zoom_credential_from_env` (run at start) creates or updates one Server-to-Server
+# credential from them (docs/seeds.md).
+ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
+ZOOM_CREDENTIAL_NAME = env.str("ZOOM_CREDENTIAL_NAME", default="Zoom (from the environment)")
+# One app secret token for /webhooks/zoom (a single-account school's event endpoint); each
+# account's own secret token, set on its page, also verifies events sent there.
+ZOOM_WEBHOOK_SECRET_TOKEN = env.str("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+# POST /api/v1/meetings creates the meeting in Zoom within the request, so its answer carries
+# join_url, start_url and password as Zoom's own create does; off: it answers at once and the
+# outbox creates the meeting in the background (join_url null until then).
+LESSON_API_PUSHES_AT_ONCE = env.bool("LESSON_API_PUSHES_AT_ONCE", default=True)
 # The OAuth app's Secret Token (its Features page): verifies events sent to /webhooks/zoom/oauth/.
 OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = env.str("OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN", default="")
 # Larger webhook bodies are refused (413); Zoom's biggest, recording.completed, is a few KB.

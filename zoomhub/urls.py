@@ -25,4 +25,5 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("api.urls")),
+    path("api/zoom/", include("api.zoom_urls")),
 ]

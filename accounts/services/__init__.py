@@ -11,6 +11,12 @@ from accounts.services.credentials import (
     credential_disconnect,
     credential_update,
 )
+from accounts.services.hosts import (
+    NoDefaultHost,
+    credential_default_host,
+    credential_set_default_host,
+    default_host,
+)
 from accounts.services.oauth_connect import (
     ConnectResult,
     OAuthConnectError,
@@ -32,6 +38,7 @@ __all__ = [
     "CheckResult",
     "ConnectResult",
     "CredentialUnusable",
+    "NoDefaultHost",
     "OAuthConnectError",
     "OAuthCredentialTokens",
     "SubAccountsFailed",
@@ -39,9 +46,12 @@ __all__ = [
     "credential_client",
     "credential_create",
     "credential_deauthorize",
+    "credential_default_host",
     "credential_disconnect",
+    "credential_set_default_host",
     "credential_token_source",
     "credential_update",
+    "default_host",
     "download_token_client",
     "oauth_connect_complete",
     "oauth_connect_start",

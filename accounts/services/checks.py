@@ -6,9 +6,16 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import scopes
+from accounts.capabilities import capability_uses
 from accounts.models import Credential
-from accounts.scopes import missing_scopes, scope_purposes
-from accounts.services.tokens import CredentialUnusable, GrantTokens, credential_client_and_tokens
+from accounts.scopes import capability_labels, missing_by_capability, scope_purposes
+from accounts.services.tokens import (
+    CredentialServerToServerTokens,
+    CredentialUnusable,
+    GrantTokens,
+    credential_client_and_tokens,
+)
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
 from zoomhub.zoom.errors import ZoomError, ZoomPermissionError, ZoomReauthorizationRequired
@@ -23,20 +30,34 @@ class CheckResult:
     message: str
     missing_scopes: list[str] = field(default_factory=list)
     zoom_user_email: str = ""
+    # {capability: [scope to add, ...]} for the capabilities the account is used for.
+    missing_capabilities: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
         lines = [self.message]
-        if self.missing_scopes:
+        if self.missing_capabilities:
+            purposes = scope_purposes()
+            labels = capability_labels()
+            lines.append(_("Scopes to add in the Zoom app:"))
+            for capability, names in self.missing_capabilities.items():
+                described = ", ".join(f"{scope} ({purposes.get(scope, '')})" for scope in names)
+                lines.append(f"  {labels.get(capability, capability)}: {described}")
+        elif self.missing_scopes:
             purposes = scope_purposes()
             lines.append(_("Scopes to add in the Zoom app:"))
             lines.extend(f"  {scope} ({purposes.get(scope, '')})" for scope in self.missing_scopes)
         return "\n".join(lines)
 
 
-def frees_zoom_cloud(credential) -> bool:
-    """Whether a source on this Zoom account moves recordings to Zoom's trash (needs a delete scope)."""
-    return credential.recording_sources.exclude(free_zoom_cloud="off").exists()
+def capabilities_in_use(credential: Credential) -> list[str]:
+    """What ZoomHub uses the account for: its scopes are required only for those.
+
+    Users always (the hosts list); lessons and their attendance once the account hosts a lesson or
+    has a default host; recordings once a recording source reads it (accounts/capabilities.py).
+    Deleting recordings once a source frees Zoom's cloud (recordings/usage.py).
+    """
+    return capability_uses.used_by(credential)
 
 
 def _status_for(error: ZoomError) -> str:
@@ -74,8 +95,10 @@ def credential_check(*, credential: Credential) -> CheckResult:
             )
             me = client.get("/users/me")
             granted = grant.scopes
+            # The keys work: every worker may use this token rather than ask Zoom for another.
+            CredentialServerToServerTokens(credential).adopt(grant)
         else:
-            client, tokens = credential_client_and_tokens(credential=credential)
+            client, tokens = credential_client_and_tokens(credential=credential, checking=True)
             me = client.get("/users/me")
             granted = set(tokens.granted_scopes)
     except ZoomError as error:
@@ -98,27 +121,37 @@ def credential_check(*, credential: Credential) -> CheckResult:
             last_error=message,
             last_checked_at=checked_at,
             missing_scopes=missing,
+            # The check's call reads the app's user: what Zoom refused is the users capability.
+            missing_capabilities={scopes.USERS: missing} if missing else {},
             updated_at=checked_at,
         )
         logger.info("Zoom credential %s check failed: %s", credential.pk, message)
-        return CheckResult(ok=False, status=status, message=message, missing_scopes=missing)
+        return CheckResult(
+            ok=False,
+            status=status,
+            message=message,
+            missing_scopes=missing,
+            missing_capabilities={scopes.USERS: missing} if missing else {},
+        )
 
-    missing = (
-        missing_scopes(
+    by_capability = (
+        missing_by_capability(
             granted=granted,
             kind=credential.kind,
             is_master_account=credential.is_master_account,
-            frees_zoom_cloud=frees_zoom_cloud(credential),
+            capabilities=capabilities_in_use(credential),
         )
         if granted
-        else []
+        else {}
     )
+    missing = list(dict.fromkeys(scope for names in by_capability.values() for scope in names))
     email = me.get("email", "")
     changes = {
         "status": Credential.Status.ACTIVE,
         "last_error": "",
         "last_checked_at": checked_at,
         "missing_scopes": missing,
+        "missing_capabilities": by_capability,
         "updated_at": checked_at,
     }
     if granted:
@@ -127,12 +160,16 @@ def credential_check(*, credential: Credential) -> CheckResult:
         changes["account_id"] = me["account_id"]
     Credential.objects.filter(pk=credential.pk).update(**changes)
     message = _("Connected to Zoom as %(email)s.") % {"email": email or me.get("id", "?")}
-    if missing:
-        message += " " + _("%(count)d needed scopes are missing.") % {"count": len(missing)}
+    if by_capability:
+        labels = capability_labels()
+        message += " " + _("Missing scopes for: %(capabilities)s.") % {
+            "capabilities": ", ".join(labels[key] for key in by_capability)
+        }
     return CheckResult(
         ok=not missing,
         status=Credential.Status.ACTIVE,
         message=message,
         missing_scopes=missing,
         zoom_user_email=email,
+        missing_capabilities=by_capability,
     )

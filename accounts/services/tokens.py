@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Credential
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
-from zoomhub.zoom.errors import ZoomError, ZoomReauthorizationRequired
+from zoomhub.zoom.errors import ZoomClientRejected, ZoomError, ZoomReauthorizationRequired
 from zoomhub.zoom.tokens import ServerToServerTokens, TokenSource
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,60 @@ class CredentialUnusable(ZoomReauthorizationRequired):
         self.message = message
         self.transient = False
         self.request_may_have_succeeded = False
+
+
+def keys_refused_message(error: ZoomError) -> str:
+    reason = getattr(error, "message", "") or str(error)
+    return _(
+        "Zoom refused this app's keys (%(reason)s). Correct the account ID, client ID or client "
+        "secret, then test the connection."
+    ) % {"reason": reason}
+
+
+def credential_mark_invalid(*, credential_id: int, reason: str) -> None:
+    """Zoom refused the keys: Invalid at once, with the reason, and nothing uses it until fixed.
+
+    Saving new keys (credential_update) sets it active again for a fresh check.
+    """
+    now = timezone.now()
+    marked = (
+        Credential.objects.filter(pk=credential_id)
+        .exclude(status=Credential.Status.REVOKED)
+        .update(status=Credential.Status.INVALID, last_error=reason, last_checked_at=now, updated_at=now)
+    )
+    if marked:
+        logger.warning("Zoom credential %s is invalid: Zoom refused its keys", credential_id)
+
+
+class CredentialServerToServerTokens(ServerToServerTokens):
+    """The shared S2S token cache of one credential, which marks it Invalid when Zoom refuses its keys.
+
+    Any refusal of the token request that is not transient (`invalid_client`, an unknown account
+    ID, a deactivated app) means no call of this app can work, whichever job asked: the users
+    refresh, a sync, a push or an attendance fetch. Rate limits, 5xx and timeouts change nothing.
+    """
+
+    def __init__(self, credential: Credential, *, sub_account_id: str = "", **kwargs) -> None:
+        super().__init__(
+            account_id=sub_account_id or credential.account_id,
+            client_id=credential.client_id,
+            client_secret=credential.client_secret or "",
+            **kwargs,
+        )
+        self.credential_id = credential.pk
+        self.sub_account = bool(sub_account_id) and sub_account_id != credential.account_id
+
+    def _fetch(self) -> dict:
+        try:
+            return super()._fetch()
+        except ZoomError as error:
+            # A master account's token for one sub-account can be refused for that sub-account
+            # alone (it left the master); only a refusal of the app itself condemns the keys.
+            if error.transient or (self.sub_account and not isinstance(error, ZoomClientRejected)):
+                raise
+            message = keys_refused_message(error)
+            credential_mark_invalid(credential_id=self.credential_id, reason=message)
+            raise CredentialUnusable(message, credential_status=Credential.Status.INVALID) from None
 
 
 def oauth_app_keys(credential: Credential) -> tuple[str, str]:
@@ -83,6 +137,7 @@ class OAuthCredentialTokens:
 
     def _refresh(self) -> str:
         reauthorization_needed = None
+        refused: ZoomClientRejected | None = None
         with transaction.atomic():
             row = Credential.objects.select_for_update().get(pk=self.credential_id)
             if row.status in (Credential.Status.RECONNECT_NEEDED, Credential.Status.REVOKED):
@@ -101,6 +156,8 @@ class OAuthCredentialTokens:
                     )
                 except ZoomReauthorizationRequired as error:
                     reauthorization_needed = error.message or str(error)
+                except ZoomClientRejected as error:
+                    refused = error
                 else:
                     row.access_token = grant.access_token
                     row.refresh_token = grant.refresh_token or row.refresh_token
@@ -112,6 +169,11 @@ class OAuthCredentialTokens:
                     self._invalidated = None
                     return self._access_token
         # Outside the refresh transaction, so the status survives the exception that follows.
+        if refused is not None:
+            # The OAuth app's own keys are wrong: reconnecting would not help, fixing them does.
+            message = keys_refused_message(refused)
+            credential_mark_invalid(credential_id=self.credential_id, reason=message)
+            raise CredentialUnusable(message, credential_status=Credential.Status.INVALID)
         Credential.objects.filter(pk=self.credential_id).update(
             status=Credential.Status.RECONNECT_NEEDED,
             last_error=RECONNECT_MESSAGE,
@@ -163,6 +225,10 @@ def download_token_client() -> ZoomClient:
 def _credential_unusable_message(credential: Credential) -> str:
     if credential.status == Credential.Status.REVOKED:
         return _("This Zoom account was disconnected; connect it again to use it.")
+    if credential.status == Credential.Status.INVALID:
+        return credential.last_error or _(
+            "Zoom refused this account's keys; correct them and test the connection."
+        )
     return RECONNECT_MESSAGE
 
 
@@ -175,11 +241,7 @@ def credential_token_source(*, credential: Credential, account_id: str = "") -> 
     if account_id and credential.kind != Credential.Kind.SERVER_TO_SERVER:
         raise ValueError("Only a Server-to-Server credential gets tokens for another account.")
     if credential.kind == Credential.Kind.SERVER_TO_SERVER:
-        return ServerToServerTokens(
-            account_id=account_id or credential.account_id,
-            client_id=credential.client_id,
-            client_secret=credential.client_secret or "",
-        )
+        return CredentialServerToServerTokens(credential, sub_account_id=account_id)
     return OAuthCredentialTokens(credential)
 
 
@@ -192,10 +254,16 @@ def credential_client(*, credential: Credential, account_id: str = "") -> ZoomCl
 
 
 def credential_client_and_tokens(
-    *, credential: Credential, account_id: str = ""
+    *, credential: Credential, account_id: str = "", checking: bool = False
 ) -> tuple[ZoomClient, TokenSource]:
-    """The client and its token source (whose granted_scopes a check compares with the needed ones)."""
-    if credential.status == Credential.Status.REVOKED:
+    """The client and its token source (whose granted_scopes a check compares with the needed ones).
+
+    An Invalid credential is refused without a call to Zoom (its keys were refused; asking again
+    only spends requests), except by the check (`checking`), which is how it becomes active again.
+    """
+    if credential.status == Credential.Status.REVOKED or (
+        credential.status == Credential.Status.INVALID and not checking
+    ):
         raise CredentialUnusable(
             _credential_unusable_message(credential), credential_status=credential.status
         )

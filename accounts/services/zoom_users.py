@@ -27,7 +27,7 @@ class SubAccountsFailed(Exception):
     """Some sub-accounts of a master account could not be read; the others were refreshed."""
 
 
-def _zoom_user(credential: Credential, account_id: str, data: dict) -> ZoomUser:
+def zoom_user_row(credential: Credential, account_id: str, data: dict) -> ZoomUser:
     return ZoomUser(
         credential=credential,
         zoom_id=str(data["id"]),
@@ -89,11 +89,11 @@ def zoom_users_refresh(*, credential: Credential) -> int:
     if credential.kind == Credential.Kind.OAUTH:
         me = client.get("/users/me")
         account_id = me.get("account_id") or credential.account_id
-        listed[account_id] = [_zoom_user(credential, account_id, me)]
+        listed[account_id] = [zoom_user_row(credential, account_id, me)]
     else:
         account_id = credential.account_id
         listed[account_id] = [
-            _zoom_user(credential, account_id, user)
+            zoom_user_row(credential, account_id, user)
             for user in client.paginate("/users", items_key="users", params={"status": "active"})
         ]
     failures = []
@@ -102,7 +102,7 @@ def zoom_users_refresh(*, credential: Credential) -> int:
             sub_account_id = str(sub_account["id"])
             try:
                 listed[sub_account_id] = [
-                    _zoom_user(credential, sub_account_id, user)
+                    zoom_user_row(credential, sub_account_id, user)
                     for user in client.paginate(
                         f"/accounts/{sub_account_id}/users", items_key="users", params={"status": "active"}
                     )

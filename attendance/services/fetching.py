@@ -195,7 +195,8 @@ def session_fetch(*, session: Session, now: dt.datetime | None = None) -> FetchO
 
     404 or an empty list means "not there yet": the session stays pending (showing what the live
     events tell so far) and is tried again with back-off, until ATTENDANCE_REPORT_WAIT_HOURS after
-    the lesson ended; then it is marked unavailable with the reason.
+    the lesson ended. Then Zoom's lists are final: still empty, with no live event either, the
+    session Never took place; a Zoom error at that point marks the data unavailable with the reason.
     """
     now = now or timezone.now()
     ended = session.actual_end or session.scheduled_end
@@ -204,10 +205,12 @@ def session_fetch(*, session: Session, now: dt.datetime | None = None) -> FetchO
     note = ""
     problem = ""
     retry_at: dt.datetime | None = None
+    nothing_listed = False  # Zoom answered, and its lists hold nobody (not an error)
     try:
         rows, note = _participant_rows(session, final=final)
         if rows.rows is None:
             problem = rows.detail
+            nothing_listed = True
     except ZoomError as error:
         problem = _describe(error)
         if isinstance(error, ZoomRateLimited) and error.daily and error.resets_at:
@@ -230,6 +233,15 @@ def session_fetch(*, session: Session, now: dt.datetime | None = None) -> FetchO
             session.data_state = DataState.READY
             session.data_source = rows.source
             session.data_reason = note
+            session.next_fetch_at = None
+        elif final and nothing_listed and not live:
+            # Zoom's lists are final and hold nobody, and no live event saw anyone join: the
+            # session never took place (it must not stay pending for ever). Staff can override.
+            session.data_state = DataState.READY
+            session.data_source = Session.Source.NONE
+            session.data_reason = _(
+                "Zoom listed no participants %(hours)s hours after the lesson ended: nobody joined."
+            ) % {"hours": f"{settings.ATTENDANCE_REPORT_WAIT_HOURS:g}"}
             session.next_fetch_at = None
         elif final:
             session.data_state = DataState.UNAVAILABLE

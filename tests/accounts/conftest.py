@@ -61,6 +61,7 @@ S2S_ALL_SCOPES = " ".join(
         "cloud_recording:read:list_user_recordings:admin",
         "cloud_recording:read:list_recording_files:admin",
         "meeting:read:list_past_participants:admin",
+        "meeting:read:list_past_instances:admin",
         "report:read:list_meeting_participants:admin",
         "user:read:user:admin",
         "user:read:list_users:admin",
@@ -75,6 +76,7 @@ OAUTH_ALL_SCOPES = " ".join(
         "cloud_recording:read:list_user_recordings",
         "cloud_recording:read:list_recording_files",
         "meeting:read:list_past_participants",
+        "meeting:read:list_past_instances",
         "user:read:user",
     ]
 )

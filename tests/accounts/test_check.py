@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from responses import matchers
 
-from accounts.models import Credential
-from accounts.scopes import missing_scopes
+from accounts.models import Credential, ZoomUser
+from accounts.scopes import missing_by_capability, missing_scopes
 from accounts.services import credential_check
 from tests.accounts.conftest import (
     OAUTH_ALL_SCOPES,
@@ -49,45 +49,113 @@ def test_a_working_app_with_every_scope_is_active(zoom):
     assert set(credential.scope.split()) == set(S2S_ALL_SCOPES.split())
 
 
-def test_each_missing_scope_is_named(zoom):
+def test_each_missing_scope_is_named_under_its_capability(zoom):
     granted = S2S_ALL_SCOPES.replace("meeting:delete:meeting:admin", "").replace(
         "user:read:list_users:admin", ""
     )
     credential = make_s2s()
+    host = ZoomUser.objects.create(credential=credential, zoom_id="host-1", email="host@school.example")
+    Credential.objects.filter(pk=credential.pk).update(default_host=host)  # used for lessons
+    credential.refresh_from_db()
     _s2s_token(zoom, scope=granted)
     zoom.add("GET", api("/users/me"), json=fixture("users_me__oauth_user"))
 
     result = credential_check(credential=credential)
 
     assert not result.ok
-    assert result.missing_scopes == ["meeting:delete:meeting:admin", "user:read:list_users:admin"]
-    assert "meeting:delete:meeting:admin (cancel lessons)" in result.summary
+    assert result.missing_capabilities == {
+        "users": ["user:read:list_users:admin"],
+        "lessons": ["meeting:delete:meeting:admin"],
+    }
+    assert result.missing_scopes == ["user:read:list_users:admin", "meeting:delete:meeting:admin"]
+    assert "lessons: meeting:delete:meeting:admin (cancel lessons)" in result.summary
     credential.refresh_from_db()
     assert credential.status == "active"  # it works, only partly: shown as a warning
-    assert credential.missing_scopes == ["meeting:delete:meeting:admin", "user:read:list_users:admin"]
+    assert credential.missing_capabilities == result.missing_capabilities
+    assert credential.missing_scopes == ["user:read:list_users:admin", "meeting:delete:meeting:admin"]
+
+
+def test_only_the_capabilities_an_account_is_used_for_are_required(zoom):
+    # A recordings-only app (the recordings service's guide): no meeting scopes at all.
+    recordings_only = " ".join(
+        [
+            "cloud_recording:read:list_user_recordings",
+            "cloud_recording:read:recording",
+            "user:read:user",
+            "user:read:list_users",
+        ]
+    )
+    credential = make_s2s()
+    _s2s_token(zoom, scope=recordings_only)
+    zoom.add("GET", api("/users/me"), json=fixture("users_me__oauth_user"))
+
+    result = credential_check(credential=credential)
+
+    assert result.ok, result.summary
+    assert result.missing_scopes == [] and result.missing_capabilities == {}
+    everything = missing_by_capability(granted=set(recordings_only.split()), kind="server_to_server")
+    assert set(everything) == {"lessons", "attendance", "deleting_recordings"}
+
+
+def test_the_seeds_own_scope_names_satisfy_their_capabilities():
+    # The trial-lesson bot's S2S app: `meeting:write:meeting` and `meeting:read:meeting`, plain names.
+    bot = {"meeting:write:meeting", "meeting:read:meeting", "user:read:user", "user:read:list_users"}
+    assert missing_by_capability(granted=bot, kind="server_to_server", capabilities=["users", "lessons"]) == {
+        "lessons": ["meeting:update:meeting:admin", "meeting:delete:meeting:admin"]
+    }
+    # The recordings service's S2S app, and a master account's `:master` form.
+    recorder = {"cloud_recording:read:list_user_recordings", "cloud_recording:read:recording"}
+    assert missing_by_capability(granted=recorder, kind="server_to_server", capabilities=["recordings"]) == {}
+    master = {
+        "cloud_recording:read:list_user_recordings:master",
+        "cloud_recording:read:list_recording_files:admin",
+    }
+    assert (
+        missing_by_capability(
+            granted=master, kind="server_to_server", is_master_account=True, capabilities=["recordings"]
+        )
+        == {}
+    )
+    # Integrato's classic scopes cover everything, deleting recordings included.
+    integrato = {"meeting:write:admin", "recording:write:admin", "report:read:admin", "user:read:admin"}
+    assert missing_by_capability(granted=integrato, kind="server_to_server") == {}
 
 
 def test_classic_scopes_cover_the_granular_ones():
+    used = ["users", "lessons", "attendance", "recordings"]
     classic_s2s = {"meeting:write:admin", "recording:read:admin", "report:read:admin", "user:read:admin"}
-    assert missing_scopes(granted=classic_s2s, kind="server_to_server") == []
+    assert missing_scopes(granted=classic_s2s, kind="server_to_server", capabilities=used) == []
     classic_oauth = {"meeting:write", "recording:read", "user:read"}
-    assert missing_scopes(granted=classic_oauth, kind="oauth") == []
+    assert missing_scopes(granted=classic_oauth, kind="oauth", capabilities=used) == []
     assert missing_scopes(
-        granted={"meeting:read:admin", "recording:read:admin", "user:read:admin"}, kind="server_to_server"
+        granted={"meeting:read:admin", "recording:read:admin", "user:read:admin"},
+        kind="server_to_server",
+        capabilities=used,
     ) == [
         "meeting:write:meeting:admin",
         "meeting:update:meeting:admin",
         "meeting:delete:meeting:admin",
-        "report:read:list_meeting_participants:admin",
     ]
 
 
-def test_oauth_apps_need_the_plain_forms_and_master_accounts_the_master_recordings_scope():
-    assert missing_scopes(granted=set(OAUTH_ALL_SCOPES.split()), kind="oauth") == []
-    assert "user:read:user" in missing_scopes(granted=set(), kind="oauth")
-    assert missing_scopes(
-        granted=set(S2S_ALL_SCOPES.split()), kind="server_to_server", is_master_account=True
-    ) == ["cloud_recording:read:list_user_recordings:master"]
+def test_oauth_apps_are_told_the_plain_forms_and_master_accounts_the_master_recordings_scope():
+    used = ["users", "lessons", "attendance", "recordings"]
+    assert missing_scopes(granted=set(OAUTH_ALL_SCOPES.split()), kind="oauth", capabilities=used) == []
+    assert missing_by_capability(granted=set(), kind="oauth", capabilities=["users", "attendance"]) == {
+        "users": ["user:read:user"],
+        "attendance": ["meeting:read:list_past_participants", "meeting:read:list_past_instances"],
+    }
+    assert missing_by_capability(
+        granted={"user:read:user:admin"},
+        kind="server_to_server",
+        is_master_account=True,
+        capabilities=["recordings"],
+    ) == {
+        "recordings": [
+            "cloud_recording:read:list_user_recordings:master",
+            "cloud_recording:read:list_recording_files:admin",
+        ]
+    }
 
 
 def test_wrong_keys_make_the_credential_invalid_with_zoom_s_reason(zoom):
@@ -202,3 +270,25 @@ def test_zoom_refusing_for_a_missing_scope_names_it_and_keeps_the_status(zoom):
     assert not result.ok and result.missing_scopes == ["user:read:user:admin"]
     credential.refresh_from_db()
     assert credential.status == "active" and credential.missing_scopes == ["user:read:user:admin"]
+
+
+def test_the_apps_say_what_an_account_is_used_for():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.services.checks import capabilities_in_use
+    from meetings.models import Meeting
+    from recordings.models import Source
+
+    credential = make_s2s()
+    assert capabilities_in_use(credential) == ["users"]
+
+    Source.objects.create(name="school", credential=credential)
+    assert capabilities_in_use(credential) == ["users", "recordings"]
+
+    host = ZoomUser.objects.create(credential=credential, zoom_id="host-1", email="host@school.example")
+    Meeting.objects.create(
+        host=host, topic="Lesson", start_at=timezone.now() + dt.timedelta(days=1), duration=60
+    )
+    assert capabilities_in_use(credential) == ["users", "lessons", "attendance", "recordings"]

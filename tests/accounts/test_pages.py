@@ -156,9 +156,12 @@ def test_disconnect_survives_zoom_refusing_the_revoke(staff_client, zoom, oauth_
 
 
 def test_test_connection_shows_missing_scopes(staff_client, zoom):
+    from accounts.models import ZoomUser
     from tests.accounts.conftest import api, token_answer
 
     credential = make_s2s()
+    host = ZoomUser.objects.create(credential=credential, zoom_id="host-1", email="host@school.example")
+    type(credential).objects.filter(pk=credential.pk).update(default_host=host)  # used for lessons
     zoom.add(
         "POST",
         oauth_url("/token"),
@@ -168,3 +171,7 @@ def test_test_connection_shows_missing_scopes(staff_client, zoom):
     page = staff_client.post(f"/zoom-accounts/{credential.pk}/test/", follow=True).content.decode()
     assert "Connected to Zoom as jchill@example.com" in page
     assert "meeting:write:meeting:admin (schedule lessons)" in page
+
+    detail = staff_client.get(f"/zoom-accounts/{credential.pk}/").content.decode()
+    assert "Missing scopes" in detail
+    assert "lessons" in detail and "meeting:delete:meeting:admin" in detail

@@ -6,7 +6,7 @@ from responses import matchers
 
 from accounts import tasks
 from accounts.models import Credential, ZoomUser
-from accounts.services import SubAccountsFailed, zoom_users_refresh
+from accounts.services import CredentialUnusable, SubAccountsFailed, zoom_users_refresh
 from tests.accounts.conftest import (
     S2S_ALL_SCOPES,
     api,
@@ -16,6 +16,7 @@ from tests.accounts.conftest import (
     oauth_url,
     token_answer,
 )
+from zoomhub.zoom.errors import ZoomError
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +218,48 @@ def test_a_broker_outage_is_logged_not_a_500(
         response = staff_client.post(f"/zoom-accounts/{credential.pk}/refresh-users/")
     assert response.status_code == 302
     assert "Could not queue accounts.refresh_zoom_users" in caplog.text
+
+
+def test_a_refused_secret_marks_the_account_invalid_at_once_and_is_not_asked_again(zoom):
+    """Regression: the users refresh (and a sync) failed with invalid_client, the account stayed active."""
+    credential = make_s2s()
+    zoom.add("POST", oauth_url("/token"), status=401, json=fixture("oauth_token__invalid_client"))
+
+    with pytest.raises(CredentialUnusable):
+        zoom_users_refresh(credential=credential)
+
+    credential.refresh_from_db()
+    assert credential.status == "invalid"
+    assert "Invalid client_id or client_secret" in credential.last_error
+    assert len(zoom.calls) == 1
+    # Every later job is refused without asking Zoom, and the daily refresh skips it.
+    with pytest.raises(CredentialUnusable):
+        zoom_users_refresh(credential=credential)
+    assert tasks.zoom_users_refresh_all() == 0
+    assert len(zoom.calls) == 1
+
+
+def test_a_rate_limited_or_failing_token_request_leaves_the_account_active(zoom, settings):
+    settings.ZOOM_MAX_RETRIES = 0
+    credential = make_s2s()
+    zoom.add("POST", oauth_url("/token"), status=503, json={"reason": "unavailable", "error": "server_error"})
+
+    with pytest.raises(ZoomError):
+        zoom_users_refresh(credential=credential)
+
+    credential.refresh_from_db()
+    assert (credential.status, credential.last_error) == ("active", "")
+
+
+def test_an_oauth_app_whose_own_keys_are_refused_is_invalid_not_reconnect_needed(zoom, settings):
+    settings.OAUTH_ZOOM_CLIENT_ID = "OAuthAppClient01"
+    settings.OAUTH_ZOOM_CLIENT_SECRET = "wrong-oauth-app-secret-0123"
+    credential = make_oauth(expired=True)
+    zoom.add("POST", oauth_url("/token"), status=401, json=fixture("oauth_token__invalid_client"))
+
+    with pytest.raises(CredentialUnusable):
+        zoom_users_refresh(credential=credential)
+
+    credential.refresh_from_db()
+    assert credential.status == "invalid" and "Invalid client_id" in credential.last_error
+    assert credential.refresh_token  # the grant itself is kept: fixing the app's keys is enough

@@ -86,7 +86,9 @@ def test_a_utc_start_and_the_zoom_user_id_work_too(api, host):
     assert response.json()["when"].endswith("15:00 (Tallinn time)")
 
 
-def test_the_join_url_is_answered_once_zoom_has_the_meeting_and_the_start_url_never(api, host):
+def test_the_join_url_is_answered_once_zoom_has_the_meeting_and_the_start_url_only_to_writers(
+    api, read_api, staff_client, host
+):
     meeting_id = api.post(URL, trial()).json()["id"]
     Meeting.objects.filter(pk=meeting_id).update(
         push_state="synced",
@@ -96,11 +98,18 @@ def test_the_join_url_is_answered_once_zoom_has_the_meeting_and_the_start_url_ne
         start_url=START_URL,
     )
 
-    body = api.get(f"{URL}/{meeting_id}")
+    body = api.get(f"{URL}/{meeting_id}").json()
 
-    assert body.json()["join_url"] == "https://us02web.zoom.us/j/92674392836?pwd=abc"
-    assert "zak=" not in body.content.decode()
-    assert "zak=" not in api.get(URL).content.decode()
+    assert body["join_url"] == "https://us02web.zoom.us/j/92674392836?pwd=abc"
+    assert body["start_url"] == START_URL  # a read-and-write token may start the lesson
+    assert (body["passcode"], body["password"]) == ("abc", "abc")
+    assert [item["start_url"] for item in api.get(URL).json()["items"]] == [START_URL]
+    # Signed-in staff get it in the answer to their own change, not in a browser's GET.
+    assert staff_client.get(f"{URL}/{meeting_id}").json()["start_url"] is None
+    # A read token never sees the host's start link.
+    assert read_api.get(f"{URL}/{meeting_id}").json()["start_url"] is None
+    assert "zak=" not in read_api.get(f"{URL}/{meeting_id}").content.decode()
+    assert "zak=" not in read_api.get(URL).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -157,19 +157,43 @@ def test_a_fetch_that_is_not_due_yet_or_taken_does_nothing(held, zoom):
     assert not services.session_claim_fetch(session_id=held.pk, now=later)  # another worker has it
 
 
-def test_without_a_report_for_hours_the_data_is_unavailable_with_the_reason(
+def test_a_lesson_nobody_joined_never_took_place_once_zoom_s_lists_are_final(
+    held, zoom, sent, staff_user, django_capture_on_commit_callbacks
+):
+    """Regression: started, nobody joined, the report stayed empty; it stayed `pending` for ever."""
+    sent.clear()
+    zoom.add(responses.GET, report_url(), status=404, json=fixture("error__meeting_not_found"))
+    zoom.add(responses.GET, past_url(), json={"page_size": 300, "next_page_token": "", "participants": []})
+
+    fetch(held, at=ACTUAL_END + dt.timedelta(hours=5), capture=django_capture_on_commit_callbacks)
+    session = Session.objects.get(pk=held.pk)
+    assert (session.data_state, session.status) == ("pending", "pending")  # not final yet
+
+    fetch(held, at=ACTUAL_END + dt.timedelta(hours=6, minutes=1), capture=django_capture_on_commit_callbacks)
+
+    session = Session.objects.get(pk=held.pk)
+    assert (session.data_state, session.status, session.next_fetch_at) == ("ready", "never_took_place", None)
+    assert "nobody joined" in session.data_reason
+    assert len(sent) == 1  # only the not-final attempt sent another one
+    # Staff can still say otherwise.
+    services.session_override_status(
+        session=session, status="completed", reason="Held by phone.", actor=staff_user
+    )
+    assert Session.objects.get(pk=held.pk).status == "completed"
+
+
+def test_a_zoom_error_when_the_lists_are_final_leaves_the_data_unavailable_with_the_reason(
     held, zoom, sent, django_capture_on_commit_callbacks
 ):
     sent.clear()
-    zoom.add(responses.GET, report_url(), status=404, json=fixture("error__meeting_not_found"))
-    zoom.add(responses.GET, past_url(), status=404, json=fixture("error__meeting_not_found"))
+    zoom.add(responses.GET, report_url(), status=500, json={"code": 500, "message": "Internal error"})
 
     fetch(held, at=ACTUAL_END + dt.timedelta(hours=6, minutes=1), capture=django_capture_on_commit_callbacks)
 
     session = Session.objects.get(pk=held.pk)
     assert (session.data_state, session.status, session.next_fetch_at) == ("unavailable", "pending", None)
     assert "Zoom had no participant data 6 hours after the lesson ended" in session.data_reason
-    assert "Meeting does not exist" in session.data_reason
+    assert "Internal error" in session.data_reason
     assert sent == []
 
 

@@ -330,3 +330,49 @@ def test_outsiders_see_no_lesson(client, outsider, synced_lesson):
 
 def test_an_unknown_lesson_is_a_404(staff_client):
     assert staff_client.get(reverse("meetings:lesson_detail", args=[999999])).status_code == 404
+
+
+def test_a_lesson_without_a_host_goes_to_the_account_s_default_host_with_its_video_settings(
+    staff_client, host, pushes
+):
+    data = form_data(host, host_video="on", participant_video="on", auto_recording="local")
+    data["host"] = ""
+
+    response = staff_client.post(reverse("meetings:lesson_create"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    lesson = Meeting.objects.get()
+    assert lesson.host == host  # the account's only user
+    assert (lesson.host_video, lesson.participant_video, lesson.auto_recording) == (True, True, "local")
+    form_page = staff_client.get(reverse("meetings:lesson_create")).content.decode()
+    assert "The account&#x27;s default host" in form_page
+
+
+def test_the_admin_changes_a_lesson_s_zoom_settings_through_the_service(admin_client, synced_lesson):
+    url = reverse("admin:meetings_meeting_change", args=[synced_lesson.pk])
+    assert admin_client.get(url).status_code == 200
+
+    response = admin_client.post(
+        url,
+        {
+            "host_video": "on",
+            "participant_video": "",
+            "waiting_room": "on",
+            "join_before_host": "",
+            "mute_upon_entry": "",
+            "auto_recording": "cloud",
+            "timeline-TOTAL_FORMS": "0",
+            "timeline-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    lesson = Meeting.objects.get(pk=synced_lesson.pk)
+    assert (lesson.host_video, lesson.participant_video, lesson.waiting_room, lesson.auto_recording) == (
+        True,
+        False,
+        True,
+        "cloud",
+    )
+    assert lesson.push_state == Meeting.PushState.PENDING  # Zoom gets the change
+    assert lesson.topic == "Trial lesson" and lesson.timeline.filter(kind="edited").exists()

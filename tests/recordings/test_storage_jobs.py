@@ -183,13 +183,13 @@ def test_a_missing_delete_scope_is_named_in_the_audit_and_by_the_scope_check(san
     assert recording.state == Recording.State.AVAILABLE
     kind = sandbox_school.source.credential.kind
     assert "cloud_recording:delete:meeting_recording:admin" in missing_scopes(
-        granted=set(granted), kind=kind, frees_zoom_cloud=True
+        granted=set(granted), kind=kind, capabilities=("deleting_recordings",)
     )
     assert "cloud_recording:delete:meeting_recording:admin" not in missing_scopes(
-        granted={*granted, "recording:write:admin"}, kind=kind, frees_zoom_cloud=True
+        granted={*granted, "recording:write:admin"}, kind=kind, capabilities=("deleting_recordings",)
     )
     assert "cloud_recording:delete:meeting_recording:admin" not in missing_scopes(
-        granted=set(granted), kind=kind
+        granted=set(granted), kind=kind, capabilities=("recordings",)
     )
 
 

@@ -65,6 +65,11 @@ class ZoomAuthError(ZoomError):
     """401 even after one retry with a fresh token, or the token endpoint refused the app's credentials."""
 
 
+class ZoomClientRejected(ZoomAuthError):
+    """Zoom's OAuth server refused the app itself (`invalid_client`: a wrong client ID or secret, or
+    the app was deactivated): every call of that app fails until someone corrects its keys."""
+
+
 class ZoomReauthorizationRequired(ZoomAuthError):
     """The refresh token or grant is dead (`invalid_grant`): a person has to connect the account again."""
 

@@ -24,6 +24,7 @@ from .answers import body_of, parse_retry_after, redact
 from .errors import (
     ZoomAuthError,
     ZoomBadRequest,
+    ZoomClientRejected,
     ZoomConnectionError,
     ZoomError,
     ZoomRateLimited,
@@ -186,6 +187,8 @@ def _oauth_error(response: requests.Response, *, endpoint: str, hide: tuple) -> 
         return ZoomRateLimited(text, retry_after=retry_after, **common)
     if status >= 500:
         return ZoomServerError(text, request_may_have_succeeded=True, **common)
-    if status in (401, 403) or error in ("invalid_client", "unauthorized_client", "access_denied"):
+    if error in ("invalid_client", "unauthorized_client"):
+        return ZoomClientRejected(text, **common)
+    if status in (401, 403) or error == "access_denied":
         return ZoomAuthError(text, **common)
     return ZoomBadRequest(text, **common)

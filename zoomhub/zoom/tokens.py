@@ -144,10 +144,25 @@ class ServerToServerTokens:
             if time.monotonic() > deadline:
                 raise ZoomConnectionError("Timed out waiting for another worker's Zoom token request.")
 
+    def adopt(self, grant: oauth.TokenGrant) -> None:
+        """Share a token fetched elsewhere (a credential check's own request) with every worker.
+
+        The check needs a fresh token to read the scopes granted now; sharing it keeps the account
+        at one token request per lifetime, and under the old one-token-at-a-time rule it keeps the
+        workers on the token that is still valid.
+        """
+        with _process_lock(self._key), self._shared_lock():
+            self._store(grant)
+
     def _fetch(self) -> dict:
         grant = oauth.request_server_to_server_token(
             account_id=self.account_id, client_id=self.client_id, client_secret=self._client_secret
         )
+        entry = self._store(grant)
+        logger.info("Fetched a Zoom Server-to-Server token for account %s", self.account_id)
+        return entry
+
+    def _store(self, grant: oauth.TokenGrant) -> dict:
         margin = (
             EXPIRY_MARGIN_SECONDS if grant.expires_in > 2 * EXPIRY_MARGIN_SECONDS else grant.expires_in / 2
         )
@@ -158,5 +173,4 @@ class ServerToServerTokens:
             "use_until": self._clock() + lifetime,
         }
         self._cache.set(self._key, entry, timeout=int(lifetime) + 1)
-        logger.info("Fetched a Zoom Server-to-Server token for account %s", self.account_id)
         return entry

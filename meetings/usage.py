@@ -1,0 +1,8 @@
+"""What a Zoom account is used for, as far as lessons go (registered with accounts.capabilities)."""
+
+from meetings.models import Meeting
+
+
+def credential_hosts_lessons(credential) -> bool:
+    """The account hosts at least one lesson: its meeting scopes are needed."""
+    return Meeting.objects.filter(host__credential=credential).exists()
