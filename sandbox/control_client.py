@@ -74,6 +74,13 @@ class SandboxControl:
     def clear_faults(self) -> dict:
         return self.call("DELETE", "/faults")
 
+    def wait_for_hold(self, fault_id: int, *, timeout: float = 10) -> bool:
+        """True once a request waits behind this `hold` fault (False after `timeout` seconds)."""
+        return self.call("POST", f"/faults/{fault_id}/wait", {"timeout": timeout})["held"]
+
+    def release_hold(self, fault_id: int, *, timeout: float = 10) -> dict:
+        return self.call("POST", f"/faults/{fault_id}/release", {"timeout": timeout})
+
     def latency(self, ms: float = 0, rules: list[dict] | None = None) -> dict:
         return self.call("PUT", "/latency", {"ms": ms, "rules": rules or []})
 
@@ -83,6 +90,24 @@ class SandboxControl:
 
     def seed_history(self, **spec) -> dict:
         return self.call("POST", "/seed/history", spec)
+
+    def add_recordings(self, specs: list[dict]) -> list[dict]:
+        return self.call("POST", "/recordings", {"recordings": specs})
+
+    def add_recording(self, **spec) -> dict:
+        return self.call("POST", "/recordings", spec)[0]
+
+    def delete_recording(self, uuid: str) -> dict:
+        return self.call("DELETE", "/recordings", {"uuid": uuid})
+
+    def grant_token(self, **spec) -> dict:
+        return self.call("POST", "/tokens", spec)
+
+    def meetings(self) -> list[dict]:
+        return self.call("GET", "/meetings")
+
+    def delete_meeting(self, meeting_id: int) -> dict:
+        return self.call("DELETE", f"/meetings/{meeting_id}")
 
     def trash(self, **spec) -> dict:
         return self.call("POST", "/recordings/trash", spec)

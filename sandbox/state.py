@@ -43,6 +43,9 @@ class Settings:
     report_delay_seconds: float = 0.0  # the report API says "not ready" this long after a meeting ends
     # Before Zoom's "multiple access tokens" change a new S2S token revoked the previous one.
     s2s_single_token: bool = False
+    # 0: Zoom's rule, a recordings range is cut to the month ending at `to`. N: cut it to N days
+    # instead, as if Zoom tightened the rule, so a client can be seen noticing a cut it did not plan.
+    recording_range_days: int = 0
 
     def update(self, values: dict) -> None:
         known = {f.name: f for f in fields(self)}
