@@ -25,7 +25,15 @@ class SandboxControl:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
-    def call(self, method: str, path: str, body: dict | None = None, query: dict | None = None):
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        query: dict | None = None,
+        *,
+        timeout: float | None = None,
+    ):
         url = f"{self.base_url}/_sandbox{path}"
         if query:
             url += "?" + urlencode(query)
@@ -34,7 +42,7 @@ class SandboxControl:
             url, data=data, method=method, headers={"Content-Type": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - our own URL
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:  # noqa: S310 - our own URL
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             raise SandboxControlError(error.code, error.read().decode("utf-8", "replace")) from None
@@ -76,10 +84,11 @@ class SandboxControl:
 
     def wait_for_hold(self, fault_id: int, *, timeout: float = 10) -> bool:
         """True once a request waits behind this `hold` fault (False after `timeout` seconds)."""
-        return self.call("POST", f"/faults/{fault_id}/wait", {"timeout": timeout})["held"]
+        answer = self.call("POST", f"/faults/{fault_id}/wait", {"timeout": timeout}, timeout=timeout + 10)
+        return answer["held"]
 
     def release_hold(self, fault_id: int, *, timeout: float = 10) -> dict:
-        return self.call("POST", f"/faults/{fault_id}/release", {"timeout": timeout})
+        return self.call("POST", f"/faults/{fault_id}/release", {"timeout": timeout}, timeout=timeout + 10)
 
     def latency(self, ms: float = 0, rules: list[dict] | None = None) -> dict:
         return self.call("PUT", "/latency", {"ms": ms, "rules": rules or []})
