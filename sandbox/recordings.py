@@ -201,8 +201,8 @@ def meeting_recordings(sb: "Sandbox", call: api.Call) -> Response:
     return Response.json(data)
 
 
-def issue_download_token(sb: "Sandbox", meeting_uuid: str) -> str:
-    token = sb.state.new_secret(40)
+def issue_download_token(sb: "Sandbox", meeting_uuid: str, value: str | None = None) -> str:
+    token = value or sb.state.new_secret(40)
     with sb.state.lock:
         lifetime = sb.state.settings.download_token_lifetime
         sb.state.download_tokens[token] = (meeting_uuid, sb.state.clock.time() + lifetime)

@@ -35,7 +35,10 @@ def add_recordings(sb: "Sandbox", data: dict) -> list[dict]:
             sb.state.recordings[recording.uuid] = recording
             for f in recording.files:
                 sb.state.files[f.id] = f
-        return [_describe(sb, recording) for recording in built]
+        return [
+            _describe(sb, recording, spec.get("download_token"))
+            for recording, spec in zip(built, specs, strict=True)
+        ]
 
 
 def _build(sb: "Sandbox", spec: dict) -> Recording:
@@ -59,6 +62,9 @@ def _build(sb: "Sandbox", spec: dict) -> Recording:
     uuid = spec.get("uuid") or state.new_uuid()
     if not isinstance(uuid, str) or uuid in state.recordings:
         raise ValueError(f"a recording {uuid} exists already")
+    token = spec.get("download_token")
+    if token is not None and (not isinstance(token, str) or not token or token in state.download_tokens):
+        raise ValueError("download_token must be a new, non-empty string")
     meeting_id = spec.get("meeting_id") or state.new_meeting_id()
     if not isinstance(meeting_id, int):
         raise ValueError("meeting_id must be an integer")
@@ -97,14 +103,14 @@ def _build(sb: "Sandbox", spec: dict) -> Recording:
     )
 
 
-def _describe(sb: "Sandbox", recording: Recording) -> dict:
+def _describe(sb: "Sandbox", recording: Recording, download_token: str | None) -> dict:
     return {
         "uuid": recording.uuid,
         "meeting_id": recording.meeting_id,
         "host_id": recording.host_id,
         "start_time": iso(recording.start_time),
         # What a recording.completed event would carry for it.
-        "download_token": issue_download_token(sb, recording.uuid),
+        "download_token": issue_download_token(sb, recording.uuid, download_token),
         # `seed` lets a test compute the expected bytes with sandbox.storage.content().
         "files": [{**file_json(sb, f), "seed": f.seed} for f in recording.files],
     }
