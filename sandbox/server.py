@@ -200,14 +200,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._hold(sb, fault)
         try:
             response = sb.dispatch(request)
+            if fault and fault.when == "after" and fault.kind in ("status", "hang", "reset"):
+                self._fire(sb, request, fault, started)
+                return
+            # Logged as handled now: a test reading the log while the answer waits sees it.
+            sb.record(request, response.status, fault, started)
             if fault and fault.kind == "hold" and fault.when == "after":
                 self._hold(sb, fault)
             if fault and fault.kind == "timeout" and fault.when == "after":
                 sb.pause(fault.seconds)
-            if fault and fault.when == "after" and fault.kind in ("status", "hang", "reset"):
-                self._fire(sb, request, fault, started)
-                return
-            sb.record(request, response.status, fault, started)
         finally:
             if fault and fault.kind == "hold":
                 fault.finished.set()
