@@ -1,5 +1,4 @@
-"""Lessons tests: a connected Zoom account with a host, people, and Zoom: the sandbox (`fake_zoom`),
-or `responses` for tests of single answers (`zoom`)."""
+"""Lessons tests: a connected Zoom account with a host, people, and the Zoom sandbox (`fake_zoom`)."""
 
 import copy
 import datetime as dt
@@ -7,8 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import responses
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Credential, ZoomUser
@@ -27,10 +24,6 @@ def fixture(name: str) -> dict:
     return copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text()))
 
 
-def api(path: str) -> str:
-    return settings.ZOOM_API_BASE_URL.rstrip("/") + path
-
-
 def tallinn(day: str, time: str) -> dt.datetime:
     return local_to_utc(dt.date.fromisoformat(day), dt.time.fromisoformat(time), TALLINN)
 
@@ -46,12 +39,6 @@ def _zoom_settings(settings):
     ratelimit.reset_local_state()
     yield
     ratelimit.reset_local_state()
-
-
-@pytest.fixture
-def zoom():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture
