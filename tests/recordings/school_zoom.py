@@ -31,7 +31,7 @@ def one_month_before(day: date) -> date:
 
 
 def expected_sha256(served_file: dict) -> str:
-    """The sha256 of a sandbox file's bytes, from the seed the control API gave for it."""
+    """The sha256 of a sandbox file's bytes, computed from its `seed` (given by the control API)."""
     digest = hashlib.sha256()
     for chunk in storage.generate(served_file["seed"], 0, served_file["file_size"]):
         digest.update(chunk)

@@ -35,7 +35,7 @@ def test_a_recording_seeded_at_an_exact_time_is_listed_and_downloadable(zoom, ap
     mp4 = seeded["files"][0]
     assert mp4["file_size"] == 70_000
 
-    # The event's download token works as ?access_token=, and the bytes are the seed's bytes.
+    # The event's download token works as ?access_token=, and the bytes follow from the file's seed.
     answer = requests.get(mp4["download_url"], params={"access_token": seeded["download_token"]}, timeout=5)
     assert answer.status_code == 200
     assert (
