@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sandbox import demo, scopes
+from sandbox import demo, scopes, seeding
 from sandbox.clock import iso, parse_iso
 from sandbox.models import Account, App, User
 from sandbox.oauth import revoke_user_grants
@@ -56,6 +56,8 @@ def routes(sb: "Sandbox") -> Router:
     add("GET", "/faults", lambda r: [f.as_dict() for f in sb.faults.rules])
     add("POST", "/faults", lambda r: sb.faults.add(_body(r)).as_dict(), 201)
     add("DELETE", "/faults", lambda r: clear_faults(sb))
+    add("POST", "/faults/{faultId}/wait", lambda r: wait_hold(sb, r))
+    add("POST", "/faults/{faultId}/release", lambda r: release_hold(sb, r))
     add("GET", "/latency", lambda r: sb.faults.latency())
     add("PUT", "/latency", lambda r: set_latency(sb, _body(r)))
     add("POST", "/scenarios/lesson", lambda r: lesson(sb, _body(r)), 201)
@@ -68,6 +70,11 @@ def routes(sb: "Sandbox") -> Router:
     add("POST", "/webhooks/validate", lambda r: validate(sb, _body(r)))
     add("POST", "/deauthorize", lambda r: deauthorize(sb, _body(r)))
     add("POST", "/recordings/trash", lambda r: trash(sb, _body(r)))
+    add("POST", "/recordings", lambda r: seeding.add_recordings(sb, _body(r)), 201)
+    add("DELETE", "/recordings", lambda r: seeding.delete_recording(sb, _text(_body(r), "uuid")))
+    add("POST", "/tokens", lambda r: seeding.grant_token(sb, _body(r)), 201)
+    add("GET", "/meetings", lambda r: seeding.list_meetings(sb))
+    add("DELETE", "/meetings/{meetingId}", lambda r: seeding.delete_meeting(sb, r.params["meetingId"]))
     return router
 
 
@@ -281,8 +288,36 @@ def set_clock(sb: "Sandbox", data: dict) -> dict:
 
 
 def clear_faults(sb: "Sandbox") -> dict:
-    sb.faults.rules.clear()
+    sb.faults.clear_rules()
     return {"faults": 0}
+
+
+def _hold_fault(sb: "Sandbox", request: Request):
+    raw = request.params["faultId"]
+    if not raw.isdigit():
+        raise Invalid("the fault id is a number")
+    return sb.faults.hold(int(raw))
+
+
+def _timeout(request: Request) -> float:
+    timeout = _body(request).get("timeout", 10)
+    if not isinstance(timeout, int | float) or not 0 <= timeout <= 120:
+        raise Invalid("timeout must be between 0 and 120 seconds")
+    return float(timeout)
+
+
+def wait_hold(sb: "Sandbox", request: Request) -> dict:
+    """Wait (at most `timeout` seconds) until a request is held by this fault."""
+    fault = _hold_fault(sb, request)
+    return {"held": fault.arrived.wait(_timeout(request))}
+
+
+def release_hold(sb: "Sandbox", request: Request) -> dict:
+    """Let the held request go on, and wait until the sandbox has handled it (and logged it)."""
+    fault = _hold_fault(sb, request)
+    fault.released.set()
+    finished = fault.finished.wait(_timeout(request)) if fault.arrived.is_set() else False
+    return {"released": True, "finished": finished}
 
 
 def set_latency(sb: "Sandbox", data: dict) -> dict:

@@ -25,7 +25,15 @@ class SandboxControl:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
-    def call(self, method: str, path: str, body: dict | None = None, query: dict | None = None):
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        query: dict | None = None,
+        *,
+        timeout: float | None = None,
+    ):
         url = f"{self.base_url}/_sandbox{path}"
         if query:
             url += "?" + urlencode(query)
@@ -34,7 +42,7 @@ class SandboxControl:
             url, data=data, method=method, headers={"Content-Type": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - our own URL
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:  # noqa: S310 - our own URL
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             raise SandboxControlError(error.code, error.read().decode("utf-8", "replace")) from None
@@ -74,6 +82,14 @@ class SandboxControl:
     def clear_faults(self) -> dict:
         return self.call("DELETE", "/faults")
 
+    def wait_for_hold(self, fault_id: int, *, timeout: float = 10) -> bool:
+        """True once a request waits behind this `hold` fault (False after `timeout` seconds)."""
+        answer = self.call("POST", f"/faults/{fault_id}/wait", {"timeout": timeout}, timeout=timeout + 10)
+        return answer["held"]
+
+    def release_hold(self, fault_id: int, *, timeout: float = 10) -> dict:
+        return self.call("POST", f"/faults/{fault_id}/release", {"timeout": timeout}, timeout=timeout + 10)
+
     def latency(self, ms: float = 0, rules: list[dict] | None = None) -> dict:
         return self.call("PUT", "/latency", {"ms": ms, "rules": rules or []})
 
@@ -83,6 +99,24 @@ class SandboxControl:
 
     def seed_history(self, **spec) -> dict:
         return self.call("POST", "/seed/history", spec)
+
+    def add_recordings(self, specs: list[dict]) -> list[dict]:
+        return self.call("POST", "/recordings", {"recordings": specs})
+
+    def add_recording(self, **spec) -> dict:
+        return self.call("POST", "/recordings", spec)[0]
+
+    def delete_recording(self, uuid: str) -> dict:
+        return self.call("DELETE", "/recordings", {"uuid": uuid})
+
+    def grant_token(self, **spec) -> dict:
+        return self.call("POST", "/tokens", spec)
+
+    def meetings(self) -> list[dict]:
+        return self.call("GET", "/meetings")
+
+    def delete_meeting(self, meeting_id: int) -> dict:
+        return self.call("DELETE", f"/meetings/{meeting_id}")
 
     def trash(self, **spec) -> dict:
         return self.call("POST", "/recordings/trash", spec)

@@ -9,15 +9,22 @@ and a method ("*" for any); it fires `count` times or with `probability` on each
   hang      wait `seconds`, then close the connection without an answer
   reset     reset the connection (TCP RST) at once (or after handling with when=after)
   truncate  send the headers and `after_bytes` of the body, then close (for downloads)
+  hold      stop the request until the test releases it (POST /_sandbox/faults/<id>/release), at
+            most `seconds` (default 60): before handling, or after it with `when: "after"`, so a
+            test can act while a client waits inside a request, without sleeping
+A `status` fault may carry Zoom's own error `body` (and `headers`) instead of the generic one,
+e.g. a 400 code 1010 for one user's path or a refused meeting create. `skip` lets the first N
+matching requests through, so a fault can hit the 8th call. `count: null` fires on every match.
 """
 
 import fnmatch
 import itertools
 import random
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
+from urllib.parse import unquote
 
-KINDS = ("status", "timeout", "hang", "reset", "truncate")
+KINDS = ("status", "timeout", "hang", "reset", "truncate", "hold")
 
 
 @dataclass
@@ -32,10 +39,22 @@ class Fault:
     probability: float | None = None
     when: str = "before"
     after_bytes: int = 0
+    body: dict | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    skip: int = 0
     fired: int = 0
+    # A hold's signals: a request arrived and waits; the test let it go; its handling finished.
+    arrived: threading.Event = field(default_factory=threading.Event, repr=False)
+    released: threading.Event = field(default_factory=threading.Event, repr=False)
+    finished: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        signals = ("arrived", "released", "finished")
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in signals}
+        data["headers"] = dict(self.headers)
+        if self.kind == "hold":
+            data.update(held=self.arrived.is_set(), released=self.released.is_set())
+        return data
 
 
 @dataclass
@@ -53,6 +72,7 @@ class Faults:
         self.rules: list[Fault] = []
         self.latency_ms = 0.0
         self.latency_rules: list[LatencyRule] = []
+        self.holds: dict[int, Fault] = {}  # kept after they fire, for wait/release
 
     def add(self, spec: dict) -> Fault:
         if (
@@ -84,6 +104,17 @@ class Faults:
             raise ValueError("seconds must be between 0 and 600")
         if not isinstance(after_bytes, int) or after_bytes < 0:
             raise ValueError("after_bytes must be a non-negative integer")
+        body, headers, skip = spec.get("body"), spec.get("headers", {}), spec.get("skip", 0)
+        if body is not None and not isinstance(body, dict):
+            raise ValueError("body must be a JSON object")
+        if not isinstance(headers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+        ):
+            raise ValueError("headers must map names to strings")
+        if not isinstance(skip, int) or skip < 0:
+            raise ValueError("skip must be a non-negative integer")
+        if kind == "hold" and "seconds" not in spec:
+            seconds = 60.0
         fault = Fault(
             id=next(self._ids),
             path=spec["path"],
@@ -95,15 +126,31 @@ class Faults:
             probability=probability,
             when=when,
             after_bytes=after_bytes,
+            body=body,
+            headers=dict(headers),
+            skip=skip,
         )
         with self._lock:
             self.rules.append(fault)
+            if kind == "hold":
+                self.holds[fault.id] = fault
         return fault
+
+    def hold(self, fault_id: int) -> Fault:
+        with self._lock:
+            if fault_id not in self.holds:
+                raise ValueError(f"no hold fault {fault_id}")
+            return self.holds[fault_id]
 
     def match(self, method: str, path: str) -> Fault | None:
         with self._lock:
             for fault in self.rules:
-                if fault.method not in ("*", method) or not fnmatch.fnmatchcase(path, fault.path):
+                if fault.method not in ("*", method) or not (
+                    fnmatch.fnmatchcase(path, fault.path) or fnmatch.fnmatchcase(unquote(path), fault.path)
+                ):
+                    continue
+                if fault.skip:
+                    fault.skip -= 1
                     continue
                 if fault.probability is not None and self._random.random() >= fault.probability:
                     continue
@@ -143,8 +190,15 @@ class Faults:
     def latency(self) -> dict:
         return {"ms": self.latency_ms, "rules": [asdict(r) for r in self.latency_rules]}
 
-    def clear(self) -> None:
+    def clear_rules(self) -> None:
         with self._lock:
+            for held in self.holds.values():
+                held.released.set()  # never leave a request stuck behind a forgotten hold
+            self.holds.clear()
             self.rules.clear()
+
+    def clear(self) -> None:
+        self.clear_rules()
+        with self._lock:
             self.latency_ms = 0.0
             self.latency_rules = []

@@ -10,7 +10,7 @@ to storage, which serves bytes with Range support.
 import calendar
 import hashlib
 import hmac
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -73,8 +73,10 @@ def list_user_recordings(sb: "Sandbox", call: api.Call) -> Response:
     first = _date_param(call.request, "from", today)
     if isinstance(first, Response):
         return first
-    if first < one_month_before(last):
-        first = one_month_before(last)  # Zoom cuts the range without saying so.
+    range_days = sb.state.settings.recording_range_days
+    earliest = last - timedelta(days=range_days) if range_days else one_month_before(last)
+    if first < earliest:
+        first = earliest  # Zoom cuts the range without saying so.
     size = api.page_size(call.request)
     if isinstance(size, Response):
         return size
@@ -234,8 +236,8 @@ def delete_meeting_recordings(sb: "Sandbox", call: api.Call) -> Response:
     return Response.empty(204)
 
 
-def issue_download_token(sb: "Sandbox", meeting_uuid: str) -> str:
-    token = sb.state.new_secret(40)
+def issue_download_token(sb: "Sandbox", meeting_uuid: str, value: str | None = None) -> str:
+    token = value or sb.state.new_secret(40)
     with sb.state.lock:
         lifetime = sb.state.settings.download_token_lifetime
         sb.state.download_tokens[token] = (meeting_uuid, sb.state.clock.time() + lifetime)

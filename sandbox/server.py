@@ -92,6 +92,11 @@ class Sandbox:
             return
         key = f"{request.method} {request.pattern or request.raw_path}"
         query = {k: ("***" if k in SECRET_PARAMS else v) for k, v in request.query.items()}
+        auth, token_kind, account_id = self._credentials(request)
+        body = None
+        if request.raw_path.startswith("/v2/") and request.body and len(request.body) <= 65536:
+            with contextlib.suppress(ValueError):
+                body = request.json()
         with self.state.lock:
             self.state.calls[key] += 1
             self.state.request_log.append(
@@ -103,9 +108,36 @@ class Sandbox:
                     "query": query,
                     "status": status,
                     "fault": fault.kind if fault else "",
+                    "range": request.headers.get("range", ""),
+                    "auth": auth,
+                    "token_kind": token_kind,
+                    "account_id": account_id,
+                    "json": body,
                     "ms": round((time.monotonic() - started) * 1000, 1),
                 }
             )
+
+    def _credentials(self, request: Request) -> tuple[str, str, str]:
+        """How the request was authorised, never the secret itself: ("bearer"/"basic"/"query"/"",
+        "access"/"download"/"", the account whose token or token request it was)."""
+        header = request.headers.get("authorization", "")
+        if request.raw_path == "/oauth/token":
+            account = request.query.get("account_id") or request.form().get("account_id", "")
+            return ("basic" if header.lower().startswith("basic ") else ""), "", account
+        value, auth = "", ""
+        if header.lower().startswith("bearer "):
+            value, auth = header[7:].strip(), "bearer"
+        elif request.query.get("access_token"):
+            value, auth = request.query["access_token"], "query"
+        if not value:
+            return auth, "", ""
+        with self.state.lock:
+            token = self.state.access_tokens.get(value)
+            if token is not None:
+                return auth, "access", token.account_id
+            if value in self.state.download_tokens:
+                return auth, "download", ""
+        return auth, "unknown", ""
 
     def dispatch(self, request: Request) -> Response:
         handler, path_known = self.router.match(request)
@@ -164,21 +196,43 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault and fault.kind == "timeout" and fault.when == "before":
             sb.pause(fault.seconds)
-        response = sb.dispatch(request)
-        if fault and fault.kind == "timeout" and fault.when == "after":
-            sb.pause(fault.seconds)
-        if fault and fault.when == "after" and fault.kind in ("status", "hang", "reset"):
-            self._fire(sb, request, fault, started)
-            return
-        sb.record(request, response.status, fault, started)
+        if fault and fault.kind == "hold" and fault.when == "before":
+            self._hold(sb, fault)
+        try:
+            response = sb.dispatch(request)
+            if fault and fault.when == "after" and fault.kind in ("status", "hang", "reset"):
+                self._fire(sb, request, fault, started)
+                return
+            # Logged as handled now: a test reading the log while the answer waits sees it.
+            sb.record(request, response.status, fault, started)
+            if fault and fault.kind == "hold" and fault.when == "after":
+                self._hold(sb, fault)
+            if fault and fault.kind == "timeout" and fault.when == "after":
+                sb.pause(fault.seconds)
+        finally:
+            if fault and fault.kind == "hold":
+                fault.finished.set()
         self._write(
             response, truncate_after=fault.after_bytes if fault and fault.kind == "truncate" else None
         )
 
+    @staticmethod
+    def _hold(sb: Sandbox, fault: Fault) -> None:
+        fault.arrived.set()
+        deadline = time.monotonic() + fault.seconds
+        while not fault.released.is_set() and not sb.stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            fault.released.wait(min(remaining, 0.5))
+
     def _fire(self, sb: Sandbox, request: Request, fault: Fault, started: float) -> None:
         if fault.kind == "status":
             sb.record(request, fault.status, fault, started)
-            self._write(_fault_response(fault.status))
+            if fault.body is not None:
+                self._write(Response.json(fault.body, status=fault.status, headers=fault.headers))
+            else:
+                self._write(_fault_response(fault.status))
             return
         sb.record(request, 0, fault, started)
         if fault.kind == "hang":

@@ -45,6 +45,9 @@ class Settings:
     s2s_single_token: bool = False
     # Caps every list's page size below Zoom's 300, so a test sees several pages with few rows.
     max_page_size: int = 300
+    # 0: Zoom's rule, a recordings range is cut to the month ending at `to`. N: cut it to N days
+    # instead, as if Zoom tightened the rule, so a client can be seen noticing a cut it did not plan.
+    recording_range_days: int = 0
 
     def update(self, values: dict) -> None:
         known = {f.name: f for f in fields(self)}

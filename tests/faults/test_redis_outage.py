@@ -11,7 +11,6 @@ import time
 from datetime import timedelta
 
 import pytest
-import responses
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -75,36 +74,34 @@ def test_pages_and_sign_in_keep_working_while_redis_is_down(client, staff_user, 
     assert cache.get("probe") == 2  # back in use, no restart
 
 
-@responses.activate
-def test_zoom_calls_fetch_a_token_per_call_while_redis_is_down(settings, s2s, redis_server):
-    settings.ZOOM_API_BASE_URL = "https://api.zoom.us/v2"
-    settings.ZOOM_OAUTH_BASE_URL = "https://zoom.us/oauth"
-    grants = responses.add(
-        responses.POST,
-        "https://zoom.us/oauth/token",
-        json={
-            "access_token": "tok",
-            "token_type": "bearer",
-            "expires_in": 3599,
-            "scope": "user:read:list_users",
-        },
+def test_zoom_calls_fetch_a_token_per_call_while_redis_is_down(zoom_sandbox_settings, s2s, redis_server):
+    control = zoom_sandbox_settings.control
+    control.add_account(id=s2s.account_id, name="School", plan="business")
+    control.add_user(id="u1", account_id=s2s.account_id, email="owner@school.example")
+    control.add_app(
+        client_id=s2s.client_id,
+        client_secret="fault-client-secret-01",
+        kind="server_to_server",
+        account_id=s2s.account_id,
     )
-    users = responses.add(responses.GET, "https://api.zoom.us/v2/users/me", json={"id": "u1"})
+
+    def grants():
+        return control.calls().get("POST /oauth/token", 0)
 
     for _ in range(2):
-        assert credential_client(credential=s2s).get("/users/me") == {"id": "u1"}
-    assert grants.call_count == 1  # cached in Redis
+        assert credential_client(credential=s2s).get("/users/me")["id"] == "u1"
+    assert grants() == 1  # cached in Redis
 
     redis_server.stop()
     for _ in range(3):
-        assert credential_client(credential=s2s).get("/users/me") == {"id": "u1"}
-    assert grants.call_count == 1 + 3  # no cache: one token per call, and no crash
-    assert users.call_count == 5
+        assert credential_client(credential=s2s).get("/users/me")["id"] == "u1"
+    assert grants() == 1 + 3  # no cache: one token per call, and no crash
+    assert control.calls()["GET /v2/users/{userId}"] == 5
 
     redis_server.start()
     credential_client(credential=s2s).get("/users/me")
     credential_client(credential=s2s).get("/users/me")
-    assert grants.call_count == 1 + 3 + 1  # cached again
+    assert grants() == 1 + 3 + 1  # cached again
 
 
 @pytest.fixture

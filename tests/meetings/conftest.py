@@ -1,4 +1,4 @@
-"""Lessons tests: a connected Zoom account with a host, people, and Zoom mocked with `responses`."""
+"""Lessons tests: a connected Zoom account with a host, people, and the Zoom sandbox (`fake_zoom`)."""
 
 import copy
 import datetime as dt
@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import responses
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Credential, ZoomUser
@@ -26,18 +24,8 @@ def fixture(name: str) -> dict:
     return copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text()))
 
 
-def api(path: str) -> str:
-    return settings.ZOOM_API_BASE_URL.rstrip("/") + path
-
-
 def tallinn(day: str, time: str) -> dt.datetime:
     return local_to_utc(dt.date.fromisoformat(day), dt.time.fromisoformat(time), TALLINN)
-
-
-def calls(mock, method: str, path: str = "") -> list:
-    return [
-        c for c in mock.calls if c.request.method == method and c.request.url.split("?")[0].endswith(path)
-    ]
 
 
 @pytest.fixture(autouse=True)
@@ -51,12 +39,6 @@ def _zoom_settings(settings):
     ratelimit.reset_local_state()
     yield
     ratelimit.reset_local_state()
-
-
-@pytest.fixture
-def zoom():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.fixture
@@ -124,114 +106,80 @@ def schedule(host, pushes, django_capture_on_commit_callbacks):
     return make
 
 
-def created_answer(*, meeting_id=92674392836, agenda="", **overrides) -> dict:
-    answer = fixture("meetings_create__scheduled")
-    answer.update({"id": meeting_id, "agenda": agenda, **overrides})
-    return answer
+class SandboxMeetings:
+    """The Zoom sandbox holding the host's account, its user-OAuth grant (ACCESS_TOKEN) and
+    whatever meetings ZoomHub made, plus shortcuts for the failures the outbox must survive.
 
-
-class FakeZoom:
-    """Zoom's meeting endpoints with state, so a test can see how many meetings Zoom really has.
-
-    `lose_post_answers`: the next POSTs create the meeting and then lose the answer, as a read
-    timeout ("timeout") or a 500 ("500"). `post_gate`: called inside each POST before creating.
+    Every answer comes from the sandbox; this class only names the scripted faults.
     """
 
-    def __init__(self, mock):
-        import re
-        import threading
+    OAUTH_APP = "lessonsOAuthApp01"
+    CREATE_PATH = f"/v2/users/{HOST_ZOOM_ID}/meetings"
 
-        self.meetings: dict[int, dict] = {}
-        self.next_id = 92674392836
-        self.lose_post_answers: list[str] = []
-        self.refuse_posts: list[tuple[int, dict]] = []
-        self.post_gate = None
-        self.lock = threading.Lock()
-        users_meetings = re.compile(re.escape(api("/users/")) + r"[^/?]+/meetings(\?.*)?$")
-        one_meeting = re.compile(re.escape(api("/meetings/")) + r"\d+(\?.*)?$")
-        mock.add_callback(responses.POST, users_meetings, callback=self._create)
-        mock.add_callback(responses.GET, users_meetings, callback=self._list)
-        mock.add_callback(responses.GET, one_meeting, callback=self._get)
-        mock.add_callback(responses.PATCH, one_meeting, callback=self._patch)
-        mock.add_callback(responses.DELETE, one_meeting, callback=self._delete)
-
-    @staticmethod
-    def _id(request) -> int:
-        return int(request.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1])
-
-    @staticmethod
-    def _answer(status, body=None):
-        return status, {"Content-Type": "application/json"}, json.dumps(body) if body is not None else ""
-
-    def _create(self, request):
-        import requests
-
-        if self.post_gate is not None:
-            self.post_gate()
-        if self.refuse_posts:
-            status, body = self.refuse_posts.pop(0)
-            return self._answer(status, body)
-        body = json.loads(request.body)
-        with self.lock:
-            meeting_id = self.next_id
-            self.next_id += 1
-            meeting = created_answer(meeting_id=meeting_id, **body)
-            meeting["join_url"] = f"https://example.com/j/{meeting_id}?pwd=Zx9"
-            meeting["start_url"] = (
-                f"https://example.com/s/{meeting_id}?zak=eyJ0eXAiOiJKV1Qi.secret-host-key-{meeting_id}"
-            )
-            meeting["uuid"] = f"uuid-{meeting_id}=="
-            self.meetings[meeting_id] = meeting
-        if self.lose_post_answers:
-            how = self.lose_post_answers.pop(0)
-            if how == "timeout":
-                raise requests.exceptions.ReadTimeout("read timed out")
-            return self._answer(500, {"code": 500, "message": "Internal server error."})
-        return self._answer(201, meeting)
-
-    def _list(self, request):
-        items = [
-            {
-                key: m.get(key)
-                for key in (
-                    "uuid",
-                    "id",
-                    "host_id",
-                    "topic",
-                    "type",
-                    "start_time",
-                    "duration",
-                    "timezone",
-                    "created_at",
-                    "join_url",
-                )
-            }
-            | {"agenda": (m.get("agenda") or "")[:250]}  # Zoom truncates the agenda in lists
-            for m in self.meetings.values()
-        ]
-        return self._answer(
-            200, {"page_size": 300, "total_records": len(items), "next_page_token": "", "meetings": items}
+    def __init__(self, running, settings) -> None:
+        self.running = running
+        self.settings = settings
+        self.control = running.control
+        self.control.add_account(id="q6gBJVO5TzexKYTb_I2rpg", name="School", plan="business")
+        self.control.add_user(
+            id=HOST_ZOOM_ID,
+            account_id="q6gBJVO5TzexKYTb_I2rpg",
+            email="jchill@example.com",
+            first_name="Jill",
+            last_name="Chill",
+            timezone=TALLINN,
+        )
+        self.control.add_app(client_id=self.OAUTH_APP, client_secret="lessons-oauth-secret-01", kind="oauth")
+        self.control.grant_token(
+            client_id=self.OAUTH_APP,
+            user_id=HOST_ZOOM_ID,
+            access_token=ACCESS_TOKEN,
+            refresh_token="refresh-token-lessons-0001",
         )
 
-    def _get(self, request):
-        meeting = self.meetings.get(self._id(request))
-        if meeting is None:
-            return self._answer(404, fixture("error__meeting_not_found"))
-        return self._answer(200, meeting)
+    @property
+    def meetings(self) -> dict[int, dict]:
+        """The meetings Zoom really has, by id."""
+        return {m["id"]: m for m in self.control.meetings()}
 
-    def _patch(self, request):
-        meeting = self.meetings.get(self._id(request))
-        if meeting is None:
-            return self._answer(404, fixture("error__meeting_not_found"))
-        meeting.update(json.loads(request.body))
-        return self._answer(204)
+    def delete_behind_our_back(self, meeting_id: int) -> None:
+        self.control.delete_meeting(meeting_id)
 
-    def _delete(self, request):
-        if self.meetings.pop(self._id(request), None) is None:
-            return self._answer(404, fixture("error__meeting_not_found"))
-        return self._answer(204)
+    def calls(self, method: str | None = None, path: str = "") -> list[dict]:
+        """The requests ZoomHub made (the sandbox's log; `json` holds a JSON body as sent)."""
+        return [
+            entry
+            for entry in self.control.requests(limit=1000)
+            if (method is None or entry["method"] == method) and entry["path"].endswith(path)
+        ]
+
+    def lose_next_create_answer(self, how: str) -> None:
+        """Zoom creates the meeting, then the answer is lost: a read timeout or a 500."""
+        if how == "timeout":
+            # The sandbox answers 30 s late; the client stops reading after 2 s.
+            self.settings.ZOOM_READ_TIMEOUT = 2.0
+            self.control.add_fault(
+                path=self.CREATE_PATH, method="POST", kind="timeout", when="after", seconds=30
+            )
+        else:
+            self.control.add_fault(path=self.CREATE_PATH, method="POST", status=int(how), when="after")
+
+    def refuse_next_create(self, status: int, body: dict) -> None:
+        """Zoom refuses the create with its own error body and creates nothing."""
+        self.control.add_fault(path=self.CREATE_PATH, method="POST", status=status, body=body)
+
+    def hold_next_create(self) -> int:
+        """The next create waits inside Zoom, before anything is made, until `release(id)`."""
+        return self.control.add_fault(path=self.CREATE_PATH, method="POST", kind="hold", seconds=30)["id"]
+
+    def wait_until_held(self, hold_id: int) -> bool:
+        return self.control.wait_for_hold(hold_id, timeout=10)
+
+    def release(self, hold_id: int) -> dict:
+        return self.control.release_hold(hold_id)
 
 
 @pytest.fixture
-def fake_zoom(zoom):
-    return FakeZoom(zoom)
+def fake_zoom(zoom_sandbox_settings, settings):
+    """The Zoom sandbox, with ZoomHub's settings pointed at it."""
+    return SandboxMeetings(zoom_sandbox_settings, settings)

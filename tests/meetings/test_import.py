@@ -1,26 +1,44 @@
 """`manage.py import_zoom_meetings` brings a school's existing upcoming meetings in, once."""
 
-import re
-
 import pytest
-import responses
+import requests
 from django.core.management import CommandError, call_command
 
 from meetings.models import Meeting, MeetingTimelineEvent
-from tests.meetings.conftest import HOST_ZOOM_ID, api, fixture
+from tests.meetings.conftest import ACCESS_TOKEN, HOST_ZOOM_ID, fixture
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def zoom_with_meetings(zoom, host):
-    zoom.add(
-        responses.GET,
-        re.compile(re.escape(api(f"/users/{HOST_ZOOM_ID}/meetings")) + r"(\?.*)?$"),
-        json=fixture("users_meetings__upcoming"),
-    )
-    zoom.add(responses.GET, api("/meetings/85746065432"), json=fixture("meetings_get__recurring_weekly"))
-    return zoom
+def zoom_with_meetings(fake_zoom, host):
+    """The host made two meetings in Zoom before ZoomHub: a weekly series (Zoom's documented
+    example) and one with no fixed time."""
+    documented = fixture("meetings_get__recurring_weekly")
+    fields = ("topic", "type", "start_time", "duration", "timezone", "agenda", "recurrence")
+    series = {name: documented[name] for name in fields}
+    series["settings"] = {
+        name: documented["settings"][name]
+        for name in (
+            "waiting_room",
+            "mute_upon_entry",
+            "auto_recording",
+            "alternative_hosts",
+            "join_before_host",
+        )
+    }
+    no_fixed_time = {"topic": "Office hours (no fixed time)", "type": 3, "timezone": "Europe/Tallinn"}
+    made = []
+    for body in (series, no_fixed_time):
+        answer = requests.post(
+            f"{fake_zoom.running.api_url}/users/{HOST_ZOOM_ID}/meetings",
+            json=body,
+            headers={"Authorization": f"Bearer {ACCESS_TOKEN}"},
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+        made.append(answer.json())
+    return made[0]
 
 
 def test_import_creates_lessons_once(zoom_with_meetings, credential, capsys):
@@ -30,15 +48,15 @@ def test_import_creates_lessons_once(zoom_with_meetings, credential, capsys):
     assert "no fixed time" in out
 
     lesson = Meeting.objects.get()
-    assert lesson.zoom_meeting_id == 85746065432
+    assert lesson.zoom_meeting_id == zoom_with_meetings["id"]
     assert lesson.topic == "Saturday group"
     assert lesson.timezone == "Europe/Tallinn"
     assert lesson.start_at.isoformat() == "2027-05-29T15:00:00+00:00"
     assert lesson.duration == 45
     assert lesson.recurrence_weekdays == "5"  # Saturday
     assert lesson.recurrence_count == 3
-    assert lesson.join_url == "https://example.com/j/85746065432?pwd=abc"
-    assert lesson.start_url.endswith(".recurring")
+    assert lesson.join_url == zoom_with_meetings["join_url"]
+    assert lesson.start_url == zoom_with_meetings["start_url"]
     assert lesson.waiting_room and lesson.mute_upon_entry
     assert lesson.auto_recording == "cloud"
     assert lesson.alternative_hosts == "assistant@example.com"

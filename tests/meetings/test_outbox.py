@@ -1,7 +1,6 @@
 """The outbox: every lesson ends up as exactly one Zoom meeting, whatever fails on the way."""
 
 import datetime as dt
-import json
 import threading
 
 import pytest
@@ -12,7 +11,7 @@ from django.utils import timezone
 from meetings.models import Meeting, MeetingTimelineEvent
 from meetings.outbox import meeting_push, meetings_due_for_push
 from meetings.services import meeting_cancel, meeting_reschedule, meeting_retry_push
-from tests.meetings.conftest import HOST_ZOOM_ID, calls, fixture, tallinn
+from tests.meetings.conftest import HOST_ZOOM_ID, fixture, tallinn
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def make_due(lesson: Meeting) -> None:
     Meeting.objects.filter(pk=lesson.pk).update(push_next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
 
 
-def test_a_new_lesson_is_created_in_zoom_with_its_links(schedule, fake_zoom, zoom, pushes):
+def test_a_new_lesson_is_created_in_zoom_with_its_links(schedule, fake_zoom, pushes):
     lesson = schedule(start=tallinn("2027-02-24", "15:00"))
     assert pushes == [lesson.pk]
     assert reload(lesson).push_state == Meeting.PushState.PENDING
@@ -36,8 +35,8 @@ def test_a_new_lesson_is_created_in_zoom_with_its_links(schedule, fake_zoom, zoo
     result = meeting_push(meeting_id=lesson.pk)
 
     assert result.outcome == "synced"
-    [post] = calls(zoom, "POST", f"/users/{HOST_ZOOM_ID}/meetings")
-    sent = json.loads(post.request.body)
+    [post] = fake_zoom.calls("POST", f"/users/{HOST_ZOOM_ID}/meetings")
+    sent = post["json"]
     assert sent["start_time"] == "2027-02-24T13:00:00Z"
     assert sent["timezone"] == "Europe/Tallinn"
     assert sent["agenda"].startswith(f"[ZoomHub lesson {lesson.pk} ")
@@ -53,7 +52,7 @@ def test_a_new_lesson_is_created_in_zoom_with_its_links(schedule, fake_zoom, zoo
     assert lesson.timeline.filter(kind=Kind.PUSHED).exists()
 
 
-def test_a_weekly_series_is_a_type_8_meeting_with_weekly_recurrence(schedule, fake_zoom, zoom):
+def test_a_weekly_series_is_a_type_8_meeting_with_weekly_recurrence(schedule, fake_zoom):
     from meetings.recurrence import WeeklyRecurrence
 
     lesson = schedule(
@@ -71,9 +70,9 @@ def test_a_weekly_series_is_a_type_8_meeting_with_weekly_recurrence(schedule, fa
 
 
 @pytest.mark.parametrize("lost_as", ["timeout", "500"])
-def test_a_create_whose_answer_was_lost_is_found_not_created_again(schedule, fake_zoom, zoom, lost_as):
+def test_a_create_whose_answer_was_lost_is_found_not_created_again(schedule, fake_zoom, lost_as):
     lesson = schedule()
-    fake_zoom.lose_post_answers = [lost_as]
+    fake_zoom.lose_next_create_answer(lost_as)
 
     first = meeting_push(meeting_id=lesson.pk)
 
@@ -87,7 +86,7 @@ def test_a_create_whose_answer_was_lost_is_found_not_created_again(schedule, fak
     second = meeting_push(meeting_id=lesson.pk)
 
     assert second.outcome == "synced"
-    assert len(calls(zoom, "POST")) == 1
+    assert len(fake_zoom.calls("POST")) == 1
     assert len(fake_zoom.meetings) == 1
     [zoom_meeting] = fake_zoom.meetings.values()
     lesson = reload(lesson)
@@ -97,9 +96,9 @@ def test_a_create_whose_answer_was_lost_is_found_not_created_again(schedule, fak
     assert lesson.push_state == Meeting.PushState.SYNCED
 
 
-def test_a_500_before_zoom_created_anything_creates_on_the_retry(schedule, fake_zoom, zoom):
+def test_a_500_before_zoom_created_anything_creates_on_the_retry(schedule, fake_zoom):
     lesson = schedule()
-    fake_zoom.refuse_posts = [(500, {"code": 500, "message": "Internal server error."})]
+    fake_zoom.refuse_next_create(500, {"code": 500, "message": "Internal server error."})
 
     assert meeting_push(meeting_id=lesson.pk).outcome == "failed"
     assert "Internal server error" in reload(lesson).push_error
@@ -107,13 +106,13 @@ def test_a_500_before_zoom_created_anything_creates_on_the_retry(schedule, fake_
     assert meeting_push(meeting_id=lesson.pk).outcome == "synced"
 
     assert len(fake_zoom.meetings) == 1
-    assert len(calls(zoom, "POST")) == 2  # the first never created a meeting
-    assert len(calls(zoom, "GET", f"/users/{HOST_ZOOM_ID}/meetings")) == 1  # looked before creating again
+    assert len(fake_zoom.calls("POST")) == 2  # the first never created a meeting
+    assert len(fake_zoom.calls("GET", f"/users/{HOST_ZOOM_ID}/meetings")) == 1  # looked before creating again
 
 
 def test_a_refused_create_is_failed_with_zoom_message_and_waits_for_staff(schedule, fake_zoom):
     lesson = schedule()
-    fake_zoom.refuse_posts = [(400, fixture("error__validation_failed"))]
+    fake_zoom.refuse_next_create(400, fixture("error__validation_failed"))
 
     meeting_push(meeting_id=lesson.pk)
 
@@ -131,7 +130,7 @@ def test_a_refused_create_is_failed_with_zoom_message_and_waits_for_staff(schedu
 
 def test_the_daily_meeting_cap_waits_for_the_reset(schedule, fake_zoom):
     lesson = schedule()
-    fake_zoom.refuse_posts = [(429, fixture("error__daily_meeting_limit"))]
+    fake_zoom.refuse_next_create(429, fixture("error__daily_meeting_limit"))
 
     meeting_push(meeting_id=lesson.pk)
 
@@ -147,7 +146,7 @@ def test_the_daily_meeting_cap_waits_for_the_reset(schedule, fake_zoom):
 
 
 def test_reschedule_patches_the_same_meeting_and_keeps_the_join_link(
-    schedule, fake_zoom, zoom, pushes, django_capture_on_commit_callbacks
+    schedule, fake_zoom, pushes, django_capture_on_commit_callbacks
 ):
     from meetings.services import LessonPlan
 
@@ -168,19 +167,19 @@ def test_reschedule_patches_the_same_meeting_and_keeps_the_join_link(
     assert pushes == [lesson.pk]
     assert meeting_push(meeting_id=lesson.pk).outcome == "synced"
 
-    [patch] = calls(zoom, "PATCH", f"/meetings/{reload(lesson).zoom_meeting_id}")
-    sent = json.loads(patch.request.body)
+    [patch] = fake_zoom.calls("PATCH", f"/meetings/{reload(lesson).zoom_meeting_id}")
+    sent = patch["json"]
     assert sent["start_time"] == "2027-02-25T14:30:00Z"
     assert sent["duration"] == 45
-    assert calls(zoom, "DELETE") == []
-    assert len(calls(zoom, "POST")) == 1
+    assert fake_zoom.calls("DELETE") == []
+    assert len(fake_zoom.calls("POST")) == 1
     lesson = reload(lesson)
     assert lesson.join_url == join_url
     assert lesson.push_state == Meeting.PushState.SYNCED
     assert lesson.timeline.filter(kind=Kind.RESCHEDULED).exists()
 
 
-def test_cancel_deletes_the_zoom_meeting(schedule, fake_zoom, zoom, django_capture_on_commit_callbacks):
+def test_cancel_deletes_the_zoom_meeting(schedule, fake_zoom, django_capture_on_commit_callbacks):
     lesson = schedule()
     meeting_push(meeting_id=lesson.pk)
     zoom_id = reload(lesson).zoom_meeting_id
@@ -190,16 +189,16 @@ def test_cancel_deletes_the_zoom_meeting(schedule, fake_zoom, zoom, django_captu
     assert meeting_push(meeting_id=lesson.pk).outcome == "synced"
 
     assert fake_zoom.meetings == {}
-    assert len(calls(zoom, "DELETE", f"/meetings/{zoom_id}")) == 1
+    assert len(fake_zoom.calls("DELETE", f"/meetings/{zoom_id}")) == 1
     lesson = reload(lesson)
     assert lesson.status == Meeting.Status.CANCELED
     assert lesson.push_state == Meeting.PushState.SYNCED
 
 
-def test_a_meeting_already_gone_from_zoom_counts_as_deleted(schedule, fake_zoom, zoom):
+def test_a_meeting_already_gone_from_zoom_counts_as_deleted(schedule, fake_zoom):
     lesson = schedule()
     meeting_push(meeting_id=lesson.pk)
-    fake_zoom.meetings.clear()  # deleted in Zoom meanwhile: DELETE answers 404 code 3001
+    fake_zoom.delete_behind_our_back(reload(lesson).zoom_meeting_id)  # DELETE answers 404 code 3001
 
     meeting_cancel(meeting=reload(lesson))
     result = meeting_push(meeting_id=lesson.pk)
@@ -211,7 +210,7 @@ def test_a_meeting_already_gone_from_zoom_counts_as_deleted(schedule, fake_zoom,
 
 def test_canceling_a_lesson_whose_create_answer_was_lost_deletes_what_zoom_made(schedule, fake_zoom):
     lesson = schedule()
-    fake_zoom.lose_post_answers = ["timeout"]
+    fake_zoom.lose_next_create_answer("timeout")
     meeting_push(meeting_id=lesson.pk)
     assert len(fake_zoom.meetings) == 1
 
@@ -220,32 +219,40 @@ def test_canceling_a_lesson_whose_create_answer_was_lost_deletes_what_zoom_made(
     assert fake_zoom.meetings == {}
 
 
-def test_an_edit_during_a_push_is_sent_after_it(
-    schedule, fake_zoom, zoom, pushes, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_during_a_push_is_sent_after_it(schedule, fake_zoom, pushes):
     lesson = schedule()
     pushes.clear()
+    hold = fake_zoom.hold_next_create()
+    results = []
+
+    def worker():
+        try:
+            results.append(meeting_push(meeting_id=lesson.pk))
+        finally:
+            connection.close()
+
+    pushing = threading.Thread(target=worker)
+    pushing.start()
     # Staff save a change while the create is on its way to Zoom.
-    fake_zoom.post_gate = lambda: Meeting.objects.filter(pk=lesson.pk).update(
-        push_revision=F("push_revision") + 1
-    )
+    assert fake_zoom.wait_until_held(hold)
+    Meeting.objects.filter(pk=lesson.pk).update(push_revision=F("push_revision") + 1)
+    fake_zoom.release(hold)
+    pushing.join(timeout=30)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        result = meeting_push(meeting_id=lesson.pk)
-
+    [result] = results
     assert result.outcome == "pending"
-    assert pushes == [lesson.pk]
-    fake_zoom.post_gate = None
+    assert pushes == [lesson.pk]  # queued again (on commit, at once outside a test transaction)
     assert meeting_push(meeting_id=lesson.pk).outcome == "synced"
-    assert len(calls(zoom, "POST")) == 1
-    assert len(calls(zoom, "PATCH")) == 1
+    assert len(fake_zoom.calls("POST")) == 1
+    assert len(fake_zoom.calls("PATCH")) == 1
 
 
-def test_a_push_nobody_needs_does_nothing(schedule, fake_zoom, zoom):
+def test_a_push_nobody_needs_does_nothing(schedule, fake_zoom):
     lesson = schedule()
     meeting_push(meeting_id=lesson.pk)
     assert meeting_push(meeting_id=lesson.pk).outcome == "skipped"
-    assert len(zoom.calls) == 1
+    assert len(fake_zoom.calls()) == 1
 
 
 def test_the_sweep_finds_due_failures_lost_tasks_and_dead_workers(schedule):
@@ -269,14 +276,14 @@ def test_the_sweep_finds_due_failures_lost_tasks_and_dead_workers(schedule):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_pushing_one_lesson_create_one_meeting(schedule, fake_zoom, zoom):
+def test_two_workers_pushing_one_lesson_create_one_meeting(schedule, fake_zoom):
     lesson = schedule()
     start = threading.Barrier(2)
     loser_done = threading.Event()
     outcomes: list[str] = []
 
-    # The winner's POST waits until the other worker has tried and given up, so they overlap.
-    fake_zoom.post_gate = lambda: loser_done.wait(timeout=10)
+    # The winner's POST waits inside Zoom until the other worker has tried and given up.
+    hold = fake_zoom.hold_next_create()
 
     def worker():
         try:
@@ -291,10 +298,13 @@ def test_two_workers_pushing_one_lesson_create_one_meeting(schedule, fake_zoom, 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
         thread.start()
+    assert fake_zoom.wait_until_held(hold)
+    assert loser_done.wait(timeout=10)
+    fake_zoom.release(hold)
     for thread in threads:
         thread.join(timeout=30)
 
     assert sorted(outcomes) == ["skipped", "synced"]
-    assert len(calls(zoom, "POST")) == 1
+    assert len(fake_zoom.calls("POST")) == 1
     assert len(fake_zoom.meetings) == 1
     assert loser_done.is_set()

@@ -22,8 +22,8 @@ def eager_tasks():
 
 
 @pytest.fixture(autouse=True)
-def _no_real_zoom(zoom):
-    """meeting.ended makes attendance fetch participants (eagerly here): Zoom is mocked, never reached."""
+def _no_real_zoom(fake_zoom):
+    """meeting.ended makes attendance fetch participants (eagerly here): from the sandbox, never Zoom."""
 
 
 @pytest.fixture

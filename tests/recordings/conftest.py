@@ -1,15 +1,11 @@
-"""Fixtures of the recordings tests: credentials, sources and a stateful fake Zoom behind `responses`."""
+"""Fixtures of the recordings tests: credentials, sources and the Zoom sandbox seeded for them."""
 
 import pytest
-import responses
-from django.conf import settings
 
 from accounts.models import Credential
 from recordings.models import Source
-from tests.recordings.fakezoom import FakeZoom
+from tests.recordings.school_zoom import S2S_SECRET, SchoolZoom
 from tests.recordings.storage_fixtures import s3_destination, sandbox_school  # noqa: F401 - fixtures
-
-S2S_SECRET = "dr8XzWRVA6Hh5FuWReynMV7Ke54UrYas"
 
 
 @pytest.fixture(autouse=True)
@@ -23,12 +19,9 @@ def _recordings_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def fake_zoom():
-    zoom = FakeZoom(api_base=settings.ZOOM_API_BASE_URL, oauth_base=settings.ZOOM_OAUTH_BASE_URL)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        zoom.install(rsps)
-        zoom.rsps = rsps
-        yield zoom
+def school_zoom(zoom_sandbox_settings):
+    """The Zoom sandbox with the school's master account and apps; ZoomHub's settings point at it."""
+    return SchoolZoom(zoom_sandbox_settings)
 
 
 @pytest.fixture

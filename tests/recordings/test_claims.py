@@ -46,9 +46,11 @@ def test_a_finished_run_is_left_alone(source):
     assert SyncRun.objects.get(pk=run.pk).attempts == 0
 
 
-def test_a_sync_cut_by_the_soft_time_limit_goes_on_in_a_new_task(fake_zoom, source, monkeypatch):
-    user = fake_zoom.add_user("t@school.example")
-    fake_zoom.add_recordings(user, start=datetime(2024, 1, 2, tzinfo=UTC), count=30, every=timedelta(days=12))
+def test_a_sync_cut_by_the_soft_time_limit_goes_on_in_a_new_task(school_zoom, source, monkeypatch):
+    user = school_zoom.add_user("t@school.example")
+    school_zoom.add_recordings(
+        user, start=datetime(2024, 1, 2, tzinfo=UTC), count=30, every=timedelta(days=12)
+    )
     real_finish, calls = sync._finish_step, []
 
     def finish_until_the_limit(**kwargs):
@@ -66,4 +68,4 @@ def test_a_sync_cut_by_the_soft_time_limit_goes_on_in_a_new_task(fake_zoom, sour
     assert run.state == SyncRun.State.SUCCEEDED and run.attempts == 2
     assert run.steps_done == run.steps_total == 12
     assert run.recordings_created == Recording.objects.count() == 30
-    assert len(fake_zoom.list_requests) == 13  # the interrupted window is listed again, the others once
+    assert len(school_zoom.list_requests) == 13  # the interrupted window is listed again, the others once

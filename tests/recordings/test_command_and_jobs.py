@@ -18,9 +18,9 @@ from zoomhub.schedules import declared_schedules
 pytestmark = pytest.mark.django_db
 
 
-def test_the_command_syncs_in_the_foreground_and_summarises(fake_zoom, source):
-    user = fake_zoom.add_user("t@school.example")
-    fake_zoom.add_recordings(user, start=datetime(2024, 1, 5, tzinfo=UTC), count=7, every=timedelta(days=8))
+def test_the_command_syncs_in_the_foreground_and_summarises(school_zoom, source):
+    user = school_zoom.add_user("t@school.example")
+    school_zoom.add_recordings(user, start=datetime(2024, 1, 5, tzinfo=UTC), count=7, every=timedelta(days=8))
     out = StringIO()
 
     call_command("sync_recordings", source.name, "--from", "2024-01-01", "--to", "2024-02-29", stdout=out)
@@ -35,7 +35,7 @@ def test_the_command_syncs_in_the_foreground_and_summarises(fake_zoom, source):
     )
 
 
-def test_the_command_exits_1_when_the_run_fails(fake_zoom, source, credential):
+def test_the_command_exits_1_when_the_run_fails(school_zoom, source, credential):
     credential.status = credential.Status.INVALID
     credential.save()
     with pytest.raises(SystemExit) as exit_code:

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -13,17 +13,21 @@ from django.core.files.storage import default_storage
 from recordings.models import Recording, RecordingFile, Source
 from recordings.services import recording_file_download
 from tests.processes import child_database_url
-from tests.recordings.fakezoom import FakeZoom
-from tests.recordings.http_server import ServedFile, running_server
+from tests.recordings.school_zoom import expected_sha256
 
 
-@pytest.fixture
-def zoom_server(settings):
-    with running_server() as server:
-        server.zoom = FakeZoom(api_base=server.url + "/v2", oauth_base=server.url + "/oauth")
-        settings.ZOOM_API_BASE_URL = server.url + "/v2"
-        settings.ZOOM_OAUTH_BASE_URL = server.url + "/oauth"
-        yield server
+def serve(school_zoom, *, size: int) -> dict:
+    """An MP4 of `size` bytes in Zoom's cloud (a teacher's recording in the sandbox)."""
+    teacher = school_zoom.add_user("teacher@school.example")
+    [recording] = school_zoom.add_recordings(
+        teacher,
+        start=datetime(2024, 3, 1, 9, tzinfo=UTC),
+        count=1,
+        every=timedelta(0),
+        file_types=["MP4"],
+        sizes={"MP4": size},
+    )
+    return recording["files"][0]
 
 
 def make_file(source, *, url, size, file_id="file-1"):
@@ -45,54 +49,57 @@ def make_file(source, *, url, size, file_id="file-1"):
 
 
 @pytest.mark.django_db
-def test_a_file_lands_in_storage_checked_and_hashed(zoom_server, source):
-    served = zoom_server.files["a"] = ServedFile(size=3 * (1 << 20) + 123)
-    file = make_file(source, url=zoom_server.file_url("a"), size=served.size)
+def test_a_file_lands_in_storage_checked_and_hashed(school_zoom, source):
+    served = serve(school_zoom, size=3 * (1 << 20) + 123)
+    file = make_file(source, url=served["download_url"], size=served["file_size"])
 
     done = recording_file_download(file_id=file.pk)
 
     assert done.download_state == RecordingFile.Download.DONE
-    assert done.sha256 == served.sha256()
-    assert default_storage.size(done.storage_name) == served.size
-    assert served.requests[0]["authorization"].startswith("Bearer tok-MASTERacct1-")
+    assert done.sha256 == expected_sha256(served)
+    assert default_storage.size(done.storage_name) == served["file_size"]
+    first = school_zoom.downloads()[0]
+    assert (first["auth"], first["token_kind"], first["account_id"]) == ("bearer", "access", "MASTERacct1")
     assert not list((settings.RECORDINGS_PARTIAL_DIR).glob("*.part"))
 
 
 @pytest.mark.django_db
-def test_a_cut_download_keeps_its_partial_copy_and_resumes_with_range(zoom_server, source, settings):
+def test_a_cut_download_keeps_its_partial_copy_and_resumes_with_range(school_zoom, source, settings):
     settings.ZOOM_MAX_RETRIES = 0  # the client gives up at once: the service must resume later
-    served = zoom_server.files["b"] = ServedFile(
-        size=5 * (1 << 20), break_after=2 * (1 << 20) + 17, unavailable=1
-    )
-    file = make_file(source, url=zoom_server.file_url("b"), size=served.size)
+    served = serve(school_zoom, size=5 * (1 << 20))
+    # The connection breaks 2 MiB into the file, then storage answers 503 for a while.
+    storage_path = f"/storage/{served['id']}"
+    school_zoom.control.add_fault(path=storage_path, kind="truncate", after_bytes=2 * (1 << 20) + 17)
+    school_zoom.control.add_fault(path=storage_path, status=503)
+    file = make_file(source, url=served["download_url"], size=served["file_size"])
 
     first = recording_file_download(file_id=file.pk)
     assert first.download_state == RecordingFile.Download.PENDING  # retried later, with back-off
     assert first.next_attempt_at is not None and first.download_error
     kept = first.bytes_downloaded
-    assert 0 < kept < served.size
+    assert 0 < kept < served["file_size"]
 
     # The retry time comes; Zoom answers again.
-    served.unavailable = 0
+    school_zoom.control.clear_faults()
     second = recording_file_download(file_id=file.pk)
 
     assert second.download_state == RecordingFile.Download.DONE
-    assert served.requests[-1]["range"] == f"bytes={kept}-"
-    assert second.sha256 == served.sha256()
-    assert default_storage.size(second.storage_name) == served.size
+    assert school_zoom.storage_requests()[-1]["range"] == f"bytes={kept}-"
+    assert second.sha256 == expected_sha256(served)
+    assert default_storage.size(second.storage_name) == served["file_size"]
 
 
 @pytest.mark.django_db
-def test_a_short_file_is_not_accepted(zoom_server, source):
-    served = zoom_server.files["c"] = ServedFile(size=1000)
-    file = make_file(source, url=zoom_server.file_url("c"), size=2000)
+def test_a_short_file_is_not_accepted(school_zoom, source):
+    served = serve(school_zoom, size=1000)
+    file = make_file(source, url=served["download_url"], size=2000)
 
     result = recording_file_download(file_id=file.pk)
 
     assert result.download_state == RecordingFile.Download.PENDING
     assert "1000 of 2000" in result.download_error
     assert not result.storage_name
-    assert served.requests
+    assert school_zoom.storage_requests()
 
 
 MEASURE = textwrap.dedent(
@@ -116,15 +123,15 @@ MEASURE = textwrap.dedent(
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_a_1_gb_file_downloads_with_flat_memory(zoom_server, credential, tmp_path):
-    served = zoom_server.files["big"] = ServedFile(size=1 << 30)
+def test_a_1_gb_file_downloads_with_flat_memory(school_zoom, credential, tmp_path):
+    served = serve(school_zoom, size=1 << 30)
     source = Source.objects.create(name="big", credential=credential, download_files=True)
-    file = make_file(source, url=zoom_server.file_url("big"), size=served.size)
+    file = make_file(source, url=served["download_url"], size=served["file_size"])
     env = {
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": child_database_url(),
-        "ZOOM_API_BASE_URL": zoom_server.url + "/v2",
-        "ZOOM_OAUTH_BASE_URL": zoom_server.url + "/oauth",
+        "ZOOM_API_BASE_URL": school_zoom.running.api_url,
+        "ZOOM_OAUTH_BASE_URL": school_zoom.running.oauth_url,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "RECORDINGS_PARTIAL_DIR": str(tmp_path / "partial"),
         "PATH": "/usr/bin:/bin",
@@ -143,7 +150,7 @@ def test_a_1_gb_file_downloads_with_flat_memory(zoom_server, credential, tmp_pat
     )
     figures = json.loads(answer.stdout.strip().splitlines()[-1])
     assert figures["state"] == RecordingFile.Download.DONE
-    assert figures["sha256"] == served.sha256()
+    assert figures["sha256"] == expected_sha256(served)
     assert (tmp_path / "media" / figures["name"]).stat().st_size == 1 << 30
     growth = figures["peak"] - figures["before"]
     print(f"1 GiB download: peak RSS growth {growth / (1 << 20):.1f} MiB")

@@ -10,8 +10,7 @@ import pytest
 from recordings import event_handlers
 from recordings.models import Recording, RecordingFile, Source
 from recordings.services import recording_file_download
-from tests.recordings.fakezoom import FakeZoom
-from tests.recordings.http_server import ServedFile, running_server
+from tests.recordings.school_zoom import expected_sha256
 
 pytestmark = pytest.mark.django_db
 
@@ -50,38 +49,51 @@ def test_recording_completed_is_stored_once_however_often_it_is_delivered(
     assert len(first) == 2 and len(again) == 0  # one download queued per new file, none on redelivery
 
 
-def download_after_event(settings, host_source, *, event_age_hours: float):
-    with running_server() as server:
-        server.zoom = FakeZoom(api_base=server.url + "/v2", oauth_base=server.url + "/oauth")
-        settings.ZOOM_OAUTH_BASE_URL = server.url + "/oauth"
-        body = completed_event()
-        body["event_ts"] = int((time.time() - event_age_hours * 3600) * 1000)
-        served = server.files["Qg75"] = ServedFile(size=3318371)
-        body["payload"]["object"]["recording_files"][0]["download_url"] = server.file_url("Qg75")
-        event_handlers.recording_completed(
-            event_type="recording.completed", body=body, credential=host_source.credential
-        )
-        file = RecordingFile.objects.get(file_type="MP4")
+def download_after_event(school_zoom, host_source, *, event_age_hours: float):
+    """The event's recording is in the sandbox; the event carries the sandbox's download URL and token."""
+    body = completed_event()
+    event_file = body["payload"]["object"]["recording_files"][0]
+    host = school_zoom.add_user(host_source.user_id)
+    seeded = school_zoom.control.add_recording(
+        host=host["id"],
+        uuid=body["payload"]["object"]["uuid"],
+        start_time=body["payload"]["object"]["start_time"],
+        file_types=["MP4"],
+        sizes={"MP4": event_file["file_size"]},
+    )
+    served = seeded["files"][0]
+    body["event_ts"] = int((time.time() - event_age_hours * 3600) * 1000)
+    body["download_token"] = seeded["download_token"]
+    event_file["download_url"] = served["download_url"]
+    event_handlers.recording_completed(
+        event_type="recording.completed", body=body, credential=host_source.credential
+    )
+    file = RecordingFile.objects.get(file_type="MP4")
 
-        done = recording_file_download(file_id=file.pk)
-    return body, done, served.requests[0], server.zoom
+    done = recording_file_download(file_id=file.pk)
+    assert done.sha256 == expected_sha256(served)
+    return done, school_zoom.downloads()[0]
 
 
-def test_the_download_uses_the_events_token_while_it_is_valid(settings, host_source):
-    body, done, request, zoom = download_after_event(settings, host_source, event_age_hours=1)
+def test_the_download_uses_the_events_token_while_it_is_valid(school_zoom, host_source):
+    done, request = download_after_event(school_zoom, host_source, event_age_hours=1)
 
     assert done.download_state == RecordingFile.Download.DONE
-    assert request["authorization"] is None
-    assert f"access_token={body['download_token']}" in request["path"]
-    assert zoom.token_requests == {}  # no API token was needed
+    # Sent as ?access_token= and recognised by the sandbox as the recording's download token.
+    assert (request["auth"], request["token_kind"]) == ("query", "download")
+    assert school_zoom.token_requests == {}  # no API token was needed
 
 
-def test_after_24_hours_the_accounts_token_is_used(settings, host_source):
-    _body, done, request, _zoom = download_after_event(settings, host_source, event_age_hours=25)
+def test_after_24_hours_the_accounts_token_is_used(school_zoom, host_source):
+    done, request = download_after_event(school_zoom, host_source, event_age_hours=25)
 
     assert done.download_state == RecordingFile.Download.DONE
-    assert request["authorization"].startswith("Bearer tok-MASTERacct1-")
-    assert "access_token" not in request["path"]
+    assert (request["auth"], request["token_kind"], request["account_id"]) == (
+        "bearer",
+        "access",
+        "MASTERacct1",
+    )
+    assert "access_token" not in request["query"]
 
 
 def test_trashed_then_deleted_marks_the_recording_and_keeps_it(host_source):

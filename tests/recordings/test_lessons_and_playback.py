@@ -10,8 +10,7 @@ from accounts.models import ZoomUser
 from meetings.models import Meeting
 from recordings import event_handlers
 from recordings.models import Recording, RecordingFile, Source
-from tests.recordings.fakezoom import FakeZoom
-from tests.recordings.http_server import ServedFile, running_server
+from tests.recordings.school_zoom import expected_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -53,27 +52,34 @@ def test_a_recording_is_linked_to_its_lesson_by_meeting_id(lesson, credential, s
 
 
 def test_a_file_without_a_local_copy_is_streamed_from_zoom_through_zoomhub(
-    settings, credential, staff_client
+    school_zoom, credential, staff_client
 ):
     source = Source.objects.create(name="s", credential=credential, user_id="jchill@example.com")
-    with running_server() as server:
-        server.zoom = FakeZoom(api_base=server.url + "/v2", oauth_base=server.url + "/oauth")
-        settings.ZOOM_OAUTH_BASE_URL = server.url + "/oauth"
-        served = server.files["m4a"] = ServedFile(size=10000)
-        body = completed_event()
-        body.pop("download_token")
-        body["payload"]["object"]["recording_files"][1]["download_url"] = server.file_url("m4a")
-        event_handlers.recording_completed(event_type="recording.completed", body=body, credential=credential)
-        file = RecordingFile.objects.get(file_type="M4A")
+    host = school_zoom.add_user("jchill@example.com")
+    body = completed_event()
+    seeded = school_zoom.control.add_recording(
+        host=host["id"],
+        uuid=body["payload"]["object"]["uuid"],
+        start_time=body["payload"]["object"]["start_time"],
+        file_types=["M4A"],
+        sizes={"M4A": 10000},
+    )
+    served = seeded["files"][0]
+    body.pop("download_token")
+    body["payload"]["object"]["recording_files"][1]["download_url"] = served["download_url"]
+    event_handlers.recording_completed(event_type="recording.completed", body=body, credential=credential)
+    file = RecordingFile.objects.get(file_type="M4A")
 
-        page = staff_client.get(f"/recordings/{file.recording_id}/").content.decode()
-        response = staff_client.get(f"/recordings/files/{file.pk}/")
-        content = b"".join(response.streaming_content)
+    page = staff_client.get(f"/recordings/{file.recording_id}/").content.decode()
+    response = staff_client.get(f"/recordings/files/{file.pk}/")
+    content = b"".join(response.streaming_content)
 
     assert response.status_code == 200
-    assert content == b"".join(served.chunks(0))
+    assert content == expected_bytes(served)
     assert response["Content-Disposition"].startswith("inline")
-    token = served.requests[0]["authorization"].removeprefix("Bearer ")
-    assert token not in page and server.url not in page
+    [request] = school_zoom.downloads()
+    assert (request["auth"], request["token_kind"]) == ("bearer", "access")
+    [token] = school_zoom.issued_tokens  # the one token that fetched the file
+    assert token not in page and school_zoom.url not in page
     assert all(token not in value for value in response.headers.values())
     assert Recording.objects.get().source == source

@@ -279,15 +279,17 @@ def test_a_local_copy_is_served_through_zoomhub(staff_client, source):
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_no_secret_appears_on_any_page_or_in_the_logs(staff_client, admin_client, source, fake_zoom, caplog):
+def test_no_secret_appears_on_any_page_or_in_the_logs(
+    staff_client, admin_client, source, school_zoom, caplog
+):
     caplog.set_level("DEBUG")
-    fake_zoom.add_user("t@school.example")
+    school_zoom.add_user("t@school.example")
     from recordings.services import sync_run_create, sync_run_execute
 
     run = sync_run_execute(
         run_id=sync_run_create(source=source, from_date=date(2024, 1, 1), to_date=date(2024, 1, 9)).pk
     )
-    tokens = list(fake_zoom.tokens)
+    tokens = school_zoom.issued_tokens
     assert tokens
     urls = [
         "/recordings/sources/",

@@ -12,8 +12,6 @@ from recordings.models import Recording, Source, SyncRun, SyncStep
 from recordings.services import sync_run_create
 from recordings.tasks import sync_run_task
 from tests.processes import celery_worker
-from tests.recordings.fakezoom import FakeZoom
-from tests.recordings.http_server import running_server
 
 pytestmark = [
     pytest.mark.integration,
@@ -52,42 +50,43 @@ def wait_for(predicate, *, timeout: float):
     return False
 
 
-def test_a_killed_workers_run_resumes_from_its_last_finished_window(credential):
-    with running_server() as server:
-        zoom = FakeZoom(api_base=server.url + "/v2", oauth_base=server.url + "/oauth")
-        server.zoom = zoom
-        for n in range(5):
-            user = zoom.add_user(f"teacher{n}@school.example")
-            zoom.add_recordings(
-                user, start=datetime(2024, 1, 2, 10, tzinfo=UTC), count=12, every=timedelta(days=10)
-            )
-        total = len(zoom.all_recordings())
-        zoom.block_on_call = 8  # the 8th list call hangs: the worker dies inside that step
-        source = Source.objects.create(name="school", credential=credential)
-        run = sync_run_create(source=source, from_date=date(2024, 1, 1), to_date=date(2024, 4, 30))
-        env = {
-            "ZOOM_API_BASE_URL": server.url + "/v2",
-            "ZOOM_OAUTH_BASE_URL": server.url + "/oauth",
-            "RECORDINGS_SYNC_THREADS": "1",
-            "RECORDINGS_SYNC_STALE_SECONDS": "1",
-            "CELERY_VISIBILITY_TIMEOUT": "2",
-            "CELERY_UNACKED_RESTORE_SECONDS": "1",
-        }
+def test_a_killed_workers_run_resumes_from_its_last_finished_window(credential, school_zoom):
+    zoom = school_zoom
+    for n in range(5):
+        user = zoom.add_user(f"teacher{n}@school.example")
+        zoom.add_recordings(
+            user, start=datetime(2024, 1, 2, 10, tzinfo=UTC), count=12, every=timedelta(days=10)
+        )
+    total = 5 * 12
+    # The 8th list call is held inside the sandbox: the worker dies inside that step.
+    hold = zoom.control.add_fault(
+        path="/v2/users/*/recordings", method="GET", kind="hold", skip=7, seconds=300
+    )
+    source = Source.objects.create(name="school", credential=credential)
+    run = sync_run_create(source=source, from_date=date(2024, 1, 1), to_date=date(2024, 4, 30))
+    env = {
+        "ZOOM_API_BASE_URL": zoom.running.api_url,
+        "ZOOM_OAUTH_BASE_URL": zoom.running.oauth_url,
+        "RECORDINGS_SYNC_THREADS": "1",
+        "RECORDINGS_SYNC_STALE_SECONDS": "1",
+        "CELERY_VISIBILITY_TIMEOUT": "2",
+        "CELERY_UNACKED_RESTORE_SECONDS": "1",
+    }
 
-        with celery_worker(extra_env=env, concurrency=1) as (first, queue):
-            sync_run_task.apply_async(kwargs={"run_id": run.pk}, queue=queue)
-            assert zoom.blocked.wait(timeout=90), "the worker never reached the 8th window"
-            kill_hard(first.pid)
-            first.wait(timeout=30)
-        finished_before = SyncStep.objects.filter(run=run, state=SyncStep.State.DONE).count()
-        assert finished_before == 7
-        assert SyncRun.objects.get(pk=run.pk).state == SyncRun.State.RUNNING
-        zoom.release.set()
+    with celery_worker(extra_env=env, concurrency=1) as (first, queue):
+        sync_run_task.apply_async(kwargs={"run_id": run.pk}, queue=queue)
+        assert zoom.control.wait_for_hold(hold["id"], timeout=90), "the worker never reached the 8th window"
+        kill_hard(first.pid)
+        first.wait(timeout=30)
+    finished_before = SyncStep.objects.filter(run=run, state=SyncStep.State.DONE).count()
+    assert finished_before == 7
+    assert SyncRun.objects.get(pk=run.pk).state == SyncRun.State.RUNNING
+    assert zoom.control.release_hold(hold["id"])["finished"]  # handled and logged; its asker is gone
 
-        with celery_worker(extra_env=env, queue=queue, concurrency=1):
-            assert wait_for(lambda: SyncRun.objects.get(pk=run.pk).is_finished, timeout=120), (
-                "the run was not resumed"
-            )
+    with celery_worker(extra_env=env, queue=queue, concurrency=1):
+        assert wait_for(lambda: SyncRun.objects.get(pk=run.pk).is_finished, timeout=120), (
+            "the run was not resumed"
+        )
 
     run.refresh_from_db()
     assert run.state == SyncRun.State.SUCCEEDED

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
 from recordings.services import sync_run_create, sync_run_execute
-from tests.recordings.fakezoom import one_month_before
+from tests.recordings.school_zoom import one_month_before
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,9 @@ def run_sync(source, start, end):
     return sync_run_execute(run_id=run.pk)
 
 
-def test_every_requested_window_fits_in_a_month_and_nothing_is_lost(fake_zoom, source):
-    teacher = fake_zoom.add_user("teacher@school.example")
-    fake_zoom.add_recordings(
+def test_every_requested_window_fits_in_a_month_and_nothing_is_lost(school_zoom, source):
+    teacher = school_zoom.add_user("teacher@school.example")
+    school_zoom.add_recordings(
         teacher, start=datetime(2024, 1, 3, 9, tzinfo=UTC), count=40, every=timedelta(days=9)
     )
     source.user_id = "teacher@school.example"
@@ -28,7 +28,7 @@ def test_every_requested_window_fits_in_a_month_and_nothing_is_lost(fake_zoom, s
     run = run_sync(source, date(2024, 1, 1), date(2024, 12, 31))
 
     asked = [
-        (date.fromisoformat(q["from"]), date.fromisoformat(q["to"])) for _, q, _ in fake_zoom.list_requests
+        (date.fromisoformat(q["from"]), date.fromisoformat(q["to"])) for _, q, _ in school_zoom.list_requests
     ]
     assert len(asked) == 12
     for start, end in asked:
@@ -37,33 +37,37 @@ def test_every_requested_window_fits_in_a_month_and_nothing_is_lost(fake_zoom, s
     assert run.recordings_created == 40 == Recording.objects.count()
 
 
-def test_pages_are_followed_to_the_end_of_a_busy_window(fake_zoom, source):
-    teacher = fake_zoom.add_user("busy@school.example")
-    fake_zoom.add_recordings(
+def test_pages_are_followed_to_the_end_of_a_busy_window(school_zoom, source):
+    teacher = school_zoom.add_user("busy@school.example")
+    school_zoom.add_recordings(
         teacher,
         start=datetime(2024, 3, 1, 6, tzinfo=UTC),
         count=650,
         every=timedelta(minutes=50),
         with_chat=False,
     )
-    source.user_id = teacher.email
+    source.user_id = teacher["email"]
     source.save()
 
     run = run_sync(source, date(2024, 3, 1), date(2024, 3, 28))
 
-    assert [q.get("next_page_token", "") for _, q, _ in fake_zoom.list_requests] == ["", "npt1x", "npt2x"]
-    assert all(q["page_size"] == "300" for _, q, _ in fake_zoom.list_requests)
+    page_tokens = [q.get("next_page_token", "") for _, q, _ in school_zoom.list_requests]
+    # The first page is asked without a token, each next one with the token the last answer gave
+    # (the sandbox refuses a token from another query or a made-up one).
+    assert len(page_tokens) == 3 and page_tokens[0] == "" and all(page_tokens[1:])
+    assert len(set(page_tokens)) == 3
+    assert all(q["page_size"] == "300" for _, q, _ in school_zoom.list_requests)
     assert run.recordings_seen == 650 == Recording.objects.count()
     assert RecordingFile.objects.count() == 650 * 2
 
 
-def test_a_window_zoom_cut_short_fails_loudly(fake_zoom, source):
-    teacher = fake_zoom.add_user("teacher@school.example")
-    fake_zoom.add_recordings(
+def test_a_window_zoom_cut_short_fails_loudly(school_zoom, source):
+    teacher = school_zoom.add_user("teacher@school.example")
+    school_zoom.add_recordings(
         teacher, start=datetime(2024, 3, 2, tzinfo=UTC), count=3, every=timedelta(days=1)
     )
-    fake_zoom.echo_from_override = "2024-03-05"
-    source.user_id = teacher.email
+    school_zoom.control.settings(recording_range_days=15)  # Zoom cuts 03-01..03-20 to 03-05..03-20
+    source.user_id = teacher["email"]
     source.save()
 
     run = run_sync(source, date(2024, 3, 1), date(2024, 3, 20))
@@ -74,17 +78,17 @@ def test_a_window_zoom_cut_short_fails_loudly(fake_zoom, source):
     assert run.state == SyncRun.State.FAILED
 
 
-def test_recording_type_cloud_keeps_media_and_all_keeps_every_file(fake_zoom, credential):
-    teacher = fake_zoom.add_user("teacher@school.example")
-    fake_zoom.add_recordings(
+def test_recording_type_cloud_keeps_media_and_all_keeps_every_file(school_zoom, credential):
+    teacher = school_zoom.add_user("teacher@school.example")
+    school_zoom.add_recordings(
         teacher, start=datetime(2024, 3, 2, tzinfo=UTC), count=1, every=timedelta(days=1)
     )
-    cloud = Source.objects.create(name="cloud", credential=credential, user_id=teacher.email)
+    cloud = Source.objects.create(name="cloud", credential=credential, user_id=teacher["email"])
     run_sync(cloud, date(2024, 3, 1), date(2024, 3, 10))
     assert sorted(RecordingFile.objects.values_list("file_type", flat=True)) == ["M4A", "MP4"]
 
     everything = Source.objects.create(
-        name="all", credential=credential, user_id=teacher.email, recording_type=Source.RecordingType.ALL
+        name="all", credential=credential, user_id=teacher["email"], recording_type=Source.RecordingType.ALL
     )
     run_sync(everything, date(2024, 3, 1), date(2024, 3, 10))
     assert sorted(RecordingFile.objects.values_list("file_type", flat=True)) == [
@@ -95,28 +99,27 @@ def test_recording_type_cloud_keeps_media_and_all_keeps_every_file(fake_zoom, cr
     ]
 
 
-def test_the_trash_is_listed_only_when_asked_and_marked_not_dropped(fake_zoom, source):
-    teacher = fake_zoom.add_user("teacher@school.example")
-    kept = fake_zoom.add_recordings(
+def test_the_trash_is_listed_only_when_asked_and_marked_not_dropped(school_zoom, source):
+    teacher = school_zoom.add_user("teacher@school.example")
+    kept = school_zoom.add_recordings(
         teacher, start=datetime(2024, 3, 5, tzinfo=UTC), count=2, every=timedelta(days=1)
     )
-    binned = fake_zoom.add_recordings(
+    binned = school_zoom.add_recordings(
         teacher, start=datetime(2024, 3, 8, tzinfo=UTC), count=1, every=timedelta(days=1)
     )
-    source.user_id = teacher.email
+    source.user_id = teacher["email"]
     source.save()
     run_sync(source, date(2024, 3, 1), date(2024, 3, 20))
-    assert not any(q.get("trash") == "true" for _, q, _ in fake_zoom.list_requests)
+    assert not any(q.get("trash") == "true" for _, q, _ in school_zoom.list_requests)
     assert Recording.objects.filter(state=Recording.State.AVAILABLE).count() == 3
 
     # In Zoom, the third recording goes to the trash.
-    teacher.recordings.remove(binned[0])
-    teacher.trash.append(binned[0])
+    school_zoom.control.trash(uuid=binned[0]["uuid"])
     source.include_trash = True
     source.save()
     run = run_sync(source, date(2024, 3, 1), date(2024, 3, 20))
 
-    trash_calls = [q for _, q, _ in fake_zoom.list_requests if q.get("trash") == "true"]
+    trash_calls = [q for _, q, _ in school_zoom.list_requests if q.get("trash") == "true"]
     assert trash_calls == [
         {"trash": "true", "trash_type": "meeting_recordings", "mc": "false", "page_size": "300"}
     ]
@@ -130,15 +133,15 @@ def test_the_trash_is_listed_only_when_asked_and_marked_not_dropped(fake_zoom, s
     assert run.state == SyncRun.State.SUCCEEDED
 
 
-def test_a_recording_deleted_in_zoom_is_marked_deleted(fake_zoom, source):
-    teacher = fake_zoom.add_user("teacher@school.example")
-    made = fake_zoom.add_recordings(
+def test_a_recording_deleted_in_zoom_is_marked_deleted(school_zoom, source):
+    teacher = school_zoom.add_user("teacher@school.example")
+    made = school_zoom.add_recordings(
         teacher, start=datetime(2024, 3, 10, 12, tzinfo=UTC), count=2, every=timedelta(days=1)
     )
-    source.user_id = teacher.email
+    source.user_id = teacher["email"]
     source.save()
     run_sync(source, date(2024, 3, 1), date(2024, 3, 20))
-    teacher.recordings.remove(made[1])
+    school_zoom.control.delete_recording(made[1]["uuid"])
 
     run_sync(source, date(2024, 3, 1), date(2024, 3, 20))
 
@@ -146,10 +149,10 @@ def test_a_recording_deleted_in_zoom_is_marked_deleted(fake_zoom, source):
     assert Recording.objects.get(uuid=made[0]["uuid"]).state == Recording.State.AVAILABLE
 
 
-def test_a_second_sync_creates_and_changes_nothing(fake_zoom, source):
+def test_a_second_sync_creates_and_changes_nothing(school_zoom, source):
     for n in range(3):
-        user = fake_zoom.add_user(f"t{n}@school.example")
-        fake_zoom.add_recordings(
+        user = school_zoom.add_user(f"t{n}@school.example")
+        school_zoom.add_recordings(
             user, start=datetime(2024, 1, 5, tzinfo=UTC), count=10, every=timedelta(days=6)
         )
     first = run_sync(source, date(2024, 1, 1), date(2024, 3, 31))
@@ -163,32 +166,33 @@ def test_a_second_sync_creates_and_changes_nothing(fake_zoom, source):
     assert second.state == SyncRun.State.SUCCEEDED
 
 
-def test_a_plain_account_syncs_its_active_users(fake_zoom, source):
-    a = fake_zoom.add_user("a@school.example")
-    b = fake_zoom.add_user("b@school.example")
-    fake_zoom.add_user("gone@school.example").status = "inactive"
-    fake_zoom.add_user("elsewhere@other.example", account_id="OTHERacct9")
-    fake_zoom.add_recordings(a, start=datetime(2024, 2, 2, tzinfo=UTC), count=2, every=timedelta(days=1))
-    fake_zoom.add_recordings(b, start=datetime(2024, 2, 2, tzinfo=UTC), count=3, every=timedelta(days=1))
+def test_a_plain_account_syncs_its_active_users(school_zoom, source):
+    a = school_zoom.add_user("a@school.example")
+    b = school_zoom.add_user("b@school.example")
+    school_zoom.add_user("gone@school.example", status="inactive")
+    school_zoom.add_user("elsewhere@other.example", account_id="OTHERacct9")
+    school_zoom.add_recordings(a, start=datetime(2024, 2, 2, tzinfo=UTC), count=2, every=timedelta(days=1))
+    school_zoom.add_recordings(b, start=datetime(2024, 2, 2, tzinfo=UTC), count=3, every=timedelta(days=1))
 
     run = run_sync(source, date(2024, 2, 1), date(2024, 2, 20))
 
-    assert sorted(seg for seg, _, _ in fake_zoom.list_requests) == ["a@school.example", "b@school.example"]
+    assert sorted(seg for seg, _, _ in school_zoom.list_requests) == ["a@school.example", "b@school.example"]
     assert run.recordings_created == 5
     assert run.api_calls == 3  # one users page, one list call per user
 
 
 def test_a_missing_user_is_skipped_and_reported_and_the_rest_go_on(
-    fake_zoom, master_credential, staff_client
+    school_zoom, master_credential, staff_client
 ):
-    fake_zoom.add_user("ok@school.example", account_id="SUBacct0001")
-    unlicensed = fake_zoom.add_user("basic@school.example", account_id="SUBacct0001")
-    unlicensed.error = (
-        400,
-        {"code": 1010, "message": "User does not belong to this account: basic@school.example."},
+    ok = school_zoom.add_user("ok@school.example", account_id="SUBacct0001")
+    school_zoom.add_user("basic@school.example", account_id="SUBacct0001")
+    school_zoom.fail_user_recordings(
+        "basic@school.example",
+        status=400,
+        body={"code": 1010, "message": "User does not belong to this account: basic@school.example."},
     )
-    fake_zoom.add_recordings(
-        fake_zoom._find_user("ok@school.example"),
+    school_zoom.add_recordings(
+        ok,
         start=datetime(2024, 2, 2, tzinfo=UTC),
         count=4,
         every=timedelta(days=1),
@@ -211,10 +215,10 @@ def test_a_missing_user_is_skipped_and_reported_and_the_rest_go_on(
     assert "left@school.example" in page and "User does not exist" in page
 
 
-def test_the_user_emails_variant_uses_one_master_token(fake_zoom, master_credential):
+def test_the_user_emails_variant_uses_one_master_token(school_zoom, master_credential):
     for n in range(6):
-        user = fake_zoom.add_user(f"user{n}@school.example", account_id=f"SUBacct000{n % 2}")
-        fake_zoom.add_recordings(
+        user = school_zoom.add_user(f"user{n}@school.example", account_id=f"SUBacct000{n % 2}")
+        school_zoom.add_recordings(
             user, start=datetime(2024, 1, 10, tzinfo=UTC), count=2, every=timedelta(days=20)
         )
     source = Source.objects.create(
@@ -226,13 +230,13 @@ def test_the_user_emails_variant_uses_one_master_token(fake_zoom, master_credent
 
     run = run_sync(source, date(2024, 1, 1), date(2024, 2, 29))
 
-    assert fake_zoom.token_requests == {"MASTERacct1": 1}
-    assert {account for _, _, account in fake_zoom.list_requests} == {"MASTERacct1"}
-    assert len(fake_zoom.list_requests) == 6 * 2  # users x monthly windows, one page each
+    assert school_zoom.token_requests == {"MASTERacct1": 1}
+    assert {account for _, _, account in school_zoom.list_requests} == {"MASTERacct1"}
+    assert len(school_zoom.list_requests) == 6 * 2  # users x monthly windows, one page each
     assert run.recordings_created == 12
 
 
-def test_an_unusable_credential_fails_the_run_with_a_clear_message(fake_zoom, source, credential):
+def test_an_unusable_credential_fails_the_run_with_a_clear_message(school_zoom, source, credential):
     credential.status = credential.Status.RECONNECT_NEEDED
     credential.save()
 
@@ -240,22 +244,23 @@ def test_an_unusable_credential_fails_the_run_with_a_clear_message(fake_zoom, so
 
     assert run.state == SyncRun.State.FAILED
     assert "School Zoom" in run.error and "reconnect" in run.error.lower()
-    assert fake_zoom.list_requests == []
+    assert school_zoom.list_requests == []
 
 
-def test_an_oauth_connection_lists_me(fake_zoom, oauth_credential):
+def test_an_oauth_connection_lists_me(school_zoom, oauth_credential):
     oauth_credential.token_expires_at = timezone.now() + timedelta(hours=1)
     oauth_credential.save()
-    teacher = fake_zoom.add_user("teacher@school.example", user_id="oauthuser1")
-    fake_zoom.tokens["oauth-access-token-value-123"] = teacher.account_id
-    fake_zoom.oauth_users["oauth-access-token-value-123"] = teacher.id
-    fake_zoom.add_recordings(
+    teacher = school_zoom.add_user("teacher@school.example", user_id="oauthuser1")
+    school_zoom.grant(
+        teacher, access_token="oauth-access-token-value-123", refresh_token="oauth-refresh-token-value-456"
+    )
+    school_zoom.add_recordings(
         teacher, start=datetime(2024, 3, 2, tzinfo=UTC), count=3, every=timedelta(days=2)
     )
     source = Source.objects.create(name="mine", credential=oauth_credential)
 
     run = run_sync(source, date(2024, 3, 1), date(2024, 3, 20))
 
-    assert [seg for seg, _, _ in fake_zoom.list_requests] == ["me"]
-    assert fake_zoom.user_list_requests == 0
+    assert [seg for seg, _, _ in school_zoom.list_requests] == ["me"]
+    assert school_zoom.user_list_requests == 0
     assert run.recordings_created == 3 and run.state == SyncRun.State.SUCCEEDED

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from recordings.planning import default_from_date, windows
-from tests.recordings.fakezoom import one_month_before
+from tests.recordings.school_zoom import one_month_before
 
 
 def test_a_short_range_is_one_window():

@@ -12,7 +12,6 @@ import logging
 import time
 
 import pytest
-import responses
 from django.core import mail
 from django.test import Client
 
@@ -21,7 +20,6 @@ from meetings.models import Meeting
 from meetings.outbox import meeting_push
 from recordings.models import RecordingFile
 from recordings.services import recording_file_download
-from tests.recordings.http_server import ServedFile, running_server
 from tests.security.routes import api_operations, concrete_urls
 from tests.security.world import (
     S2S_CLIENT_SECRET,
@@ -189,16 +187,27 @@ def test_debug_logs_of_check_push_intake_and_download_hold_no_secret(
 
     # A recording file downloaded with the webhook's download_token (sent as ?access_token=).
     settings.MEDIA_ROOT = tmp_path / "media"
-    with running_server() as server:
-        server.files["world"] = ServedFile(size=4096)
-        RecordingFile.objects.filter(pk=world.file.pk).update(
-            download_url=server.file_url("world"),
-            file_size=4096,
-            download_state=RecordingFile.Download.PENDING,
-            storage_name="",
-        )
-        done = recording_file_download(file_id=world.file.pk)
+    # Zoom holds the world's recording, and knows the download token its event carried.
+    seeded = zoom_of_the_world.control.add_recording(
+        host=world.host.zoom_id,
+        uuid=world.file.recording.uuid,
+        start_time=world.file.recording.start_time.isoformat(),
+        file_types=["MP4"],
+        sizes={"MP4": 4096},
+        download_token=world.file.recording.download_token,
+    )
+    RecordingFile.objects.filter(pk=world.file.pk).update(
+        download_url=seeded["files"][0]["download_url"],
+        file_size=4096,
+        download_state=RecordingFile.Download.PENDING,
+        storage_name="",
+    )
+    done = recording_file_download(file_id=world.file.pk)
     assert done.download_state == RecordingFile.Download.DONE, done.download_error
+    [download] = [
+        r for r in zoom_of_the_world.control.requests() if r["route"] == "GET /rec/download/{fileId}"
+    ]
+    assert (download["auth"], download["token_kind"]) == ("query", "download")
 
     text = _log_text(caplog)
     assert "POST" in text or "Zoom" in text or caplog.records  # the flows did log
@@ -315,14 +324,13 @@ def test_a_500_in_the_api_answers_without_details(world, monkeypatch, caplog):
     assert not leaks(_text(response), [*world.secrets, "apiBOOMsecretZ9x8C7v6"])
 
 
-@responses.activate
-def test_zoom_errors_shown_on_pages_carry_no_token(client, world):
+def test_zoom_errors_shown_on_pages_carry_no_token(client, world, zoom_of_the_world):
     """Zoom's own error text is shown on the credential page; a token echoed in it is not."""
-    responses.add(
-        responses.POST,
-        "http://127.0.0.1:9/oauth/token",
-        json={"reason": f"Invalid client_secret {S2S_CLIENT_SECRET}", "error": "invalid_client"},
+    zoom_of_the_world.control.add_fault(
+        path="/oauth/token",
+        method="POST",
         status=401,
+        body={"reason": f"Invalid client_secret {S2S_CLIENT_SECRET}", "error": "invalid_client"},
     )
     credential_check(credential=world.s2s)
     client.force_login(world.staff)
