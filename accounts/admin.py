@@ -14,7 +14,10 @@ from accounts.models import Credential, User, ZoomUser
 from accounts.validation import credential_errors
 from zoomhub.queueing import enqueue_on_commit
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, (_("Preferences"), {"fields": ("language", "time_zone")}))
 
 
 class CredentialAdminForm(forms.ModelForm):

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from zoomhub.schedules import DefaultSchedule
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Staff and Zoom accounts"
+    verbose_name = _("Staff and Zoom accounts")
     default_schedules = [
         DefaultSchedule(
             name="Refresh Zoom users",
@@ -14,3 +15,6 @@ class AccountsConfig(AppConfig):
             description="Reads every active Zoom account's users (lesson hosts) from Zoom, once a day.",
         ),
     ]
+
+    def ready(self):
+        from accounts import preferences  # noqa: F401  (connects the sign-in receiver)

@@ -11,28 +11,32 @@ when a lesson cannot be cancelled (Cal.com #14172).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class NeededScope:
     granular: str  # the plain (user OAuth) form; S2S adds ":admin"
-    purpose: str
+    purpose: str  # lazily translated
     classic: str  # the classic scope that covers it (plain form); its ":write" sibling does too
     oauth: bool = True  # False: no plain form exists, user OAuth apps cannot have it
 
 
 NEEDED_SCOPES = [
-    NeededScope("meeting:write:meeting", "schedule lessons", "meeting:write"),
-    NeededScope("meeting:update:meeting", "move lessons", "meeting:write"),
-    NeededScope("meeting:delete:meeting", "cancel lessons", "meeting:write"),
-    NeededScope("meeting:read:meeting", "read lessons", "meeting:read"),
-    NeededScope("cloud_recording:read:list_user_recordings", "list recordings", "recording:read"),
-    NeededScope("cloud_recording:read:list_recording_files", "read a lesson's recordings", "recording:read"),
-    NeededScope("meeting:read:list_past_participants", "read attendance", "meeting:read"),
+    NeededScope("meeting:write:meeting", _("schedule lessons"), "meeting:write"),
+    NeededScope("meeting:update:meeting", _("move lessons"), "meeting:write"),
+    NeededScope("meeting:delete:meeting", _("cancel lessons"), "meeting:write"),
+    NeededScope("meeting:read:meeting", _("read lessons"), "meeting:read"),
+    NeededScope("cloud_recording:read:list_user_recordings", _("list recordings"), "recording:read"),
     NeededScope(
-        "report:read:list_meeting_participants", "read attendance reports", "report:read", oauth=False
+        "cloud_recording:read:list_recording_files", _("read a lesson's recordings"), "recording:read"
     ),
-    NeededScope("user:read:user", "read Zoom users", "user:read"),
-    NeededScope("user:read:list_users", "list the account's hosts", "user:read", oauth=False),
+    NeededScope("meeting:read:list_past_participants", _("read attendance"), "meeting:read"),
+    NeededScope(
+        "report:read:list_meeting_participants", _("read attendance reports"), "report:read", oauth=False
+    ),
+    NeededScope("user:read:user", _("read Zoom users"), "user:read"),
+    NeededScope("user:read:list_users", _("list the account's hosts"), "user:read", oauth=False),
 ]
 
 
@@ -80,5 +84,5 @@ def scope_purposes() -> dict[str, str]:
     purposes = {}
     for scope in NEEDED_SCOPES:
         for suffix in ("", ":admin", ":master"):
-            purposes[scope.granular + suffix] = scope.purpose
+            purposes[scope.granular + suffix] = str(scope.purpose)
     return purposes

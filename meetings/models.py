@@ -63,7 +63,7 @@ class Person(models.Model):
         help_text=_("Names this person also shows up under in Zoom."),
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -108,7 +108,7 @@ class Meeting(models.Model):
         _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
     )
     # The end of the last occurrence: lets the overlap check and "upcoming" filter use an index.
-    series_end_at = models.DateTimeField(db_index=True, editable=False)
+    series_end_at = models.DateTimeField(db_index=True, editable=False, verbose_name=_("series end at"))
     host = models.ForeignKey(
         "accounts.ZoomUser", on_delete=models.PROTECT, related_name="lessons", verbose_name=_("host")
     )
@@ -155,29 +155,38 @@ class Meeting(models.Model):
     start_url = EncryptedTextField(_("start link"), blank=True, null=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
 
     # The outbox: local changes waiting to reach Zoom (see meetings/outbox.py).
     push_state = models.CharField(
         _("push state"), max_length=20, choices=PushState.choices, default=PushState.PENDING, db_index=True
     )
     push_error = models.TextField(_("Zoom's answer"), blank=True)
-    push_attempts = models.PositiveIntegerField(default=0)
-    push_next_attempt_at = models.DateTimeField(null=True, blank=True)
-    push_claimed_at = models.DateTimeField(null=True, blank=True)
-    push_claim = models.CharField(max_length=32, blank=True, editable=False)
+    push_attempts = models.PositiveIntegerField(default=0, verbose_name=_("push attempts"))
+    push_next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("push next attempt at"))
+    push_claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("push claimed at"))
+    push_claim = models.CharField(max_length=32, blank=True, editable=False, verbose_name=_("push claim"))
     # Bumped on every local change; a push marks "synced" only if nothing changed meanwhile.
-    push_revision = models.PositiveIntegerField(default=1)
+    push_revision = models.PositiveIntegerField(default=1, verbose_name=_("push revision"))
     # With the lesson id, written into the agenda: finds a meeting whose create answer was lost.
-    push_key = models.CharField(max_length=20, default=new_push_key, editable=False)
-    create_attempted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    push_key = models.CharField(
+        max_length=20, default=new_push_key, editable=False, verbose_name=_("push key")
+    )
+    create_attempted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("create attempted at")
+    )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["start_at", "id"]
@@ -263,19 +272,27 @@ class MeetingTimelineEvent(models.Model):
         CANCELED_IN_ZOOM = "canceled_in_zoom", _("Canceled in Zoom")
         PUSH_FAILED = "push_failed", _("Push to Zoom failed")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="timeline")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    message = models.TextField(blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("meeting")
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, verbose_name=_("kind"))
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("time"))
+    message = models.TextField(blank=True, verbose_name=_("message"))
     # Which held instance a started/ended entry is about: a redelivered event adds nothing.
-    zoom_uuid = models.CharField(max_length=100, blank=True)
+    zoom_uuid = models.CharField(max_length=100, blank=True, verbose_name=_("Zoom UUID"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "kind", "zoom_uuid"],
@@ -311,6 +328,7 @@ class WebhookEvent(models.Model):
         blank=True,
         related_name="webhook_events",
         help_text=_("The account whose webhook URL received it; empty for the user-OAuth app's URL."),
+        verbose_name=_("credential"),
     )
     event_type = models.CharField(_("event"), max_length=100)
     event_ts = models.BigIntegerField(
@@ -320,36 +338,48 @@ class WebhookEvent(models.Model):
         max_length=64,
         unique=True,
         help_text=_("Hash of the event's identity (type, event_ts, object ids), so redeliveries collapse."),
+        verbose_name=_("fingerprint"),
     )
-    raw_body = models.TextField(help_text=_("The body exactly as Zoom signed it."))
-    body = models.JSONField()
+    raw_body = models.TextField(
+        help_text=_("The body exactly as Zoom signed it."), verbose_name=_("raw body")
+    )
+    body = models.JSONField(verbose_name=_("body (JSON)"))
 
     # Copied out of the body so lookups by account, meeting and participant use indexes.
     account_id = models.CharField(_("Zoom account ID"), max_length=100, blank=True)
     zoom_meeting_id = models.CharField(_("Zoom meeting ID"), max_length=64, blank=True)
     zoom_meeting_uuid = models.CharField(_("Zoom meeting UUID"), max_length=100, blank=True)
-    participant_uuid = models.CharField(max_length=100, blank=True)
-    participant_user_id = models.CharField(max_length=100, blank=True)
-    participant_email = models.CharField(max_length=254, blank=True)
-    participant_name = models.CharField(max_length=255, blank=True)
+    participant_uuid = models.CharField(max_length=100, blank=True, verbose_name=_("participant UUID"))
+    participant_user_id = models.CharField(max_length=100, blank=True, verbose_name=_("participant user ID"))
+    participant_email = models.CharField(max_length=254, blank=True, verbose_name=_("participant email"))
+    participant_name = models.CharField(max_length=255, blank=True, verbose_name=_("participant name"))
 
-    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How often a worker claimed it."))
-    last_error = models.TextField(blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("How often a worker claimed it."), verbose_name=_("attempts")
+    )
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=_("received at"))
     next_attempt_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text=_("When a worker may claim it next; empty once it needs nothing more."),
+        verbose_name=_("next attempt at"),
     )
     enqueued_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When a processing task was last sent to the broker.")
+        null=True,
+        blank=True,
+        help_text=_("When a processing task was last sent to the broker."),
+        verbose_name=_("enqueued at"),
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
 
     class Meta:
         verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
         ordering = ["-received_at", "-id"]
         indexes = [
             # The sweep: claimable events whose time has come.

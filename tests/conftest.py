@@ -1,6 +1,11 @@
 import pytest
 from django.core.cache import cache
 
+from zoomhub.translations import compile_all
+
+# `make install` builds the .mo files; a bare `pytest` after editing a .po file gets them too.
+compile_all(only_stale=True)
+
 # Playwright fixtures (browser, page, screenshot) for tests/browser and tests/e2e.
 pytest_plugins = ["tests.browser_fixtures"]
 

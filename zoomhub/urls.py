@@ -1,21 +1,24 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
+from accounts.preferences import set_language
 from api.main import api
 from zoomhub import views
 
 admin.autodiscover()
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "ZoomHub administration"
-admin.site.site_title = "ZoomHub admin"
+admin.site.site_header = _("ZoomHub administration")
+admin.site.site_title = _("ZoomHub admin")
 
 handler403 = "zoomhub.errors.permission_denied"
 handler500 = "zoomhub.errors.server_error"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("zoom-accounts/", include("accounts.urls")),

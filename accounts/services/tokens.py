@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Credential
 from zoomhub.zoom import oauth
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 # Refresh a little before Zoom's expiry so a token never dies in the middle of a call.
 EXPIRY_MARGIN = timedelta(minutes=2)
 
-RECONNECT_MESSAGE = (
+RECONNECT_MESSAGE = gettext_lazy(
     "Zoom no longer accepts this account's authorization: reconnect it with “Connect with Zoom”."
 )
 

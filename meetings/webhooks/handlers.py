@@ -4,6 +4,7 @@ import logging
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Credential
 
@@ -35,7 +36,11 @@ def app_deauthorized(*, event_type: str, body: dict, credential: Credential | No
         access_token=None,
         refresh_token=None,
         token_expires_at=None,
-        last_error=f"The Zoom user removed ZoomHub's app{f' at {when}' if when else ''}; connect again to restore.",
+        last_error=(
+            _("The Zoom user removed ZoomHub's app at %(when)s; connect again to restore.") % {"when": when}
+            if when
+            else _("The Zoom user removed ZoomHub's app; connect again to restore.")
+        ),
         updated_at=timezone.now(),
     )
     logger.info("app_deauthorized: revoked %s credential(s) for Zoom user %s", revoked, user_id)
