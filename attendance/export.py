@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from attendance.computation import SessionStatus
 from attendance.models import Attendance, Session
 from meetings.timezones import school_timezone_name, to_local
+from zoomhub.collation import by_name
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
@@ -78,7 +79,7 @@ def csv_rows(sessions: QuerySet[Session]) -> Iterator[str]:
     sessions = sessions.select_related("meeting", "teacher").prefetch_related(
         Prefetch(
             "attendances",
-            queryset=Attendance.objects.select_related("person").order_by("-role", "person__name"),
+            queryset=Attendance.objects.select_related("person").order_by("-role", by_name("person__name")),
         )
     )
     for session in sessions.iterator(chunk_size=CHUNK):

@@ -7,6 +7,7 @@ from meetings import services
 from meetings.models import Meeting, MeetingTimelineEvent, Person
 from meetings.timezones import format_lesson_time
 from meetings.webhooks.admin import WebhookEventAdmin  # noqa: F401  (registers the event log)
+from zoomhub.collation import by_name
 
 # ---------------------------------------------------------------------------------------------
 # Lessons: Person, Meeting (branch lessons).
@@ -18,6 +19,9 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["name", "email", "other_emails", "other_names"]
+
+    def get_ordering(self, request):
+        return [by_name()]
 
 
 class TimelineInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from asgiref.local import Local
 from django.conf import settings
-from django.utils import dateformat, formats
+from django.utils import dateformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -86,7 +86,7 @@ def local_to_utc(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:
     naive = dt.datetime.combine(day, time.replace(tzinfo=None, second=0, microsecond=0))
     earlier = naive.replace(tzinfo=zone, fold=0)
     later = naive.replace(tzinfo=zone, fold=1)
-    shown = f"{formats.date_format(day, 'DATE_FORMAT')} {time:%H:%M}"
+    shown = f"{format_date(day)} {time:%H:%M}"
     # A skipped local time does not survive the round trip through UTC.
     if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise LocalTimeError(
@@ -133,6 +133,7 @@ def parse_zoom_time(value: str | None) -> dt.datetime | None:
 # inside a sentence, a lower-case weekday (Django's catalogue capitalises it: "Вторник").
 LESSON_DAY_FORMATS = {"en": "l, j F Y", "ru": "l, j E Y", "et": "l, j. F Y"}
 SHORT_DAY_FORMATS = {"en": "l, j F", "ru": "l, j E", "et": "l, j. F"}
+DATE_FORMATS = {"en": "j F Y", "ru": "j E Y", "et": "j. F Y"}
 LOWER_CASE_WEEKDAYS = {"ru"}
 
 _viewer = Local()
@@ -159,6 +160,11 @@ def format_day(moment: dt.datetime | dt.date, *, with_year: bool = True) -> str:
     if language in LOWER_CASE_WEEKDAYS:
         text = text[:1].lower() + text[1:]
     return text
+
+
+def format_date(day: dt.date) -> str:
+    """ "30 June 2026" / "30 июня 2026" / "30. juuni 2026"."""
+    return dateformat.format(day, DATE_FORMATS.get(_language(), DATE_FORMATS["en"]))
 
 
 def format_lesson_time(

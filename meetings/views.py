@@ -18,13 +18,14 @@ from meetings.calendar import week_grid, week_start_for
 from meetings.forms import LessonFilterForm, LessonForm
 from meetings.models import Meeting, MeetingTimelineEvent, Person
 from meetings.timezones import get_zone, school_timezone_name
+from zoomhub.collation import by_name
 
 PAGE_SIZE = 25
 
 
 def _lesson_queryset():
     return Meeting.objects.select_related("host__credential", "teacher").prefetch_related(
-        Prefetch("students", queryset=Person.objects.order_by("name"))
+        Prefetch("students", queryset=Person.objects.order_by(by_name()))
     )
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from accounts.models import Credential
 from zoomhub.zoom import oauth
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 # Refresh a little before Zoom's expiry so a token never dies in the middle of a call.
 EXPIRY_MARGIN = timedelta(minutes=2)
 
-RECONNECT_MESSAGE = gettext_lazy(
+RECONNECT_MESSAGE = gettext_noop(
     "Zoom no longer accepts this account's authorization: reconnect it with “Connect with Zoom”."
 )
 
@@ -115,13 +115,13 @@ class OAuthCredentialTokens:
         # Outside the refresh transaction, so the status survives the exception that follows.
         Credential.objects.filter(pk=self.credential_id).update(
             status=Credential.Status.RECONNECT_NEEDED,
-            last_error=RECONNECT_MESSAGE,
+            last_error=_(RECONNECT_MESSAGE),
             updated_at=timezone.now(),
         )
         logger.warning(
             "Zoom credential %s needs reconnecting: %s", self.credential_id, reauthorization_needed
         )
-        raise ZoomReauthorizationRequired(RECONNECT_MESSAGE)
+        raise ZoomReauthorizationRequired(_(RECONNECT_MESSAGE))
 
     def _remember(self, row: Credential) -> None:
         self._access_token = row.access_token or ""
@@ -147,7 +147,7 @@ class GrantTokens:
 def _credential_unusable_message(credential: Credential) -> str:
     if credential.status == Credential.Status.REVOKED:
         return _("This Zoom account was disconnected; connect it again to use it.")
-    return RECONNECT_MESSAGE
+    return _(RECONNECT_MESSAGE)
 
 
 def credential_token_source(*, credential: Credential) -> TokenSource:

@@ -5,6 +5,7 @@ from attendance import services
 from attendance.computation import SessionStatus
 from attendance.models import Session
 from meetings.models import Meeting
+from zoomhub.collation import by_name
 from zoomhub.zoom.errors import ZoomError
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{session.meeting.topic} · {session.scheduled_start:%Y-%m-%d %H:%M} UTC · Zoom UUID {session.zoom_uuid}"
         )
-        for row in session.attendances.select_related("person").order_by("-role", "person__name"):
+        for row in session.attendances.select_related("person").order_by("-role", by_name("person__name")):
             marks = [_("present") if row.present else _("absent")]
             marks += [_("late")] if row.late else []
             marks += [_("left early")] if row.left_early else []

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if not account.is_usable:
             raise CommandError(
                 _("The Zoom account “%(name)s” is not usable (%(status)s); fix it first.")
-                % {"name": account, "status": account.get_status_display()}
+                % {"name": account, "status": account.get_status_display().lower()}
             )
         try:
             result = meetings_import_from_zoom(credential=account)
