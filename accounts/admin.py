@@ -215,4 +215,12 @@ class ZoomUserAdmin(admin.ModelAdmin):
         )
         for pk in ids:
             enqueue_on_commit(tasks.zoom_users_refresh_task, credential_id=pk)
-        self.message_user(request, _("Reading the users of %(count)d Zoom accounts.") % {"count": len(ids)})
+        self.message_user(
+            request,
+            ngettext(
+                "Reading the users of %(count)d Zoom account.",
+                "Reading the users of %(count)d Zoom accounts.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+        )

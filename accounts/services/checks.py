@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Credential
 from accounts.scopes import missing_scopes, scope_purposes
@@ -118,7 +119,9 @@ def credential_check(*, credential: Credential) -> CheckResult:
     Credential.objects.filter(pk=credential.pk).update(**changes)
     message = _("Connected to Zoom as %(email)s.") % {"email": email or me.get("id", "?")}
     if missing:
-        message += " " + _("%(count)d needed scopes are missing.") % {"count": len(missing)}
+        message += " " + ngettext(
+            "%(count)d needed scope is missing.", "%(count)d needed scopes are missing.", len(missing)
+        ) % {"count": len(missing)}
     return CheckResult(
         ok=not missing,
         status=Credential.Status.ACTIVE,
