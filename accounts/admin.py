@@ -111,6 +111,10 @@ class CredentialAdmin(admin.ModelAdmin):
     ]
     actions = ["test_connection", "refresh_users"]
 
+    @admin.display(description=_("Webhook path"))
+    def webhook_path(self, obj):
+        return obj.webhook_path
+
     def get_queryset(self, request):
         return (
             super()

@@ -42,7 +42,11 @@ def _school_data_words() -> set[str]:
     """Every word the school's own rows hold (topics, names, emails, notes…)."""
     found = set()
     for model in apps.get_models():
-        text_fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        text_fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField)
+        ]
         if not text_fields:
             continue
         for row in model._default_manager.values_list(*text_fields):
@@ -65,11 +69,11 @@ def _admin_pages() -> list[str]:
     for model, _model_admin in admin.site._registry.items():
         if model._meta.app_label not in ZOOMHUB_APPS:
             continue
-        info = (model._meta.app_label, model._meta.model_name)
-        pages.append(reverse("admin:%s_%s_changelist" % info))
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages.append(reverse(f"{prefix}_changelist"))
         first = model._default_manager.order_by("pk").first()
         if first is not None:
-            pages.append(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+            pages.append(reverse(f"{prefix}_change", args=[first.pk]))
     return sorted(pages)
 
 
