@@ -134,6 +134,7 @@ def parse_zoom_time(value: str | None) -> dt.datetime | None:
 LESSON_DAY_FORMATS = {"en": "l, j F Y", "ru": "l, j E Y", "et": "l, j. F Y"}
 SHORT_DAY_FORMATS = {"en": "l, j F", "ru": "l, j E", "et": "l, j. F"}
 DATE_FORMATS = {"en": "j F Y", "ru": "j E Y", "et": "j. F Y"}
+DAY_MONTH_FORMATS = {"en": "j F", "ru": "j E", "et": "j. F"}
 LOWER_CASE_WEEKDAYS = {"ru"}
 
 _viewer = Local()
@@ -165,6 +166,11 @@ def format_day(moment: dt.datetime | dt.date, *, with_year: bool = True) -> str:
 def format_date(day: dt.date) -> str:
     """ "30 June 2026" / "30 июня 2026" / "30. juuni 2026"."""
     return dateformat.format(day, DATE_FORMATS.get(_language(), DATE_FORMATS["en"]))
+
+
+def format_day_month(day: dt.date) -> str:
+    """ "25 February" / "25 февраля" / "25. veebruar"."""
+    return dateformat.format(day, DAY_MONTH_FORMATS.get(_language(), DAY_MONTH_FORMATS["en"]))
 
 
 def format_lesson_time(

@@ -1,6 +1,6 @@
 from django import template
 
-from meetings.timezones import format_date, format_lesson_time, zone_label
+from meetings.timezones import format_date, format_day_month, format_lesson_time, zone_label
 from zoomhub.humanize import lesson_count_text
 
 register = template.Library()
@@ -18,6 +18,17 @@ def in_lesson_zone(moment, lesson) -> str:
     if not moment:
         return ""
     return format_lesson_time(moment, lesson.timezone)
+
+
+@register.filter
+def day_month(day) -> str:
+    """ "25 February", "25 февраля" (Russian needs the genitive that Django's "F" lacks)."""
+    return format_day_month(day) if day else ""
+
+
+@register.filter
+def full_date(day) -> str:
+    return format_date(day) if day else ""
 
 
 @register.filter

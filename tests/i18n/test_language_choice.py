@@ -75,9 +75,10 @@ def test_the_api_answers_in_the_callers_accept_language(client):
     answer = client.get("/api/v1/meetings", HTTP_ACCEPT_LANGUAGE="ru")
     assert answer.status_code == 401
     assert answer["Content-Language"] == "ru"
-    assert answer.json()["error"]["message"] == (
-        "Отправьте действующий API-токен: Authorization: Bearer <token> (создайте его на странице API-токенов)."
-    )
+    message = answer.json()["error"]["message"]
+    assert message.startswith("Отправьте действующий")
+    assert "Authorization: Bearer <token>" in message
+    assert "на странице" in message
     answer = client.get("/api/v1/meetings", HTTP_ACCEPT_LANGUAGE="et")
     assert answer.json()["error"]["message"].startswith("Saada kehtiv API-võti")
 

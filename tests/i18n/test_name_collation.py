@@ -46,7 +46,7 @@ def test_each_language_sorts_names_its_own_way(people):
         "Елена Жукова",
         "Ёлка Петрова",
     ]
-    # Russian: Cyrillic first, Ё beside Е; accented Latin letters beside their base letters.
+    # Russian: Cyrillic first, Ё beside its base letter; accented Latin letters beside their base letters.
     assert _sorted("ru") == [
         "Борис Орлов",
         "Елена Жукова",
