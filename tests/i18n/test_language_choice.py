@@ -98,3 +98,14 @@ def test_a_staff_member_in_another_zone_sees_their_clock_beside_the_schools(
     page = staff_client.get(reverse("meetings:lesson_detail", args=[lesson.pk])).content.decode()
     assert "вторник, 23 февраля 2027, 15:00 (по Таллину; 16:00 по Москве)" in page
     assert viewer_zone_name() is None  # nothing leaks into the next request on this thread
+
+
+def test_the_attendance_export_has_column_titles_in_the_staff_members_language(staff_client, staff_user):
+    staff_user.language = "et"
+    staff_user.save()
+    response = staff_client.get(reverse("attendance:session_export"))
+    header = b"".join(response.streaming_content).decode().splitlines()[0]
+    assert header.startswith(
+        "tunnikord,kuupäev,kellaaeg,tund,õpetaja,olek,määras töötaja,arvutatud olek,põhjus"
+    )
+    assert header.endswith("esimene liitumine,viimane lahkumine")
