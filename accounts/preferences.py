@@ -5,18 +5,22 @@ cookie (set by the header's switcher, so the sign-in page remembers it too), the
 browser's Accept-Language (LocaleMiddleware). The API has no session: Accept-Language decides.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from meetings.timezones import activate_viewer_zone, is_valid_timezone
+from accounts.models import User
+from meetings.timezones import activate_viewer_zone, is_valid_timezone, timezone_names
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -81,3 +85,42 @@ def set_language(request):
         httponly=True,
     )
     return response
+
+
+class PreferencesForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(required=False, label=gettext_lazy("Your time zone"))
+
+    class Meta:
+        model = User
+        fields = ["language", "time_zone"]
+        labels = {"language": gettext_lazy("Language")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
+        self.fields["time_zone"].choices = [
+            ("", _("The school's time zone")),
+            *((n, n) for n in timezone_names()),
+        ]
+        self.fields["time_zone"].help_text = User._meta.get_field("time_zone").help_text
+
+
+def preferences(request):
+    """A staff member's own language and time zone (the header links here)."""
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        translation.activate(user.language or translation.get_language_from_request(request))
+        messages.success(request, _("Your preferences were saved."))
+        response = redirect("preferences")
+        if user.language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+            )
+        return response
+    return render(request, "accounts/preferences.html", {"form": form})

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.preferences import set_language
+from accounts.preferences import preferences, set_language
 from api.main import api
 from zoomhub import views
 
@@ -19,6 +19,7 @@ handler500 = "zoomhub.errors.server_error"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("language/", set_language, name="set_language"),
+    path("preferences/", preferences, name="preferences"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("zoom-accounts/", include("accounts.urls")),

@@ -109,3 +109,19 @@ def test_the_attendance_export_has_column_titles_in_the_staff_members_language(s
         "tunnikord,kuupäev,kellaaeg,tund,õpetaja,olek,määras töötaja,arvutatud olek,põhjus"
     )
     assert header.endswith("esimene liitumine,viimane lahkumine")
+
+
+def test_a_staff_member_sets_their_language_and_time_zone_on_their_preferences_page(staff_client, staff_user):
+    page = staff_client.get(reverse("preferences"), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'href="/preferences/"' in page.content.decode()
+    answer = staff_client.post(
+        reverse("preferences"), {"language": "et", "time_zone": "Europe/Helsinki"}, follow=True
+    )
+    assert "Eelistused on salvestatud." in answer.content.decode()
+    staff_user.refresh_from_db()
+    assert (staff_user.language, staff_user.time_zone) == ("et", "Europe/Helsinki")
+    refused = staff_client.post(reverse("preferences"), {"language": "de", "time_zone": "Mars/Olympus"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors.keys() == {"language", "time_zone"}
+    staff_user.refresh_from_db()
+    assert (staff_user.language, staff_user.time_zone) == ("et", "Europe/Helsinki")
