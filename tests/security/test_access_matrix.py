@@ -34,6 +34,7 @@ POST_ONLY = {
     "attendance/sessions/<int:pk>/refetch/",
     "webhooks/zoom/<str:code>/",
     "webhooks/zoom/oauth/",
+    "language/",  # the header's language switcher, for visitors too
 }
 
 # Routes that answer a signed-in user's GET with something of their own (not access control).
@@ -117,6 +118,8 @@ def _anonymous_answers(route):
         return {401, 405}
     if route.url.startswith("/webhooks/"):
         return {405}  # GET; POSTs are checked by the webhook tests (signatures)
+    if route.pattern in POST_ONLY:
+        return {405}
     return {200, 302}
 
 
