@@ -39,13 +39,13 @@ def world(db, settings, staff_user, superuser, outsider):
 
 
 def _school_data_words() -> set[str]:
-    """Every word the school's own rows hold (topics, names, emails, notes…)."""
+    """Every word the school's own rows hold (topics, names, emails, notes…), not choice codes."""
     found = set()
     for model in apps.get_models():
         text_fields = [
             f.attname
             for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField)
+            if isinstance(f, models.CharField | models.TextField) and not f.choices
         ]
         if not text_fields:
             continue
