@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedTextField
 
 
@@ -162,6 +163,13 @@ class Credential(models.Model):
         return f"/webhooks/zoom/{self.webhook_code}/"
 
 
+ZOOM_USER_STATUSES = {
+    "active": pgettext_lazy("Zoom user status", "active"),
+    "inactive": pgettext_lazy("Zoom user status", "inactive"),
+    "pending": pgettext_lazy("Zoom user status", "pending"),
+}
+
+
 class ZoomUser(models.Model):
     """A Zoom user (a possible lesson host) inside a connected account or its sub-accounts."""
 
@@ -201,6 +209,11 @@ class ZoomUser(models.Model):
     def __str__(self) -> str:
         name = self.display_name or f"{self.first_name} {self.last_name}".strip()
         return f"{name} <{self.email}>" if name else self.email or self.zoom_id
+
+    @property
+    def status_label(self) -> str:
+        """Zoom's status of the user ("active", "pending" an invitation) in the reader's words."""
+        return ZOOM_USER_STATUSES.get(self.status, self.status)
 
 
 class ApiToken(models.Model):
