@@ -168,6 +168,8 @@ USE_I18N = True
 # ZoomHub's own catalogues (docs/translations.md); the .mo files are built by `make install`.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# Date formats Django's own locales get wrong for the school (zoomhub/formats/<language>/).
+FORMAT_MODULE_PATH = ["zoomhub.formats"]
 USE_TZ = True
 SCHOOL_TIMEZONE = env.str("SCHOOL_TIMEZONE", default="Europe/Tallinn")
 
