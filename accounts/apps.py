@@ -10,11 +10,14 @@ class AccountsConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Refresh Zoom users",
-            task="accounts.tasks.zoom_users_refresh_all",
+            task="accounts.refresh_all_zoom_users",
             crontab="40 2 * * *",
             description="Reads every active Zoom account's users (lesson hosts) from Zoom, once a day.",
         ),
     ]
 
     def ready(self):
-        from accounts import preferences  # noqa: F401  (connects the sign-in receiver)
+        from accounts import dashboard, preferences  # noqa: F401  (preferences connects the sign-in receiver)
+        from zoomhub.cards import dashboard_cards
+
+        dashboard_cards.register(dashboard.cards, app_label=self.label)

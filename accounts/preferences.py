@@ -5,10 +5,14 @@ cookie (set by the header's switcher, so the sign-in page remembers it too), the
 browser's Accept-Language (LocaleMiddleware). The API has no session: Accept-Language decides.
 """
 
+import zoneinfo
+from functools import lru_cache
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,17 +23,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from meetings.timezones import activate_viewer_zone, is_valid_timezone, timezone_names
+from accounts.models import User, validate_time_zone
+from zoomhub.viewer import activate_viewer_zone
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+@lru_cache(maxsize=1)
+def _time_zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        validate_time_zone(name)
+    except ValidationError:
+        return False
+    return True
 
 
 def _apply(request, user) -> None:
     if user.language in SUPPORTED:
         translation.activate(user.language)
         request.LANGUAGE_CODE = user.language
-    if user.time_zone and is_valid_timezone(user.time_zone):
+    if user.time_zone and _is_time_zone(user.time_zone):
         timezone.activate(user.time_zone)
         activate_viewer_zone(user.time_zone)
 
@@ -100,7 +117,7 @@ class PreferencesForm(forms.ModelForm):
         self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
         self.fields["time_zone"].choices = [
             ("", _("The school's time zone")),
-            *((n, n) for n in timezone_names()),
+            *((n, n) for n in _time_zone_names()),
         ]
         self.fields["time_zone"].help_text = User._meta.get_field("time_zone").help_text
 

@@ -10,11 +10,12 @@ import datetime as dt
 import zoneinfo
 from functools import lru_cache
 
-from asgiref.local import Local
 from django.conf import settings
 from django.utils import dateformat
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from zoomhub.viewer import viewer_zone_name
 
 UTC = dt.UTC
 
@@ -136,17 +137,6 @@ SHORT_DAY_FORMATS = {"en": "l, j F", "ru": "l, j E", "et": "l, j. F"}
 DATE_FORMATS = {"en": "j F Y", "ru": "j E Y", "et": "j. F Y"}
 DAY_MONTH_FORMATS = {"en": "j F", "ru": "j E", "et": "j. F"}
 LOWER_CASE_WEEKDAYS = {"ru"}
-
-_viewer = Local()
-
-
-def activate_viewer_zone(name: str | None) -> None:
-    """The zone of the person reading (their preference), for this request or thread; None: none."""
-    _viewer.zone = name or None
-
-
-def viewer_zone_name() -> str | None:
-    return getattr(_viewer, "zone", None)
 
 
 def _language() -> str:

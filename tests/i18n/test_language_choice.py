@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from accounts.models import Credential, ZoomUser
 from meetings.models import Meeting
-from meetings.timezones import local_to_utc, viewer_zone_name
+from meetings.timezones import local_to_utc
+from zoomhub.viewer import viewer_zone_name
 
 pytestmark = pytest.mark.django_db
 
