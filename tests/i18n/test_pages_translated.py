@@ -17,7 +17,7 @@ from tests.security.routes import concrete_urls
 from tests.security.world import build_world, secret_settings
 from zoomhub.zoom import ratelimit
 
-ZOOMHUB_APPS = ("accounts", "meetings", "recordings", "attendance")
+ZOOMHUB_APPS = ("accounts", "meetings", "recordings", "attendance", "webhooks", "api")
 NOT_STAFF_PAGES = ("/admin/", "/api/", "/webhooks/", "/accounts/", "/static/", "/language/", "/healthz")
 
 
