@@ -39,7 +39,6 @@ IGNORED = (
     "tests",
     "benchmarks",
     "sandbox",
-    "zoomhub/sandbox",
 )
 # Options that shape the .po files: the same for updating them and for the check.
 MAKEMESSAGES_OPTIONS = ["--no-obsolete", "--no-wrap"] + [f"--ignore={p}" for p in IGNORED]

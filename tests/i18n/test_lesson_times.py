@@ -42,7 +42,7 @@ def test_a_lesson_time_reads_like_the_school_writes_it(language, expected):
     ],
 )
 def test_the_seeds_example_date_with_its_real_weekday(language, expected):
-    # The seed's 25 February at 15:00 Tallinn time (13:00 UTC in winter), in 2027 a Thursday.
+    # The school's own example, 25 February at 15:00 Tallinn time (13:00 UTC in winter): a Thursday in 2027.
     assert shown(language, tallinn("2027-02-25", "15:00")) == expected
 
 
