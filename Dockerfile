@@ -7,6 +7,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+# The translation catalogues: .po → .mo in pure Python, so the image needs no GNU gettext.
+RUN python scripts/translations.py compile
 # collectstatic needs a key only to import settings; the real one comes from the environment.
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 zoomhub \

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format bench install clean messages translations check-translations
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,25 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The compiled catalogues Django reads, rebuilt whenever a .po file changes (pure Python, Babel).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+$(MO_FILES): %.mo: %.po $(VENV)/.installed
+	$(PY) scripts/translations.py compile
+
+install: $(VENV)/.installed $(MO_FILES)
+
+translations: install
+
+# After adding strings: extract them into locale/*/LC_MESSAGES/django.po, then translate the empty ones.
+messages: install
+	bash scripts/ensure_gettext.sh
+	$(PY) scripts/translations.py update
+
+# Fails, naming the file and line, when the code has a string the catalogues do not translate.
+check-translations: install
+	bash scripts/ensure_gettext.sh
+	$(PY) scripts/translations.py check
 
 # Embedded defaults: SQLite and a filesystem broker under var/, unless .env or the
 # environment say otherwise. run_all lives in the sandbox app (sandbox.settings installs it) and
@@ -41,6 +59,8 @@ test: install
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache
+	bash scripts/ensure_gettext.sh
+	$(PY) scripts/translations.py check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The database benchmarks need PostgreSQL and Redis: DATABASE_URL=postgres://… REDIS_URL=redis://… make bench

@@ -14,7 +14,10 @@ from accounts.models import Credential, User, ZoomUser
 from accounts.validation import credential_errors
 from zoomhub.queueing import enqueue_on_commit
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, (_("Preferences"), {"fields": ("language", "time_zone")}))
 
 
 class CredentialAdminForm(forms.ModelForm):
@@ -112,6 +115,10 @@ class CredentialAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["test_connection", "refresh_users"]
+
+    @admin.display(description=_("Webhook path"))
+    def webhook_path(self, obj):
+        return obj.webhook_path
 
     def get_queryset(self, request):
         return (
@@ -222,4 +229,12 @@ class ZoomUserAdmin(admin.ModelAdmin):
         )
         for pk in ids:
             enqueue_on_commit(tasks.zoom_users_refresh_task, credential_id=pk)
-        self.message_user(request, _("Reading the users of %(count)d Zoom accounts.") % {"count": len(ids)})
+        self.message_user(
+            request,
+            ngettext(
+                "Reading the users of %(count)d Zoom account.",
+                "Reading the users of %(count)d Zoom accounts.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+        )

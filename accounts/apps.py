@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from zoomhub.schedules import DefaultSchedule
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Staff and Zoom accounts"
+    verbose_name = _("Staff and Zoom accounts")
     default_schedules = [
         DefaultSchedule(
             name="Refresh Zoom users",
@@ -16,7 +17,7 @@ class AccountsConfig(AppConfig):
     ]
 
     def ready(self):
-        from accounts import dashboard
+        from accounts import dashboard, preferences  # noqa: F401  (preferences connects the sign-in receiver)
         from zoomhub.cards import dashboard_cards
 
         dashboard_cards.register(dashboard.cards, app_label=self.label)

@@ -5,16 +5,47 @@ database holds only ciphertext, and pages and the admin show them masked.
 """
 
 import secrets
+import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedTextField
+
+
+def validate_time_zone(name: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("“%(name)s” is not a time zone name such as Europe/Tallinn."), params={"name": name}
+        ) from None
 
 
 class User(AbstractUser):
     """A member of the school's staff (custom from day one, so it can grow)."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Pages in this language; empty: the browser's language."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Lesson times are also shown in this zone when it differs from the school's; "
+            "empty: the school's zone only."
+        ),
+    )
 
 
 def new_webhook_code() -> str:
@@ -40,7 +71,7 @@ class Credential(models.Model):
         INVALID = "invalid", _("Invalid")
         REVOKED = "revoked", _("Revoked")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     name = models.CharField(
         _("account name"),
         max_length=200,
@@ -50,31 +81,43 @@ class Credential(models.Model):
     is_master_account = models.BooleanField(
         default=False,
         help_text=_("A master account whose app may read its sub-accounts (Server-to-Server only)."),
+        verbose_name=_("master account"),
     )
     account_id = models.CharField(_("Zoom account ID"), max_length=100, blank=True)
     client_id = models.CharField(_("client ID"), max_length=100, blank=True)
     client_secret = EncryptedTextField(_("client secret"), blank=True, null=True)
-    access_token = EncryptedTextField(blank=True, null=True)
-    refresh_token = EncryptedTextField(blank=True, null=True)
-    token_expires_at = models.DateTimeField(null=True, blank=True)
-    scope = models.TextField(blank=True, help_text=_("Scopes Zoom granted, space-separated."))
+    access_token = EncryptedTextField(blank=True, null=True, verbose_name=_("access token"))
+    refresh_token = EncryptedTextField(blank=True, null=True, verbose_name=_("refresh token"))
+    token_expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("token expires at"))
+    scope = models.TextField(
+        blank=True, help_text=_("Scopes Zoom granted, space-separated."), verbose_name=_("scope")
+    )
     zoom_user_id = models.CharField(
-        max_length=100, blank=True, help_text=_("For OAuth: the Zoom user who granted access.")
+        max_length=100,
+        blank=True,
+        help_text=_("For OAuth: the Zoom user who granted access."),
+        verbose_name=_("Zoom user ID"),
     )
     webhook_secret_token = EncryptedTextField(
         blank=True,
         null=True,
         help_text=_("The app's Secret Token from Zoom's Feature page; verifies webhooks."),
+        verbose_name=_("webhook secret token"),
     )
-    webhook_code = models.CharField(max_length=40, unique=True, default=new_webhook_code, editable=False)
-    plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.PRO)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    last_error = models.TextField(blank=True)
-    last_checked_at = models.DateTimeField(null=True, blank=True)
+    webhook_code = models.CharField(
+        max_length=40, unique=True, default=new_webhook_code, editable=False, verbose_name=_("webhook code")
+    )
+    plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.PRO, verbose_name=_("plan"))
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    last_checked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last checked at"))
     missing_scopes = models.JSONField(
         default=list,
         blank=True,
         help_text=_("Scopes ZoomHub needs that Zoom did not grant, as of the last check."),
+        verbose_name=_("missing scopes"),
     )
     missing_capabilities = models.JSONField(
         default=dict,
@@ -97,12 +140,17 @@ class Credential(models.Model):
         ),
     )
     users_refreshed_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the Zoom users (hosts) were last read from Zoom.")
+        null=True,
+        blank=True,
+        help_text=_("When the Zoom users (hosts) were last read from Zoom."),
+        verbose_name=_("users refreshed at"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("Zoom account")
+        verbose_name_plural = _("Zoom accounts")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -135,25 +183,43 @@ class Credential(models.Model):
         return f"/webhooks/zoom/{self.webhook_code}/"
 
 
+ZOOM_USER_STATUSES = {
+    "active": pgettext_lazy("Zoom user status", "active"),
+    "inactive": pgettext_lazy("Zoom user status", "inactive"),
+    "pending": pgettext_lazy("Zoom user status", "pending"),
+}
+
+
 class ZoomUser(models.Model):
     """A Zoom user (a possible lesson host) inside a connected account or its sub-accounts."""
 
-    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="zoom_users")
-    zoom_id = models.CharField(max_length=100)
-    email = models.EmailField(blank=True)
-    first_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100, blank=True)
-    display_name = models.CharField(max_length=200, blank=True)
-    account_id = models.CharField(
-        max_length=100, blank=True, help_text=_("The Zoom (sub-)account the user belongs to.")
+    credential = models.ForeignKey(
+        Credential, on_delete=models.CASCADE, related_name="zoom_users", verbose_name=_("credential")
     )
-    user_type = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("1 basic, 2 licensed"))
-    timezone = models.CharField(max_length=64, blank=True)
-    status = models.CharField(max_length=20, blank=True)
-    is_active = models.BooleanField(default=True, help_text=_("False once Zoom no longer lists the user."))
-    refreshed_at = models.DateTimeField(auto_now=True)
+    zoom_id = models.CharField(max_length=100, verbose_name=_("Zoom ID"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    first_name = models.CharField(max_length=100, blank=True, verbose_name=_("first name"))
+    last_name = models.CharField(max_length=100, blank=True, verbose_name=_("last name"))
+    display_name = models.CharField(max_length=200, blank=True, verbose_name=_("display name"))
+    account_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("The Zoom (sub-)account the user belongs to."),
+        verbose_name=_("account ID"),
+    )
+    user_type = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("1 basic, 2 licensed"), verbose_name=_("user type")
+    )
+    timezone = models.CharField(max_length=64, blank=True, verbose_name=_("timezone"))
+    status = models.CharField(max_length=20, blank=True, verbose_name=_("status"))
+    is_active = models.BooleanField(
+        default=True, help_text=_("False once Zoom no longer lists the user."), verbose_name=_("active")
+    )
+    refreshed_at = models.DateTimeField(auto_now=True, verbose_name=_("refreshed at"))
 
     class Meta:
+        verbose_name = _("Zoom user")
+        verbose_name_plural = _("Zoom users")
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(fields=["credential", "zoom_id"], name="unique_zoom_user_per_credential"),
@@ -163,3 +229,8 @@ class ZoomUser(models.Model):
     def __str__(self) -> str:
         name = self.display_name or f"{self.first_name} {self.last_name}".strip()
         return f"{name} <{self.email}>" if name else self.email or self.zoom_id
+
+    @property
+    def status_label(self) -> str:
+        """Zoom's status of the user ("active", "pending" an invitation) in the reader's words."""
+        return ZOOM_USER_STATUSES.get(self.status, self.status)

@@ -29,7 +29,7 @@ class Need:
 
     granular: tuple[str, ...]  # plain granular names; the first is the one to suggest
     classic: tuple[str, ...]  # plain classic names ("meeting:write"); ":admin" forms count too
-    purpose: str
+    purpose: str  # lazily translated
     oauth_form: bool = True  # False: the first granular scope has no plain (user OAuth) form
     server_to_server_only: bool = False  # a user OAuth token sees only its own user
 
@@ -67,11 +67,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         USERS,
         _("users (hosts)"),
         (
-            Need(("user:read:user",), ("user:read", "user:write"), "read Zoom users"),
+            Need(("user:read:user",), ("user:read", "user:write"), _("read Zoom users")),
             Need(
                 ("user:read:list_users",),
                 ("user:read", "user:write"),
-                "list the account's hosts",
+                _("list the account's hosts"),
                 server_to_server_only=True,
             ),
         ),
@@ -80,10 +80,10 @@ CAPABILITIES: tuple[Capability, ...] = (
         LESSONS,
         _("lessons"),
         (
-            Need(("meeting:write:meeting",), ("meeting:write",), "schedule lessons"),
-            Need(("meeting:update:meeting",), ("meeting:write",), "move lessons"),
-            Need(("meeting:delete:meeting",), ("meeting:write",), "cancel lessons"),
-            Need(("meeting:read:meeting",), ("meeting:read", "meeting:write"), "read lessons"),
+            Need(("meeting:write:meeting",), ("meeting:write",), _("schedule lessons")),
+            Need(("meeting:update:meeting",), ("meeting:write",), _("move lessons")),
+            Need(("meeting:delete:meeting",), ("meeting:write",), _("cancel lessons")),
+            Need(("meeting:read:meeting",), ("meeting:read", "meeting:write"), _("read lessons")),
         ),
     ),
     Capability(
@@ -94,13 +94,13 @@ CAPABILITIES: tuple[Capability, ...] = (
             Need(
                 ("report:read:list_meeting_participants", "meeting:read:list_past_participants"),
                 ("report:read", "meeting:read", "meeting:write"),
-                "read attendance",
+                _("read attendance"),
                 oauth_form=False,
             ),
             Need(
                 ("meeting:read:list_past_instances",),
                 ("meeting:read", "meeting:write"),
-                "find held lessons",
+                _("find held lessons"),
             ),
         ),
     ),
@@ -111,13 +111,13 @@ CAPABILITIES: tuple[Capability, ...] = (
             Need(
                 ("cloud_recording:read:list_user_recordings",),
                 ("recording:read", "recording:write"),
-                "list recordings",
+                _("list recordings"),
             ),
             Need(
                 # The recordings service's guide grants `cloud_recording:read:recording` for this.
                 ("cloud_recording:read:list_recording_files", "cloud_recording:read:recording"),
                 ("recording:read", "recording:write"),
-                "read a lesson's recordings",
+                _("read a lesson's recordings"),
             ),
         ),
     ),
@@ -133,7 +133,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                     "cloud_recording:delete:recording",
                 ),
                 ("recording:write",),
-                "free Zoom's cloud (trash verified recordings)",
+                _("free Zoom's cloud (trash verified recordings)"),
             ),
         ),
     ),
@@ -201,5 +201,5 @@ def scope_purposes() -> dict[str, str]:
         for need in capability.needs:
             for granular in need.granular:
                 for suffix in GRANULAR_SUFFIXES:
-                    purposes[granular + suffix] = need.purpose
+                    purposes[granular + suffix] = str(need.purpose)
     return purposes

@@ -195,7 +195,7 @@ def oauth_callback(request):
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("accounts:credential_list"))
     if not (request.user.is_active and request.user.is_staff):
-        raise PermissionDenied("ZoomHub is for the school's staff.")
+        raise PermissionDenied(_("ZoomHub is for the school's staff."))
     try:
         result = services.oauth_connect_complete(
             session=request.session, user_id=request.user.pk, params=request.GET

@@ -55,7 +55,7 @@ class RecurrenceIn(InputSchema):
     @classmethod
     def _weekdays(cls, value: list[int]) -> list[int]:
         if any(not 0 <= day <= 6 for day in value):
-            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+            raise ValueError(_("weekdays are 0 (Monday) to 6 (Sunday)"))
         return sorted(set(value))
 
 
@@ -78,7 +78,7 @@ class ZoomSettingsIn(InputSchema):
             try:
                 validate_email(email)
             except ValidationError:
-                raise ValueError(f"{email!r} is not an email address") from None
+                raise ValueError(_("“%(value)s” is not an email address") % {"value": email}) from None
         return list(dict.fromkeys(emails))
 
 

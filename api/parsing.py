@@ -4,6 +4,7 @@ PostgreSQL refuses both in a text column, so every input schema of the API refus
 as a 400 naming the field, instead of failing at the database.
 """
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import field_validator
 
@@ -21,7 +22,7 @@ def unstorable_text(value: str) -> bool:
 def _check(value) -> None:
     if isinstance(value, str):
         if unstorable_text(value):
-            raise ValueError("contains characters that cannot be stored (NUL or an unpaired surrogate)")
+            raise ValueError(_("contains characters that cannot be stored (NUL or an unpaired surrogate)"))
     elif isinstance(value, dict):
         for key, item in value.items():
             _check(key)

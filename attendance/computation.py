@@ -35,7 +35,7 @@ class SessionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(_STATUS_LABELS[self])
+        return _STATUS_LABELS[self]
 
 
 _STATUS_LABELS = {

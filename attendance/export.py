@@ -13,10 +13,12 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from attendance.computation import SessionStatus
 from attendance.models import Attendance, Session
 from meetings.timezones import school_timezone_name, to_local
+from zoomhub.collation import by_name
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
@@ -39,25 +41,26 @@ def csv_filename(now: dt.datetime) -> str:
     return f"attendance-{now:%Y%m%d-%H%M}.csv"
 
 
+# Column titles in the reader's language (the order is what programs rely on).
 HEADER = (
-    "session",
-    "date",
-    "time",
-    "lesson",
-    "teacher",
-    "status",
-    "set by staff",
-    "computed status",
-    "reason",
-    "data",
-    "person",
-    "role",
-    "present",
-    "minutes",
-    "late",
-    "left early",
-    "first join",
-    "last leave",
+    pgettext_lazy("attendance export column", "session"),
+    pgettext_lazy("attendance export column", "date"),
+    pgettext_lazy("attendance export column", "time"),
+    pgettext_lazy("attendance export column", "lesson"),
+    pgettext_lazy("attendance export column", "teacher"),
+    pgettext_lazy("attendance export column", "status"),
+    pgettext_lazy("attendance export column", "set by staff"),
+    pgettext_lazy("attendance export column", "computed status"),
+    pgettext_lazy("attendance export column", "reason"),
+    pgettext_lazy("attendance export column", "data"),
+    pgettext_lazy("attendance export column", "person"),
+    pgettext_lazy("attendance export column", "role"),
+    pgettext_lazy("attendance export column", "present"),
+    pgettext_lazy("attendance export column", "minutes"),
+    pgettext_lazy("attendance export column", "late"),
+    pgettext_lazy("attendance export column", "left early"),
+    pgettext_lazy("attendance export column", "first join"),
+    pgettext_lazy("attendance export column", "last leave"),
 )
 
 
@@ -72,11 +75,11 @@ def _yes(value: bool) -> str:
 def csv_rows(sessions: QuerySet[Session]) -> Iterator[str]:
     zone = school_timezone_name()
     writer = csv.writer(_Echo())
-    yield writer.writerow(HEADER)
+    yield writer.writerow([str(title) for title in HEADER])
     sessions = sessions.select_related("meeting", "teacher").prefetch_related(
         Prefetch(
             "attendances",
-            queryset=Attendance.objects.select_related("person").order_by("-role", "person__name"),
+            queryset=Attendance.objects.select_related("person").order_by("-role", by_name("person__name")),
         )
     )
     for session in sessions.iterator(chunk_size=CHUNK):

@@ -10,6 +10,7 @@ from attendance.models import OVERRIDE_CHOICES
 from attendance.selectors import SessionFilters
 from meetings.models import Person
 from meetings.timezones import get_zone, school_timezone_name
+from zoomhub.collation import by_name
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -28,8 +29,8 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER).order_by("name")
-        self.fields["student"].queryset = Person.objects.filter(role=Person.Role.STUDENT).order_by("name")
+        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name())
+        self.fields["student"].queryset = Person.objects.filter(role=Person.Role.STUDENT).order_by(by_name())
 
     def clean(self):
         data = super().clean()
@@ -64,7 +65,9 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in people]).order_by("name")
+        self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in people]).order_by(
+            by_name()
+        )
 
 
 class OverrideForm(forms.Form):

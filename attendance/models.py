@@ -55,34 +55,39 @@ class Session(models.Model):
     )
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     needs_review = models.BooleanField(_("needs review"), default=False)
-    threshold_minutes = models.FloatField(default=0)
-    timeline_start = models.DateTimeField(null=True, blank=True)
-    timeline_minutes = models.FloatField(default=0)
+    threshold_minutes = models.FloatField(default=0, verbose_name=_("threshold minutes"))
+    timeline_start = models.DateTimeField(null=True, blank=True, verbose_name=_("timeline start"))
+    timeline_minutes = models.FloatField(default=0, verbose_name=_("timeline minutes"))
 
     data_state = models.CharField(
         _("data"), max_length=20, choices=DataState.choices, default=DataState.PENDING, db_index=True
     )
     data_reason = models.TextField(_("about the data"), blank=True)
     data_source = models.CharField(_("data source"), max_length=20, choices=Source.choices, blank=True)
-    fetch_attempts = models.PositiveIntegerField(default=0)
-    next_fetch_at = models.DateTimeField(null=True, blank=True)
-    fetch_claimed_at = models.DateTimeField(null=True, blank=True)
+    fetch_attempts = models.PositiveIntegerField(default=0, verbose_name=_("fetch attempts"))
+    next_fetch_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next fetch at"))
+    fetch_claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("fetch claimed at"))
 
     override_status = models.CharField(
         _("status set by staff"), max_length=20, choices=OVERRIDE_CHOICES, blank=True
     )
     override_reason = models.TextField(_("why"), blank=True)
     overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
     )
-    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_at = models.DateTimeField(null=True, blank=True, verbose_name=_("overridden at"))
 
     # The effective status (override, else computed), kept in step by save(): filters and counts use it.
     status = models.CharField(
         _("status"), max_length=20, choices=STATUS_CHOICES, default=SessionStatus.PENDING, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-scheduled_start", "-id"]
@@ -143,32 +148,46 @@ class Segment(models.Model):
         AMBIGUOUS = "ambiguous", _("Needs a decision")
         HOST = "host", _("Host")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="segments")
-    source = models.CharField(max_length=20, choices=Session.Source.choices[1:])
-    join_at = models.DateTimeField()
-    leave_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty while still in the meeting."))
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="segments", verbose_name=_("session")
+    )
+    source = models.CharField(max_length=20, choices=Session.Source.choices[1:], verbose_name=_("source"))
+    join_at = models.DateTimeField(verbose_name=_("join at"))
+    leave_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Empty while still in the meeting."), verbose_name=_("leave at")
+    )
     # What identifies this interval among the session's rows (a participant id, else email and name).
-    identity = models.CharField(max_length=400)
+    identity = models.CharField(max_length=400, verbose_name=_("identity"))
     participant_key = models.CharField(
-        max_length=400, help_text=_("The participant this interval belongs to, after grouping.")
+        max_length=400,
+        help_text=_("The participant this interval belongs to, after grouping."),
+        verbose_name=_("participant key"),
     )
-    name = models.CharField(max_length=255, blank=True)
-    email = models.CharField(max_length=254, blank=True)
-    zoom_id = models.CharField(max_length=100, blank=True)
-    user_id = models.CharField(max_length=100, blank=True)
-    participant_user_id = models.CharField(max_length=100, blank=True)
-    registrant_id = models.CharField(max_length=100, blank=True)
-    participant_uuid = models.CharField(max_length=100, blank=True)
-    match = models.CharField(max_length=20, choices=Match.choices, default=Match.GUEST)
+    name = models.CharField(max_length=255, blank=True, verbose_name=_("name"))
+    email = models.CharField(max_length=254, blank=True, verbose_name=_("email"))
+    zoom_id = models.CharField(max_length=100, blank=True, verbose_name=_("Zoom ID"))
+    user_id = models.CharField(max_length=100, blank=True, verbose_name=_("user ID"))
+    participant_user_id = models.CharField(max_length=100, blank=True, verbose_name=_("participant user ID"))
+    registrant_id = models.CharField(max_length=100, blank=True, verbose_name=_("registrant ID"))
+    participant_uuid = models.CharField(max_length=100, blank=True, verbose_name=_("participant UUID"))
+    match = models.CharField(
+        max_length=20, choices=Match.choices, default=Match.GUEST, verbose_name=_("match")
+    )
     person = models.ForeignKey(
-        "meetings.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="segments"
+        "meetings.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="segments",
+        verbose_name=_("person"),
     )
-    match_method = models.CharField(max_length=20, blank=True)
-    candidate_ids = models.JSONField(default=list, blank=True)
+    match_method = models.CharField(max_length=20, blank=True, verbose_name=_("match method"))
+    candidate_ids = models.JSONField(default=list, blank=True, verbose_name=_("candidate IDs"))
 
     class Meta:
         ordering = ["join_at", "id"]
         verbose_name = _("segment")
+        verbose_name_plural = _("segments")
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "source", "identity", "join_at"], name="one_segment_per_interval"
@@ -182,21 +201,25 @@ class Segment(models.Model):
 class Attendance(models.Model):
     """One expected person (teacher or student) in one session."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey("meetings.Person", on_delete=models.CASCADE, related_name="attendances")
-    role = models.CharField(max_length=20)
-    minutes = models.FloatField(default=0)
-    first_join = models.DateTimeField(null=True, blank=True)
-    last_leave = models.DateTimeField(null=True, blank=True)
-    still_in = models.BooleanField(default=False)
-    late = models.BooleanField(default=False)
-    left_early = models.BooleanField(default=False)
-    present = models.BooleanField(default=False)
-    segment_count = models.PositiveIntegerField(default=0)
-    match_methods = models.JSONField(default=list, blank=True)
-    zoom_names = models.JSONField(default=list, blank=True)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
+    person = models.ForeignKey(
+        "meetings.Person", on_delete=models.CASCADE, related_name="attendances", verbose_name=_("person")
+    )
+    role = models.CharField(max_length=20, verbose_name=_("role"))
+    minutes = models.FloatField(default=0, verbose_name=_("minutes"))
+    first_join = models.DateTimeField(null=True, blank=True, verbose_name=_("first join"))
+    last_leave = models.DateTimeField(null=True, blank=True, verbose_name=_("last leave"))
+    still_in = models.BooleanField(default=False, verbose_name=_("still in"))
+    late = models.BooleanField(default=False, verbose_name=_("late"))
+    left_early = models.BooleanField(default=False, verbose_name=_("left early"))
+    present = models.BooleanField(default=False, verbose_name=_("present"))
+    segment_count = models.PositiveIntegerField(default=0, verbose_name=_("segment count"))
+    match_methods = models.JSONField(default=list, blank=True, verbose_name=_("match methods"))
+    zoom_names = models.JSONField(default=list, blank=True, verbose_name=_("Zoom names"))
     # (start, end) minutes from the session's timeline_start, merged: the page draws them.
-    timeline = models.JSONField(default=list, blank=True)
+    timeline = models.JSONField(default=list, blank=True, verbose_name=_("timeline"))
 
     class Meta:
         ordering = ["-role", "person__name"]
@@ -214,17 +237,27 @@ class Attendance(models.Model):
 class ManualMatch(models.Model):
     """Staff's decision that a participant of a session is this person; kept across re-fetches."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="manual_matches")
-    participant_key = models.CharField(max_length=400)
-    person = models.ForeignKey("meetings.Person", on_delete=models.CASCADE, related_name="+")
-    learned_alias = models.CharField(max_length=255, blank=True)
-    matched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="manual_matches", verbose_name=_("session")
     )
-    matched_at = models.DateTimeField(auto_now=True)
+    participant_key = models.CharField(max_length=400, verbose_name=_("participant key"))
+    person = models.ForeignKey(
+        "meetings.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    learned_alias = models.CharField(max_length=255, blank=True, verbose_name=_("learned alias"))
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("matched by"),
+    )
+    matched_at = models.DateTimeField(auto_now=True, verbose_name=_("matched at"))
 
     class Meta:
         verbose_name = _("manual match")
+        verbose_name_plural = _("manual matches")
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "participant_key"], name="one_decision_per_participant"

@@ -13,6 +13,7 @@ from attendance.segments import Segment as ZoomSegment
 from attendance.segments import SegmentParseError, segments_from_live_events
 from meetings.models import Person
 from webhooks.selectors import webhook_events_for_meeting
+from zoomhub.collation import by_name
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def session_rows(sessions: QuerySet[Session]) -> QuerySet[Session]:
     return sessions.select_related("meeting", "teacher", "overridden_by").prefetch_related(
         Prefetch(
             "attendances",
-            queryset=Attendance.objects.select_related("person").order_by("-role", "person__name"),
+            queryset=Attendance.objects.select_related("person").order_by("-role", by_name("person__name")),
         )
     )
 

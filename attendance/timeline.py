@@ -50,7 +50,11 @@ class Row:
     @property
     def description(self) -> str:
         stretches = "; ".join(bar.title for bar in self.bars) or _("not in the lesson")
-        return f"{self.label}: {self.minutes:g} min ({stretches})"
+        return _("%(name)s: %(minutes)s min (%(stretches)s)") % {
+            "name": self.label,
+            "minutes": f"{self.minutes:g}",
+            "stretches": stretches,
+        }
 
 
 @dataclass(frozen=True)

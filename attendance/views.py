@@ -27,6 +27,7 @@ from attendance.storage import expected_people
 from attendance.timeline import build_timeline, unmatched_participants
 from meetings.models import Person
 from meetings.timezones import school_timezone_name
+from zoomhub.collation import by_name
 
 PAGE_SIZE = 25
 
@@ -89,7 +90,9 @@ def _session(pk: int) -> Session:
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
-    attendances = list(session.attendances.select_related("person").order_by("-role", "person__name"))
+    attendances = list(
+        session.attendances.select_related("person").order_by("-role", by_name("person__name"))
+    )
     segments = list(session.segments.select_related("person").order_by("join_at", "pk"))
     participants = unmatched_participants(session, segments)
     _people, by_id = expected_people(session.meeting)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from zoomhub.zoom.client import ZoomClient, meeting_path_id
 from zoomhub.zoom.errors import ZoomBadRequest, ZoomError, ZoomNotFound, ZoomPermissionError
 
@@ -40,7 +42,7 @@ def _all_rows(client: ZoomClient, path: str, source: str) -> Rows:
     except ZoomNotFound as error:
         # 3001 "Meeting does not exist" / "Meeting ID is invalid or not end": not there yet.
         return Rows(source, None, str(error))
-    return Rows(source, rows or None, "" if rows else "Zoom listed no participants yet.")
+    return Rows(source, rows or None, "" if rows else _("Zoom listed no participants yet."))
 
 
 def report_participants(client: ZoomClient, zoom_uuid: str) -> Rows:

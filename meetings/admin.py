@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from meetings import services
 from meetings.models import Meeting, MeetingTimelineEvent, Person
 from meetings.timezones import format_lesson_time
+from zoomhub.collation import by_name
 
 # ---------------------------------------------------------------------------------------------
 # Lessons: Person, Meeting (branch lessons).
@@ -20,6 +21,9 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["name", "email", "other_emails", "other_names"]
+
+    def get_ordering(self, request):
+        return [by_name()]
 
 
 class TimelineInline(admin.TabularInline):

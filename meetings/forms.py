@@ -14,6 +14,7 @@ from meetings.models import MAX_DURATION_MINUTES, Meeting, Person
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, parse_weekdays
 from meetings.services import LessonPlan, ZoomSettings, lesson_validate
 from meetings.timezones import LocalTimeError, local_to_utc, school_timezone_name, timezone_names, to_local
+from zoomhub.collation import by_name
 
 WEEKDAY_CHOICES = [
     ("0", _("Monday")),
@@ -114,8 +115,8 @@ class LessonForm(forms.Form):
         if meeting is not None:
             hosts = ZoomUser.objects.select_related("credential").filter(pk=meeting.host_id) | hosts
         self.fields["host"].queryset = hosts.order_by("email")
-        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER)
-        self.fields["students"].queryset = Person.objects.all()
+        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name())
+        self.fields["students"].queryset = Person.objects.order_by(by_name())
         self.fields["timezone"].choices = [(name, name) for name in timezone_names()]
         self.fields["timezone"].initial = school_timezone_name()
         if meeting is not None:
@@ -245,7 +246,7 @@ class LessonFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER)
+        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name())
         # Hosts that have a lesson, as a semi-join: one index probe per host, never a scan of every lesson.
         self.fields["host"].queryset = ZoomUser.objects.filter(
             Exists(Meeting.objects.filter(host=OuterRef("pk")))

@@ -63,7 +63,7 @@ class Person(models.Model):
         help_text=_("Names this person also shows up under in Zoom."),
     )
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -109,7 +109,7 @@ class Meeting(models.Model):
         _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
     )
     # The end of the last occurrence: lets the overlap check and "upcoming" filter use an index.
-    series_end_at = models.DateTimeField(db_index=True, editable=False)
+    series_end_at = models.DateTimeField(db_index=True, editable=False, verbose_name=_("series end at"))
     host = models.ForeignKey(
         "accounts.ZoomUser", on_delete=models.PROTECT, related_name="lessons", verbose_name=_("host")
     )
@@ -159,29 +159,38 @@ class Meeting(models.Model):
     start_url = EncryptedTextField(_("start link"), blank=True, null=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
 
     # The outbox: local changes waiting to reach Zoom (see meetings/outbox.py).
     push_state = models.CharField(
         _("push state"), max_length=20, choices=PushState.choices, default=PushState.PENDING, db_index=True
     )
     push_error = models.TextField(_("Zoom's answer"), blank=True)
-    push_attempts = models.PositiveIntegerField(default=0)
-    push_next_attempt_at = models.DateTimeField(null=True, blank=True)
-    push_claimed_at = models.DateTimeField(null=True, blank=True)
-    push_claim = models.CharField(max_length=32, blank=True, editable=False)
+    push_attempts = models.PositiveIntegerField(default=0, verbose_name=_("push attempts"))
+    push_next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("push next attempt at"))
+    push_claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("push claimed at"))
+    push_claim = models.CharField(max_length=32, blank=True, editable=False, verbose_name=_("push claim"))
     # Bumped on every local change; a push marks "synced" only if nothing changed meanwhile.
-    push_revision = models.PositiveIntegerField(default=1)
+    push_revision = models.PositiveIntegerField(default=1, verbose_name=_("push revision"))
     # With the lesson id, written into the agenda: finds a meeting whose create answer was lost.
-    push_key = models.CharField(max_length=20, default=new_push_key, editable=False)
-    create_attempted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    push_key = models.CharField(
+        max_length=20, default=new_push_key, editable=False, verbose_name=_("push key")
+    )
+    create_attempted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("create attempted at")
+    )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["start_at", "id"]
@@ -267,19 +276,27 @@ class MeetingTimelineEvent(models.Model):
         CANCELED_IN_ZOOM = "canceled_in_zoom", _("Canceled in Zoom")
         PUSH_FAILED = "push_failed", _("Push to Zoom failed")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="timeline")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    message = models.TextField(blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("meeting")
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, verbose_name=_("kind"))
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("time"))
+    message = models.TextField(blank=True, verbose_name=_("message"))
     # Which held instance a started/ended entry is about: a redelivered event adds nothing.
-    zoom_uuid = models.CharField(max_length=100, blank=True)
+    zoom_uuid = models.CharField(max_length=100, blank=True, verbose_name=_("Zoom UUID"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "kind", "zoom_uuid"],

@@ -11,8 +11,11 @@ import zoneinfo
 from functools import lru_cache
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import dateformat
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from zoomhub.viewer import viewer_zone_name
 
 UTC = dt.UTC
 
@@ -49,10 +52,32 @@ def city_label(name: str) -> str:
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
+# Zones whose label each language words with the city's own inflected name ("по Таллину",
+# "Tallinna aja järgi"); any other zone gets the general "%(city)s time" with the city as Zoom
+# spells it.
+KNOWN_ZONE_LABELS = {
+    "Europe/Tallinn": gettext_lazy("Tallinn time"),
+    "Europe/Helsinki": gettext_lazy("Helsinki time"),
+    "Europe/Riga": gettext_lazy("Riga time"),
+    "Europe/Vilnius": gettext_lazy("Vilnius time"),
+    "Europe/Stockholm": gettext_lazy("Stockholm time"),
+    "Europe/Moscow": gettext_lazy("Moscow time"),
+    "Europe/Kyiv": gettext_lazy("Kyiv time"),
+    "Europe/Kiev": gettext_lazy("Kyiv time"),
+    "Europe/Minsk": gettext_lazy("Minsk time"),
+    "Europe/Warsaw": gettext_lazy("Warsaw time"),
+    "Europe/Berlin": gettext_lazy("Berlin time"),
+    "Europe/London": gettext_lazy("London time"),
+    "America/New_York": gettext_lazy("New York time"),
+}
+
+
 def zone_label(name: str) -> str:
-    """How a time's zone is written after it: "Tallinn time"."""
+    """How a time's zone is written after it: "Tallinn time", "по Таллину", "Tallinna aja järgi"."""
     if name.upper() in {"UTC", "ETC/UTC", "GMT", "ETC/GMT"}:
         return "UTC"
+    if name in KNOWN_ZONE_LABELS:
+        return str(KNOWN_ZONE_LABELS[name])
     return _("%(city)s time") % {"city": city_label(name)}
 
 
@@ -62,12 +87,12 @@ def local_to_utc(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:
     naive = dt.datetime.combine(day, time.replace(tzinfo=None, second=0, microsecond=0))
     earlier = naive.replace(tzinfo=zone, fold=0)
     later = naive.replace(tzinfo=zone, fold=1)
-    shown = f"{formats.date_format(day, 'DATE_FORMAT')} {time:%H:%M}"
+    shown = f"{format_date(day)} {time:%H:%M}"
     # A skipped local time does not survive the round trip through UTC.
     if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise LocalTimeError(
             _(
-                "%(time)s does not exist in %(zone)s: the clocks jump forward that night. "
+                "%(time)s does not exist (%(zone)s): the clocks jump forward that night. "
                 "Choose a time outside the skipped hour."
             )
             % {"time": shown, "zone": zone_label(zone_name)}
@@ -75,7 +100,7 @@ def local_to_utc(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:
     if earlier.utcoffset() != later.utcoffset():
         raise LocalTimeError(
             _(
-                "%(time)s happens twice in %(zone)s: the clocks go back that night. "
+                "%(time)s happens twice (%(zone)s): the clocks go back that night. "
                 "Choose a time outside the repeated hour."
             )
             % {"time": shown, "zone": zone_label(zone_name)}
@@ -105,10 +130,58 @@ def parse_zoom_time(value: str | None) -> dt.datetime | None:
     return parsed.astimezone(UTC)
 
 
-def format_lesson_time(moment: dt.datetime, zone_name: str, *, with_zone: bool = True) -> str:
-    """ "Wednesday, 25 February 2026, 15:00 (Tallinn time)": how the school writes lesson times for people."""
-    local = to_local(moment, zone_name)
-    text = f"{formats.date_format(local, 'l, j F Y')}, {local:%H:%M}"
-    if with_zone:
-        text += f" ({zone_label(zone_name)})"
+# How each language writes a lesson's day: Russian takes the genitive month ("25 февраля") and,
+# inside a sentence, a lower-case weekday (Django's catalogue capitalises it: "Вторник").
+LESSON_DAY_FORMATS = {"en": "l, j F Y", "ru": "l, j E Y", "et": "l, j. F Y"}
+SHORT_DAY_FORMATS = {"en": "l, j F", "ru": "l, j E", "et": "l, j. F"}
+DATE_FORMATS = {"en": "j F Y", "ru": "j E Y", "et": "j. F Y"}
+DAY_MONTH_FORMATS = {"en": "j F", "ru": "j E", "et": "j. F"}
+LOWER_CASE_WEEKDAYS = {"ru"}
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def format_day(moment: dt.datetime | dt.date, *, with_year: bool = True) -> str:
+    """ "Tuesday, 23 February 2027" / "вторник, 23 февраля 2027" / "teisipäev, 23. veebruar 2027"."""
+    language = _language()
+    formats_for = LESSON_DAY_FORMATS if with_year else SHORT_DAY_FORMATS
+    text = dateformat.format(moment, formats_for.get(language, formats_for["en"]))
+    if language in LOWER_CASE_WEEKDAYS:
+        text = text[:1].lower() + text[1:]
     return text
+
+
+def format_date(day: dt.date) -> str:
+    """ "30 June 2026" / "30 июня 2026" / "30. juuni 2026"."""
+    return dateformat.format(day, DATE_FORMATS.get(_language(), DATE_FORMATS["en"]))
+
+
+def format_day_month(day: dt.date) -> str:
+    """ "25 February" / "25 февраля" / "25. veebruar"."""
+    return dateformat.format(day, DAY_MONTH_FORMATS.get(_language(), DAY_MONTH_FORMATS["en"]))
+
+
+def format_lesson_time(
+    moment: dt.datetime, zone_name: str, *, with_zone: bool = True, viewer_zone: str | None = None
+) -> str:
+    """A lesson time as the school writes it to people, in the active language.
+
+    "Tuesday, 23 February 2027, 15:00 (Tallinn time)", "вторник, 23 февраля 2027, 15:00 (по
+    Таллину)", "teisipäev, 23. veebruar 2027, 15:00 (Tallinna aja järgi)". When the reader's own
+    zone (their preference, or `viewer_zone`) is another one, their clock follows:
+    "… 15:00 (по Таллину; 16:00 по Москве)", with the day too when it is not the same day there.
+    """
+    local = to_local(moment, zone_name)
+    text = f"{format_day(local)}, {local:%H:%M}"
+    if not with_zone:
+        return text
+    viewer_zone = viewer_zone or viewer_zone_name()
+    if not viewer_zone or viewer_zone == zone_name or not is_valid_timezone(viewer_zone):
+        return f"{text} ({zone_label(zone_name)})"
+    theirs = to_local(moment, viewer_zone)
+    their_clock = f"{theirs:%H:%M}"
+    if theirs.date() != local.date():
+        their_clock = f"{format_day(theirs, with_year=False)}, {their_clock}"
+    return f"{text} ({zone_label(zone_name)}; {their_clock} {zone_label(viewer_zone)})"

@@ -19,13 +19,14 @@ from meetings.forms import LessonFilterForm, LessonForm
 from meetings.models import Meeting, MeetingTimelineEvent, Person
 from meetings.panels import lesson_panels
 from meetings.timezones import get_zone, school_timezone_name
+from zoomhub.collation import by_name
 
 PAGE_SIZE = 25
 
 
 def _lesson_queryset():
     return Meeting.objects.select_related("host__credential", "teacher").prefetch_related(
-        Prefetch("students", queryset=Person.objects.order_by("name"))
+        Prefetch("students", queryset=Person.objects.order_by(by_name()))
     )
 
 

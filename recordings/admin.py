@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from recordings import services
 from recordings.forms import DestinationForm
@@ -156,7 +157,9 @@ class RecordingFileAdmin(admin.ModelAdmin):
     @admin.action(description=_("Download (again) into ZoomHub"))
     def download_again(self, request, queryset):
         queued = sum(1 for f in queryset if services.recording_file_request_download(file=f))
-        self.message_user(request, _("%(n)s files queued.") % {"n": queued})
+        self.message_user(
+            request, ngettext("%(n)d file queued.", "%(n)d files queued.", queued) % {"n": queued}
+        )
 
 
 @admin.register(Destination)

@@ -111,10 +111,12 @@ class Source(models.Model):
             "Move a recording to Zoom's trash once every one of its files is verified in the destination."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("recording source")
+        verbose_name_plural = _("recording sources")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -167,30 +169,47 @@ class SyncRun(models.Model):
         SCHEDULE = "schedule", _("Schedule")
         COMMAND = "command", _("Command")
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sync_runs")
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="sync_runs", verbose_name=_("source")
+    )
     from_date = models.DateField(_("from"))
     to_date = models.DateField(_("to"))
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
-    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.MANUAL)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True, verbose_name=_("state")
     )
-    celery_task_id = models.CharField(max_length=64, blank=True)
-    planned = models.BooleanField(default=False, help_text=_("Targets and windows are stored as steps."))
-    steps_total = models.PositiveIntegerField(default=0)
-    steps_done = models.PositiveIntegerField(default=0)
-    recordings_seen = models.PositiveIntegerField(default=0)
-    recordings_created = models.PositiveIntegerField(default=0)
-    recordings_updated = models.PositiveIntegerField(default=0)
-    api_calls = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, help_text=_("Why the whole run failed."))
-    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How many times a worker took it."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    trigger = models.CharField(
+        max_length=10, choices=Trigger.choices, default=Trigger.MANUAL, verbose_name=_("trigger")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    celery_task_id = models.CharField(max_length=64, blank=True, verbose_name=_("Celery task ID"))
+    planned = models.BooleanField(
+        default=False, help_text=_("Targets and windows are stored as steps."), verbose_name=_("planned")
+    )
+    steps_total = models.PositiveIntegerField(default=0, verbose_name=_("steps total"))
+    steps_done = models.PositiveIntegerField(default=0, verbose_name=_("steps done"))
+    recordings_seen = models.PositiveIntegerField(default=0, verbose_name=_("recordings seen"))
+    recordings_created = models.PositiveIntegerField(default=0, verbose_name=_("recordings created"))
+    recordings_updated = models.PositiveIntegerField(default=0, verbose_name=_("recordings updated"))
+    api_calls = models.PositiveIntegerField(default=0, verbose_name=_("API calls"))
+    error = models.TextField(blank=True, help_text=_("Why the whole run failed."), verbose_name=_("error"))
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("How many times a worker took it."), verbose_name=_("attempts")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    heartbeat_at = models.DateTimeField(null=True, blank=True, verbose_name=_("heartbeat at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -224,22 +243,31 @@ class SyncStep(models.Model):
         SKIPPED = "skipped", _("Skipped")
         FAILED = "failed", _("Failed")
 
-    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="steps")
-    target = models.CharField(max_length=200, help_text=_("Zoom user ID, email or 'me'."))
-    account_id = models.CharField(
-        max_length=100, blank=True, help_text=_("The sub-account whose token lists this target.")
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="steps", verbose_name=_("run"))
+    target = models.CharField(
+        max_length=200, help_text=_("Zoom user ID, email or 'me'."), verbose_name=_("target")
     )
-    window_from = models.DateField()
-    window_to = models.DateField()
+    account_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("The sub-account whose token lists this target."),
+        verbose_name=_("account ID"),
+    )
+    window_from = models.DateField(verbose_name=_("window from"))
+    window_to = models.DateField(verbose_name=_("window to"))
     # Zoom's trash is not filtered by dates: one step per target lists all of it.
-    trash = models.BooleanField(default=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    pages = models.PositiveIntegerField(default=0)
-    recordings_seen = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    trash = models.BooleanField(default=False, verbose_name=_("trash"))
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
+    pages = models.PositiveIntegerField(default=0, verbose_name=_("pages"))
+    recordings_seen = models.PositiveIntegerField(default=0, verbose_name=_("recordings seen"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
+        verbose_name = _("sync step")
+        verbose_name_plural = _("sync steps")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -265,7 +293,12 @@ class Recording(models.Model):
     uuid = models.CharField(_("meeting UUID"), max_length=100, unique=True)
     zoom_meeting_id = models.BigIntegerField(_("Zoom meeting ID"), db_index=True)
     source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="recordings"
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recordings",
+        verbose_name=_("source"),
     )
     meeting = models.ForeignKey(
         "meetings.Meeting",
@@ -276,33 +309,46 @@ class Recording(models.Model):
         verbose_name=_("lesson"),
         help_text=_("The lesson with this Zoom meeting ID or UUID, when there is one."),
     )
-    account_id = models.CharField(max_length=100, blank=True)
-    host_id = models.CharField(max_length=100, blank=True, db_index=True)
-    host_email = models.CharField(max_length=254, blank=True)
+    account_id = models.CharField(max_length=100, blank=True, verbose_name=_("account ID"))
+    host_id = models.CharField(max_length=100, blank=True, db_index=True, verbose_name=_("host ID"))
+    host_email = models.CharField(max_length=254, blank=True, verbose_name=_("host email"))
     target = models.CharField(
-        max_length=200, blank=True, db_index=True, help_text=_("The Zoom user the sync listed it under.")
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("The Zoom user the sync listed it under."),
+        verbose_name=_("target"),
     )
     topic = models.CharField(_("topic"), max_length=300, blank=True)
-    meeting_type = models.PositiveSmallIntegerField(null=True, blank=True)
+    meeting_type = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("meeting type"))
     start_time = models.DateTimeField(_("start"))
     duration = models.PositiveIntegerField(_("minutes"), default=0)
-    total_size = models.BigIntegerField(default=0)
-    recording_count = models.PositiveIntegerField(default=0)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.AVAILABLE, db_index=True)
-    state_changed_at = models.DateTimeField(null=True, blank=True)
+    total_size = models.BigIntegerField(default=0, verbose_name=_("total size"))
+    recording_count = models.PositiveIntegerField(default=0, verbose_name=_("recording count"))
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.AVAILABLE, db_index=True, verbose_name=_("state")
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("state changed at"))
     # recording.completed carries a download_token valid for 24 hours; kept encrypted, never shown.
-    download_token = EncryptedTextField(blank=True, null=True)
-    download_token_expires_at = models.DateTimeField(null=True, blank=True)
+    download_token = EncryptedTextField(blank=True, null=True, verbose_name=_("download token"))
+    download_token_expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("download token expires at")
+    )
     content_hash = models.CharField(
-        max_length=64, blank=True, help_text=_("Of Zoom's answer, to skip no-op writes.")
+        max_length=64,
+        blank=True,
+        help_text=_("Of Zoom's answer, to skip no-op writes."),
+        verbose_name=_("content hash"),
     )
     legal_hold = models.BooleanField(
         _("legal hold"), default=False, help_text=_("Retention never deletes the copies of a held recording.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
         ordering = ["-start_time", "-id"]
         indexes = [
             # The list's order: its pages are index scans, also for date ranges.
@@ -325,45 +371,64 @@ class RecordingFile(models.Model):
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Deleted by retention")
 
-    recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="files")
-    zoom_file_id = models.CharField(max_length=100, unique=True)
+    recording = models.ForeignKey(
+        Recording, on_delete=models.CASCADE, related_name="files", verbose_name=_("recording")
+    )
+    zoom_file_id = models.CharField(max_length=100, unique=True, verbose_name=_("Zoom file ID"))
     file_type = models.CharField(_("type"), max_length=30, blank=True, db_index=True)
-    file_extension = models.CharField(max_length=20, blank=True)
-    recording_type = models.CharField(max_length=60, blank=True)
+    file_extension = models.CharField(max_length=20, blank=True, verbose_name=_("file extension"))
+    recording_type = models.CharField(max_length=60, blank=True, verbose_name=_("recording type"))
     file_size = models.BigIntegerField(_("size"), default=0)
-    recording_start = models.DateTimeField(null=True, blank=True)
-    recording_end = models.DateTimeField(null=True, blank=True)
-    zoom_status = models.CharField(max_length=30, blank=True)
-    download_url = models.URLField(max_length=1000, blank=True)
-    play_url = models.URLField(max_length=1000, blank=True)
+    recording_start = models.DateTimeField(null=True, blank=True, verbose_name=_("recording start"))
+    recording_end = models.DateTimeField(null=True, blank=True, verbose_name=_("recording end"))
+    zoom_status = models.CharField(max_length=30, blank=True, verbose_name=_("Zoom status"))
+    download_url = models.URLField(max_length=1000, blank=True, verbose_name=_("download URL"))
+    play_url = models.URLField(max_length=1000, blank=True, verbose_name=_("play URL"))
     state = models.CharField(
-        max_length=10, choices=Recording.State.choices, default=Recording.State.AVAILABLE
+        max_length=10,
+        choices=Recording.State.choices,
+        default=Recording.State.AVAILABLE,
+        verbose_name=_("state"),
     )
     download_state = models.CharField(
-        max_length=12, choices=Download.choices, default=Download.NONE, db_index=True
+        max_length=12,
+        choices=Download.choices,
+        default=Download.NONE,
+        db_index=True,
+        verbose_name=_("download state"),
     )
-    download_error = models.TextField(blank=True)
-    download_attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    bytes_downloaded = models.BigIntegerField(default=0, help_text=_("Offset of the partial copy."))
-    storage_name = models.CharField(max_length=1024, blank=True, help_text=_("Name or key of the copy."))
+    download_error = models.TextField(blank=True, verbose_name=_("download error"))
+    download_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("download attempts"))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, verbose_name=_("next attempt at"))
+    bytes_downloaded = models.BigIntegerField(
+        default=0, help_text=_("Offset of the partial copy."), verbose_name=_("bytes downloaded")
+    )
+    storage_name = models.CharField(
+        max_length=1024, blank=True, help_text=_("Name or key of the copy."), verbose_name=_("storage name")
+    )
     destination = models.ForeignKey(
         Destination,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="files",
+        verbose_name=_("destination"),
         help_text=_("Where the copy is (or is being written). Empty: this server's disk."),
     )
     upload_id = models.CharField(
-        max_length=300, blank=True, help_text=_("The destination's unfinished multipart upload, to resume.")
+        max_length=300,
+        blank=True,
+        help_text=_("The destination's unfinished multipart upload, to resume."),
+        verbose_name=_("upload ID"),
     )
-    sha256 = models.CharField(max_length=64, blank=True)
-    downloaded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256"))
+    downloaded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("downloaded at"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("recording file")
+        verbose_name_plural = _("recording files")
         ordering = ["recording_start", "id"]
         constraints = [
             # Two files never share one object: the path template's output is checked against this.

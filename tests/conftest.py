@@ -4,9 +4,13 @@ import pytest
 from django.core.cache import cache
 
 from tests.checkout import ROOT, checkout_files
+from zoomhub.translations import compile_all
 
 # Hypothesis (under schemathesis) keeps its example database in ./.hypothesis unless told otherwise.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / "var" / "hypothesis"))
+
+# `make install` builds the .mo files; a bare `pytest` after editing a .po file gets them too.
+compile_all(only_stale=True)
 
 # Playwright fixtures (browser, page, screenshot) for tests/browser and tests/e2e.
 pytest_plugins = ["tests.browser_fixtures"]

@@ -29,6 +29,7 @@ class WebhookEvent(models.Model):
         blank=True,
         related_name="webhook_events",
         help_text=_("The account whose webhook URL received it; empty for the user-OAuth app's URL."),
+        verbose_name=_("credential"),
     )
     event_type = models.CharField(_("event"), max_length=100)
     event_ts = models.BigIntegerField(
@@ -38,37 +39,49 @@ class WebhookEvent(models.Model):
         max_length=64,
         unique=True,
         help_text=_("Hash of the event's identity (type, event_ts, object ids), so redeliveries collapse."),
+        verbose_name=_("fingerprint"),
     )
-    raw_body = models.TextField(help_text=_("The body exactly as Zoom signed it."))
-    body = models.JSONField()
+    raw_body = models.TextField(
+        help_text=_("The body exactly as Zoom signed it."), verbose_name=_("raw body")
+    )
+    body = models.JSONField(verbose_name=_("body (JSON)"))
 
     # Copied out of the body so lookups by account, meeting and participant use indexes.
     account_id = models.CharField(_("Zoom account ID"), max_length=100, blank=True)
     zoom_meeting_id = models.CharField(_("Zoom meeting ID"), max_length=64, blank=True)
     zoom_meeting_uuid = models.CharField(_("Zoom meeting UUID"), max_length=100, blank=True)
-    participant_uuid = models.CharField(max_length=100, blank=True)
-    participant_user_id = models.CharField(max_length=100, blank=True)
-    participant_email = models.CharField(max_length=254, blank=True)
-    participant_name = models.CharField(max_length=255, blank=True)
+    participant_uuid = models.CharField(max_length=100, blank=True, verbose_name=_("participant UUID"))
+    participant_user_id = models.CharField(max_length=100, blank=True, verbose_name=_("participant user ID"))
+    participant_email = models.CharField(max_length=254, blank=True, verbose_name=_("participant email"))
+    participant_name = models.CharField(max_length=255, blank=True, verbose_name=_("participant name"))
 
-    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How often a worker claimed it."))
-    last_error = models.TextField(blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("How often a worker claimed it."), verbose_name=_("attempts")
+    )
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=_("received at"))
     next_attempt_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text=_("When a worker may claim it next; empty once it needs nothing more."),
+        verbose_name=_("next attempt at"),
     )
     enqueued_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When a processing task was last sent to the broker.")
+        null=True,
+        blank=True,
+        help_text=_("When a processing task was last sent to the broker."),
+        verbose_name=_("enqueued at"),
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
 
     class Meta:
         db_table = "meetings_webhookevent"
         verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
         ordering = ["-received_at", "-id"]
         indexes = [
             # The sweep: claimable events whose time has come.

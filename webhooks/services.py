@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from webhooks import registry
 from webhooks.events import event_fields, fingerprint
@@ -244,7 +245,7 @@ def webhook_events_sweep(*, now: datetime | None = None) -> SweepResult:
 def _reclaim_stale_claims(now: datetime) -> int:
     """Events a worker claimed and never finished (killed, lost): back in line to retry."""
     stale = WebhookEvent.objects.filter(state=State.PROCESSING, claimed_at__lt=now - STALE_CLAIM_AFTER)
-    error = "The worker processing it stopped before finishing."
+    error = _("The worker processing it stopped before finishing.")
     retried = stale.filter(attempts__lt=MAX_ATTEMPTS).update(
         state=State.FAILED, next_attempt_at=now, last_error=error
     )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 # Prefixes reachable without a staff session: sign-in and password reset, Zoom's OAuth
 # callback (it checks its own state), Zoom's webhooks (signed), the API (its own tokens)
@@ -12,6 +13,7 @@ PUBLIC_PREFIXES = (
     "/accounts/logout/",
     "/accounts/password/reset/",
     "/accounts/2fa/authenticate/",
+    "/language/",
     "/zoom-accounts/oauth/callback/",
     "/webhooks/",
     "/api/",
@@ -37,5 +39,5 @@ class StaffOnlyMiddleware:
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not (user.is_active and user.is_staff):
-            raise PermissionDenied("ZoomHub is for the school's staff.")
+            raise PermissionDenied(_("ZoomHub is for the school's staff."))
         return None

@@ -65,10 +65,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware: picks the language from the cookie or
+    # Accept-Language (no URL prefixes) and adds Content-Language and Vary to every answer.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs the user: their stored language and zone override the cookie and Accept-Language.
+    "accounts.preferences.StaffPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -165,6 +169,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("et", "Eesti")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# ZoomHub's own catalogues (docs/translations.md); the .mo files are built by `make install`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# Date formats Django's own locales get wrong for the school (zoomhub/formats/<language>/).
+FORMAT_MODULE_PATH = ["zoomhub.formats"]
 USE_TZ = True
 SCHOOL_TIMEZONE = env.str("SCHOOL_TIMEZONE", default="Europe/Tallinn")
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import signals
 from accounts.models import Credential
@@ -158,7 +159,12 @@ def credential_deauthorize(
         matches = matches.filter(Q(account_id=account_id) | Q(account_id=""))
     if client_id:
         matches = matches.filter(Q(client_id=client_id) | Q(client_id=""))
-    when = f" at {deauthorized_at}" if deauthorized_at else ""
+    reason = (
+        _("The Zoom user removed ZoomHub's app at %(when)s; connect again to restore.")
+        % {"when": deauthorized_at}
+        if deauthorized_at
+        else _("The Zoom user removed ZoomHub's app; connect again to restore.")
+    )
     with transaction.atomic():
         revoked = list(matches.select_for_update().order_by("pk"))
         # Already revoked (staff disconnected first, which makes Zoom send this event) is announced once.
@@ -168,7 +174,7 @@ def credential_deauthorize(
             access_token=None,
             refresh_token=None,
             token_expires_at=None,
-            last_error=f"The Zoom user removed ZoomHub's app{when}; connect again to restore.",
+            last_error=reason,
             updated_at=timezone.now(),
         )
         for credential in revoked:

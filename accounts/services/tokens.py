@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Credential
 from zoomhub.zoom import oauth
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 # Refresh a little before Zoom's expiry so a token never dies in the middle of a call.
 EXPIRY_MARGIN = timedelta(minutes=2)
 
-RECONNECT_MESSAGE = (
+RECONNECT_MESSAGE = gettext_noop(
     "Zoom no longer accepts this account's authorization: reconnect it with “Connect with Zoom”."
 )
 
@@ -176,13 +177,13 @@ class OAuthCredentialTokens:
             raise CredentialUnusable(message, credential_status=Credential.Status.INVALID)
         Credential.objects.filter(pk=self.credential_id).update(
             status=Credential.Status.RECONNECT_NEEDED,
-            last_error=RECONNECT_MESSAGE,
+            last_error=_(RECONNECT_MESSAGE),
             updated_at=timezone.now(),
         )
         logger.warning(
             "Zoom credential %s needs reconnecting: %s", self.credential_id, reauthorization_needed
         )
-        raise ZoomReauthorizationRequired(RECONNECT_MESSAGE)
+        raise ZoomReauthorizationRequired(_(RECONNECT_MESSAGE))
 
     def _remember(self, row: Credential) -> None:
         self._access_token = row.access_token or ""
@@ -229,7 +230,7 @@ def _credential_unusable_message(credential: Credential) -> str:
         return credential.last_error or _(
             "Zoom refused this account's keys; correct them and test the connection."
         )
-    return RECONNECT_MESSAGE
+    return _(RECONNECT_MESSAGE)
 
 
 def credential_token_source(*, credential: Credential, account_id: str = "") -> TokenSource:

@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Credential, ZoomUser
 from accounts.services.tokens import credential_client
@@ -112,5 +113,7 @@ def zoom_users_refresh(*, credential: Credential) -> int:
     count = _store(credential, listed, complete=not failures)
     if failures:
         logger.warning("Zoom users of credential %s: %d sub-accounts failed", credential.pk, len(failures))
-        raise SubAccountsFailed("Some sub-accounts could not be read: " + "; ".join(failures))
+        raise SubAccountsFailed(
+            _("Some sub-accounts could not be read: %(failures)s") % {"failures": "; ".join(failures)}
+        )
     return count

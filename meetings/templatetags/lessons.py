@@ -1,6 +1,7 @@
 from django import template
 
-from meetings.timezones import format_lesson_time, zone_label
+from meetings.timezones import format_date, format_day_month, format_lesson_time, zone_label
+from zoomhub.humanize import lesson_count_text
 
 register = template.Library()
 
@@ -20,6 +21,17 @@ def in_lesson_zone(moment, lesson) -> str:
 
 
 @register.filter
+def day_month(day) -> str:
+    """ "25 February", "25 февраля" (Russian needs the genitive that Django's "F" lacks)."""
+    return format_day_month(day) if day else ""
+
+
+@register.filter
+def full_date(day) -> str:
+    return format_date(day) if day else ""
+
+
+@register.filter
 def time_zone_label(zone_name: str) -> str:
     return zone_label(zone_name)
 
@@ -27,7 +39,6 @@ def time_zone_label(zone_name: str) -> str:
 @register.filter
 def recurrence_text(lesson) -> str:
     """ "Weekly on Monday, Wednesday · 10 lessons" or "… · until 30 June 2026"; empty for one lesson."""
-    from django.utils import formats
     from django.utils.translation import gettext as _
 
     from meetings.forms import WEEKDAY_CHOICES
@@ -38,9 +49,9 @@ def recurrence_text(lesson) -> str:
     names = dict(WEEKDAY_CHOICES)
     days = ", ".join(str(names[str(d)]) for d in recurrence.weekdays)
     if recurrence.count:
-        end = _("%(count)s lessons") % {"count": recurrence.count}
+        end = lesson_count_text(recurrence.count)
     else:
-        end = _("until %(date)s") % {"date": formats.date_format(recurrence.until, "j F Y")}
+        end = _("until %(date)s") % {"date": format_date(recurrence.until)}
     return _("Weekly on %(days)s · %(end)s") % {"days": days, "end": end}
 
 

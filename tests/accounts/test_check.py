@@ -238,7 +238,7 @@ def test_check_credential_command_prints_the_result_and_exits_1_on_failure(zoom,
 
 
 def test_check_credential_command_names_unknown_credentials():
-    with pytest.raises(CommandError, match="No Zoom account has the id or name 'nope'"):
+    with pytest.raises(CommandError, match="No Zoom account has the id or name “nope”"):
         call_command("check_credential", "nope")
 
 

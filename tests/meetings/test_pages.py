@@ -101,8 +101,8 @@ def test_a_lesson_in_another_timezone(staff_client, host, pushes):
         ({"start_date": "2020-01-08"}, "A lesson must start in the future."),
         ({"duration": "0"}, "A lesson lasts between 1 and 1440 minutes"),
         ({"duration": "1441"}, "A lesson lasts between 1 and 1440 minutes"),
-        ({"start_date": "2027-03-28", "start_time": "03:30"}, "does not exist in Tallinn time"),
-        ({"start_date": "2027-10-31", "start_time": "03:30"}, "happens twice in Tallinn time"),
+        ({"start_date": "2027-03-28", "start_time": "03:30"}, "does not exist (Tallinn time)"),
+        ({"start_date": "2027-10-31", "start_time": "03:30"}, "happens twice (Tallinn time)"),
         ({"timezone": "Mars/Olympus"}, "Select a valid choice"),
         ({"topic": ""}, "This field is required"),
         (

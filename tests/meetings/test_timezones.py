@@ -60,14 +60,14 @@ def test_a_weekly_series_keeps_its_wall_clock_time_across_the_change():
 def test_a_skipped_local_time_gets_a_clear_message():
     with pytest.raises(LocalTimeError) as error:
         local_to_utc(dt.date(2026, 3, 29), dt.time(3, 30), TALLINN)
-    assert "does not exist in Tallinn time" in str(error.value)
+    assert "does not exist (Tallinn time)" in str(error.value)
     assert "clocks jump forward" in str(error.value)
 
 
 def test_a_repeated_local_time_gets_a_clear_message():
     with pytest.raises(LocalTimeError) as error:
         local_to_utc(dt.date(2026, 10, 25), dt.time(3, 30), TALLINN)
-    assert "happens twice in Tallinn time" in str(error.value)
+    assert "happens twice (Tallinn time)" in str(error.value)
     assert "clocks go back" in str(error.value)
 
 

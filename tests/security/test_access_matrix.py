@@ -38,6 +38,7 @@ POST_ONLY = {
     "webhooks/zoom/oauth/",
     "webhooks/zoom",
     "webhooks/zoom/",
+    "language/",  # the header's language switcher, for visitors too
 }
 
 # Routes that answer a signed-in user's GET with something of their own (not access control).
@@ -124,6 +125,8 @@ def _anonymous_answers(route):
         return {401, 405}
     if route.url.startswith("/webhooks/"):
         return {405}  # GET; POSTs are checked by the webhook tests (signatures)
+    if route.pattern in POST_ONLY:
+        return {405}
     return {200, 302}
 
 

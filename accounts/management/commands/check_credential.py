@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.models import Credential
 from accounts.services import credential_check
@@ -18,13 +19,14 @@ class Command(BaseCommand):
             matches = Credential.objects.filter(pk=int(credential)) | matches
         found = list(matches[:2])
         if not found:
-            raise CommandError(f"No Zoom account has the id or name {credential!r}.")
+            raise CommandError(_("No Zoom account has the id or name “%(value)s”.") % {"value": credential})
         if len(found) > 1:
             raise CommandError(
-                f"{credential!r} is the id of one Zoom account and the name of another; use the other."
+                _("“%(value)s” is the id of one Zoom account and the name of another; use the other.")
+                % {"value": credential}
             )
         result = credential_check(credential=found[0])
         self.stdout.write(f"{found[0].name} (id {found[0].pk}): {result.status}")
         self.stdout.write(result.summary)
         if not result.ok:
-            raise CommandError("The check failed.", returncode=1)
+            raise CommandError(_("The check failed."), returncode=1)

@@ -3,6 +3,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -22,9 +23,15 @@ class Command(BaseCommand):
         if generated:
             password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email=email, password=password)
-        self.stdout.write(self.style.SUCCESS(f"Created superuser {username!r} ({email})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Created superuser “%(username)s” (%(email)s).") % {"username": username, "email": email}
+            )
+        )
         if generated:
             # Shown once, on the operator's own terminal; it is stored only as a hash.
             self.stdout.write(
-                self.style.WARNING(f"Its password is: {password}  (change it after signing in)")
+                self.style.WARNING(
+                    _("Its password is: %(password)s  (change it after signing in)") % {"password": password}
+                )
             )

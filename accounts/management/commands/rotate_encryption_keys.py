@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.encryption import rotate_encryption_keys
 
@@ -12,12 +13,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = rotate_encryption_keys()
         for label, count in report.rotated.items():
-            self.stdout.write(f"{label}: {count} re-encrypted")
+            self.stdout.write(_("%(label)s: %(count)d re-encrypted") % {"label": label, "count": count})
         if not report.ok:
             for label, pks in report.unreadable.items():
-                self.stderr.write(f"{label}: no configured key decrypts the rows with ids {pks}")
+                self.stderr.write(
+                    _("%(label)s: no configured key decrypts the rows with ids %(ids)s")
+                    % {"label": label, "ids": pks}
+                )
             raise CommandError(
-                "Some secrets could not be decrypted with any configured key and were left as they are: "
-                "keep the salt or secret key that encrypted them in the configuration."
+                _(
+                    "Some secrets could not be decrypted with any configured key and were left as they are: "
+                    "keep the salt or secret key that encrypted them in the configuration."
+                )
             )
-        self.stdout.write(self.style.SUCCESS("Every secret is encrypted with the newest key."))
+        self.stdout.write(self.style.SUCCESS(_("Every secret is encrypted with the newest key.")))

@@ -58,7 +58,12 @@ class Command(BaseCommand):
             width = 30
             filled = int(width * done / total)
             bar = "#" * filled + "-" * (width - filled)
-            line = f"[{bar}] {done}/{total} steps, {current['recordings_seen']} recordings"
+            counts = _("%(done)d/%(total)d steps, %(seen)d recordings") % {
+                "done": done,
+                "total": total,
+                "seen": current["recordings_seen"],
+            }
+            line = f"[{bar}] {counts}"
             self.stdout.write(("\r" + line) if interactive else line, ending="" if interactive else "\n")
 
         attempts = 0
@@ -79,9 +84,19 @@ class Command(BaseCommand):
             self.stdout.write("")
         finished = finished or SyncRun.objects.get(pk=run.pk)
         self.stdout.write(
-            f"{finished.get_state_display()}: {finished.recordings_seen} recordings seen, "
-            f"{finished.recordings_created} created, {finished.recordings_updated} updated, "
-            f"{finished.steps_done}/{finished.steps_total} steps, {finished.api_calls} Zoom API calls"
+            _(
+                "%(state)s: %(seen)d recordings seen, %(created)d created, %(updated)d updated, "
+                "%(done)d/%(total)d steps, %(calls)d Zoom API calls"
+            )
+            % {
+                "state": finished.get_state_display(),
+                "seen": finished.recordings_seen,
+                "created": finished.recordings_created,
+                "updated": finished.recordings_updated,
+                "done": finished.steps_done,
+                "total": finished.steps_total,
+                "calls": finished.api_calls,
+            }
         )
         for step in finished.steps.filter(state__in=[SyncStep.State.FAILED, SyncStep.State.SKIPPED]):
             self.stdout.write(f"  {step.get_state_display()}: {step}: {step.error}")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from zoomhub.schedules import install_default_schedules
 
@@ -9,6 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = install_default_schedules()
         for name in created:
-            self.stdout.write(f"installed schedule: {name}")
+            self.stdout.write(_("installed schedule: %(name)s") % {"name": name})
         if not created:
-            self.stdout.write("all default schedules are installed")
+            self.stdout.write(_("all default schedules are installed"))
