@@ -17,13 +17,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -384,28 +383,55 @@ def _run_steps(
     def work(step: SyncStep) -> StepOutcome:
         if stop.is_set():
             return StepOutcome(state=SyncStep.State.PENDING, error="stopped")
-        try:
-            outcome = sync_step_execute(run=run, step=step, clients=clients)
-            if outcome.fatal is not None:
-                stop.set()
-            if on_progress is not None:
-                with progress_lock:
-                    on_progress()
-            return outcome
-        finally:
-            if threading.current_thread() is not threading.main_thread():
-                close_old_connections()
-                connection.close()
+        outcome = sync_step_execute(run=run, step=step, clients=clients)
+        if outcome.fatal is not None:
+            stop.set()
+        if on_progress is not None:
+            with progress_lock:
+                on_progress()
+        return outcome
 
     if threads == 1:
         return [work(step) for step in steps]
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"sync-run-{run.pk}") as pool:
+    # Each thread takes the next step until none is left and keeps ONE database connection for
+    # all of them (closed when it runs out of steps): a connection per step made PostgreSQL start
+    # a server process for every step.
+    todo = iter(enumerate(steps))
+    todo_lock = threading.Lock()
+    outcomes: list[StepOutcome | None] = [None] * len(steps)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
         try:
-            return list(pool.map(work, steps))
-        except BaseException:
-            # E.g. Celery's soft time limit: let the steps under way finish, skip the rest.
+            while not errors:
+                with todo_lock:
+                    index, step = next(todo, (None, None))
+                if step is None:
+                    return
+                outcomes[index] = work(step)
+        except BaseException as error:  # handed to the calling thread below
+            errors.append(error)
             stop.set()
-            raise
+        finally:
+            connection.close()
+
+    pool = [
+        threading.Thread(target=worker, name=f"sync-run-{run.pk}-{n}", daemon=True) for n in range(threads)
+    ]
+    for thread in pool:
+        thread.start()
+    try:
+        for thread in pool:
+            thread.join()
+    except BaseException:
+        # E.g. Celery's soft time limit: let the steps under way finish, skip the rest.
+        stop.set()
+        for thread in pool:
+            thread.join()
+        raise
+    if errors:
+        raise errors[0]
+    return [o or StepOutcome(state=SyncStep.State.PENDING, error="stopped") for o in outcomes]
 
 
 def _finalize(run: SyncRun, *, fatal: ZoomError | None = None) -> SyncRun:
