@@ -121,12 +121,7 @@ def recordings_upsert(
 
     # savepoint=False: callers (a sync step, a webhook) already hold the transaction that matters.
     with transaction.atomic(savepoint=False):
-        stored = {
-            u: (pk, digest)
-            for u, pk, digest in Recording.objects.filter(uuid__in=uuids).values_list(
-                "uuid", "pk", "content_hash"
-            )
-        }
+        stored = _stored(uuids)
         changed = [u for u in uuids if u not in stored or stored[u][1] != by_uuid[u][2]]
         if not changed:
             recordings_link_lessons(uuids=uuids)
@@ -223,6 +218,17 @@ def recordings_upsert(
             gone.exclude(state=Recording.State.DELETED).update(state=Recording.State.DELETED, updated_at=now)
         recordings_link_lessons(uuids=uuids)
     return result
+
+
+def _stored(uuids: list[str]) -> dict[str, tuple[int, str]]:
+    """uuid -> (id, content_hash) of the recordings already stored; plain SQL on the sync's hot path."""
+    db = transaction.get_connection()
+    table = db.ops.quote_name(Recording._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(uuids))
+    sql = f"SELECT uuid, id, content_hash FROM {table} WHERE uuid IN ({placeholders})"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(sql, list(uuids))
+        return {u: (pk, digest) for u, pk, digest in cursor.fetchall()}
 
 
 def recordings_link_lessons(*, uuids: list[str]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import threading
+import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -78,11 +79,18 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
         return False
 
 
+_CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
 def _new_session() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     session.cookies.set_policy(_NoCookies())
+    if not urllib.request.getproxies() and not any(os.environ.get(v) for v in _CA_BUNDLE_VARIABLES):
+        # Nothing in the environment for requests to apply: skip reading it again for every call
+        # (proxy variables, no_proxy matching, ~/.netrc cost more CPU than the call itself).
+        session.trust_env = False
     # Retries are ours (client.py decides what is safe to repeat); urllib3 must not add any.
     pool_size = int(getattr(settings, "ZOOM_HTTP_POOL_SIZE", 20))
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
