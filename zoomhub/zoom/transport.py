@@ -79,17 +79,16 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
         return False
 
 
-_CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-
-
 def _new_session() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     session.cookies.set_policy(_NoCookies())
-    if not urllib.request.getproxies() and not any(os.environ.get(v) for v in _CA_BUNDLE_VARIABLES):
-        # Nothing in the environment for requests to apply: skip reading it again for every call
-        # (proxy variables, no_proxy matching, ~/.netrc cost more CPU than the call itself).
+    if not urllib.request.getproxies():
+        # No proxy in the environment: read the CA bundle variables once, as requests would, and
+        # stop it re-reading the environment for every call (proxy variables, no_proxy matching,
+        # ~/.netrc cost more CPU than the rest of the call).
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         session.trust_env = False
     # Retries are ours (client.py decides what is safe to repeat); urllib3 must not add any.
     pool_size = int(getattr(settings, "ZOOM_HTTP_POOL_SIZE", 20))
