@@ -75,7 +75,7 @@ def run() -> list[Row]:
                     **os.environ,
                     "DJANGO_SETTINGS_MODULE": "tests.settings",
                     "DATABASE_URL": database_url(db, bench_name),
-                    "BENCH_CELERY_QUEUE": queue,
+                    "ZOOMHUB_TEST_QUEUE": queue,  # tests.settings' default queue: every task sent stays here
                     "ZOOM_API_BASE_URL": f"{base}/v2",
                     "ZOOM_OAUTH_BASE_URL": f"{base}/oauth",
                     "LOG_LEVEL": "WARNING",

@@ -11,6 +11,14 @@ def webhook_event_process_task(*, event_id: int) -> str:
     return webhook_event_process(event_id=event_id)
 
 
+# A batch of at most dispatcher.BATCH events; the same hard limit as one event.
+@shared_task(ignore_result=True, soft_time_limit=4 * 60, time_limit=5 * 60)
+def webhook_events_process_batch_task(*, event_ids: list[int]) -> dict:
+    from meetings.webhooks.services import webhook_events_process_batch
+
+    return webhook_events_process_batch(event_ids=event_ids)
+
+
 @shared_task(ignore_result=True)
 def webhook_events_sweep_task() -> dict:
     from meetings.webhooks.services import webhook_events_sweep
