@@ -17,6 +17,7 @@ from pathlib import Path
 
 from benchmarks.common import (
     Row,
+    at_most,
     cpu_seconds,
     database_url,
     free_port,
@@ -220,6 +221,7 @@ def run() -> list[Row]:
         use_database(db["NAME"])
         recreate_database(db, bench_name, drop_only=True)
     total = len(results.get("lessons", [])) + len(results.get("recordings", []))
+    cpu_per_page = web_cpu / max(total, 1) * 1000
     rows = [
         Row(
             NAME,
@@ -245,7 +247,16 @@ def run() -> list[Row]:
         Row(NAME, "load", f"{SESSIONS} staff sessions for {SECONDS:.0f} s, gunicorn {WORKERS}x{THREADS}"),
         Row(NAME, "statuses", ", ".join(f"{c}: {n}" for c, n in sorted(statuses.items()))),
         Row(NAME, "pages/s", f"{total / wall:.1f}"),
-        Row(NAME, "gunicorn CPU per page", f"{web_cpu / max(total, 1) * 1000:.0f} ms"),
+        Row(
+            NAME,
+            "gunicorn CPU per page",
+            f"{cpu_per_page:.1f} ms",
+            "≤ 12 ms",
+            key="pages.cpu_ms_per_page",
+            number=round(cpu_per_page, 2),
+            limit=12,
+            ok=at_most(cpu_per_page, 12),
+        ),
     ]
     for kind in ("lessons", "recordings"):
         values = results.get(kind, [])
@@ -254,7 +265,11 @@ def run() -> list[Row]:
                 NAME,
                 f"{SESSIONS} sessions: /{kind}/ p50 / p95",
                 f"{percentile(values, 0.50) * 1000:.0f} ms / {percentile(values, 0.95) * 1000:.0f} ms",
-                "p95 < 1 s",
+                "p95 < 300 ms",
+                key=f"pages.{kind}_p95_ms",
+                number=round(percentile(values, 0.95) * 1000),
+                limit=300,
+                ok=at_most(percentile(values, 0.95) * 1000, 300),
             )
         )
     return rows

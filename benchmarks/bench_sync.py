@@ -24,7 +24,7 @@ import threading
 import time
 from datetime import date, timedelta
 
-from benchmarks.common import Row, free_port, recreate_database, stop, use_database
+from benchmarks.common import Row, at_most, free_port, recreate_database, stop, use_database
 
 NAME = "sync"
 USERS = int(os.environ.get("BENCH_SYNC_USERS", "10" if os.environ.get("BENCH_QUICK") == "1" else "50"))
@@ -283,13 +283,19 @@ def run() -> list[Row]:
         floor = list_calls / medium
         run_one = first["run"]
         cpu_stored = cpu_only["run"].recordings_created
+        cpu_per_recording = cpu_only["cpu"] * 1000 / max(cpu_stored, 1)
+        over_floor = first["wall"] / floor
         rows += [
             Row(
                 NAME,
                 "CPU per recording, no latency or limit",
-                f"{cpu_only['cpu'] * 1000 / max(cpu_stored, 1):.2f} ms ({cpu_only['cpu']:.1f} s CPU, "
-                f"{cpu_only['wall']:.1f} s wall for {cpu_stored}; DB {cpu_only['db']:.1f} s)",
-                "<= 0.5 ms",
+                f"{cpu_per_recording:.2f} ms ({cpu_only['cpu']:.1f} s CPU, "
+                f"{cpu_only['wall']:.1f} s wall for {cpu_stored})",
+                "≤ 0.5 ms",
+                key="sync.cpu_ms_per_recording",
+                number=round(cpu_per_recording, 3),
+                limit=0.5,
+                ok=at_most(cpu_per_recording, 0.5),
             ),
             Row(
                 NAME,
@@ -308,14 +314,31 @@ def run() -> list[Row]:
                 "API calls made / fewest possible",
                 f"{api_calls} / {fewest} = {api_calls / fewest:.2f}",
                 "1.00",
+                key="sync.calls_over_fewest",
+                number=round(api_calls / fewest, 3),
+                limit=1.0,
+                ok=at_most(api_calls / fewest, 1.0),
             ),
             Row(NAME, "token requests", str(token_calls), "1"),
-            Row(NAME, "429s received", str(throttled), "0"),
+            Row(
+                NAME,
+                "429s received",
+                str(throttled),
+                "0",
+                key="sync.429s",
+                number=throttled,
+                limit=0,
+                ok=throttled == 0,
+            ),
             Row(
                 NAME,
                 "wall time / rate-limit floor",
-                f"{first['wall']:.1f} s / {floor:.1f} s = {first['wall'] / floor:.2f}x",
-                "<= 1.3x",
+                f"{first['wall']:.1f} s / {floor:.1f} s = {over_floor:.2f}x",
+                "≤ 1.15x",
+                key="sync.wall_over_floor",
+                number=round(over_floor, 3),
+                limit=1.15,
+                ok=at_most(over_floor, 1.15),
             ),
             Row(
                 NAME,

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from benchmarks.common import (
     Row,
+    at_least,
+    at_most,
     bench_database,
     cpu_seconds,
     database_url,
@@ -303,6 +305,7 @@ def run() -> list[Row]:
             rate = accepted / wall if wall else 0.0
             processed_rate = stored / (wall + drain) if wall + drain else 0.0
             web_argv = " ".join(compose_command("web"))
+            p99 = percentile(latencies, 0.99) * 1000
             return [
                 Row(NAME, "server (docker-compose.yml)", web_argv.replace("0.0.0.0:8000", "127.0.0.1")),
                 Row(NAME, "worker (docker-compose.yml)", " ".join(compose_command("worker"))),
@@ -313,12 +316,39 @@ def run() -> list[Row]:
                     f"{len(latencies)} in {wall:.1f} s from {CONNECTIONS} keep-alive clients",
                 ),
                 Row(NAME, "statuses", ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))),
-                Row(NAME, "accepted deliveries/s", f"{rate:.0f}", ">= 1000"),
+                Row(
+                    NAME,
+                    "accepted deliveries/s",
+                    f"{rate:.0f}",
+                    "≥ 1000",
+                    key="webhooks.accepted_per_s",
+                    number=round(rate),
+                    limit=1000,
+                    ok=at_least(rate, 1000),
+                ),
                 Row(NAME, "ack latency p50", f"{percentile(latencies, 0.50) * 1000:.1f} ms"),
-                Row(NAME, "ack latency p99", f"{percentile(latencies, 0.99) * 1000:.1f} ms", "< 50 ms"),
+                Row(
+                    NAME,
+                    "ack latency p99",
+                    f"{p99:.1f} ms",
+                    "< 50 ms",
+                    key="webhooks.p99_ms",
+                    number=round(p99, 1),
+                    limit=50,
+                    ok=at_most(p99, 50),
+                ),
                 Row(NAME, "ack latency max", f"{max(latencies, default=0) * 1000:.1f} ms"),
                 Row(NAME, "gunicorn CPU per delivery", f"{web_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
-                Row(NAME, "events stored / distinct sent", f"{stored} / {distinct_sent}", "equal"),
+                Row(
+                    NAME,
+                    "events lost (distinct sent - stored)",
+                    f"{distinct_sent - stored} ({stored} stored of {distinct_sent} sent)",
+                    "0",
+                    key="webhooks.lost",
+                    number=distinct_sent - stored,
+                    limit=0,
+                    ok=distinct_sent == stored and left_open == 0,
+                ),
                 Row(
                     NAME,
                     "processed exactly once (1 claim)",
@@ -330,7 +360,11 @@ def run() -> list[Row]:
                     "events processed/s (worker running during the load)",
                     f"{processed_rate:.0f} ({done_during_load} done during the load, the rest in {drain:.1f} s; "
                     f"worker CPU {worker_cpu / max(stored, 1) * 1000:.2f} ms per event)",
-                    ">= accepted/s",
+                    "≥ accepted/s",
+                    key="webhooks.processed_per_s",
+                    number=round(processed_rate),
+                    limit=None,
+                    ok=at_least(processed_rate, stored / wall * 0.98 if wall else 0),
                 ),
             ]
         finally:
