@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from recordings import services
 from recordings.forms import RecordingFilterForm, SourceForm, SyncNowForm
 from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
+from recordings.rows import recording_rows
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 50
@@ -178,7 +179,7 @@ def recording_list(request):
     return render(
         request,
         "recordings/recording_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": recording_rows(page.object_list), "query": query.urlencode()},
     )
 
 
