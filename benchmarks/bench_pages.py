@@ -1,5 +1,5 @@
 """Staff browsing big lists: 20 signed-in sessions paging through 10,000 lessons and 50,000
-recordings (100,000 files) on gunicorn (loopback), for BENCH_PAGES_SECONDS (60; 15 with BENCH_QUICK=1),
+recordings (100,000 files) on gunicorn as docker-compose.yml runs it (loopback), for BENCH_PAGES_SECONDS (60; 15 with BENCH_QUICK=1),
 after one session alone for BENCH_PAGES_SINGLE_SECONDS (20; 8 quick).
 
 Reports latency percentiles per list (alone and under load), pages per second and gunicorn's CPU
@@ -9,8 +9,6 @@ time per page; never asserts.
 import datetime as dt
 import os
 import random
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -36,8 +34,6 @@ SINGLE_SECONDS = float(os.environ.get("BENCH_PAGES_SINGLE_SECONDS", "8" if QUICK
 SESSIONS = int(os.environ.get("BENCH_PAGES_SESSIONS", "20"))
 LESSONS = int(os.environ.get("BENCH_PAGES_LESSONS", "10000"))
 RECORDINGS = int(os.environ.get("BENCH_PAGES_RECORDINGS", "50000"))
-WORKERS = int(os.environ.get("BENCH_PAGES_GUNICORN_WORKERS", "2"))
-THREADS = int(os.environ.get("BENCH_PAGES_GUNICORN_THREADS", "4"))
 
 
 def _seed() -> tuple[int, int, int]:
@@ -184,15 +180,9 @@ def run() -> list[Row]:
             "DATABASE_URL": database_url(db, bench_name),
             "LOG_LEVEL": "WARNING",
         }
-        web = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "zoomhub.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
-                "--keep-alive", "30", "--log-level", "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )  # fmt: skip
+        from benchmarks.bench_webhooks import start_gunicorn
+
+        web = start_gunicorn(port, env)  # docker-compose.yml's web command, on loopback
         if not wait_for_port(port, web):
             return [Row(NAME, "skipped", "gunicorn did not start")]
         results: dict = {}
@@ -244,7 +234,11 @@ def run() -> list[Row]:
         for code, count in part.get("statuses", {}).items():
             statuses[code] = statuses.get(code, 0) + count
     rows += [
-        Row(NAME, "load", f"{SESSIONS} staff sessions for {SECONDS:.0f} s, gunicorn {WORKERS}x{THREADS}"),
+        Row(
+            NAME,
+            "load",
+            f"{SESSIONS} staff sessions for {SECONDS:.0f} s, gunicorn as docker-compose.yml runs it",
+        ),
         Row(NAME, "statuses", ", ".join(f"{c}: {n}" for c, n in sorted(statuses.items()))),
         Row(NAME, "pages/s", f"{total / wall:.1f}"),
         Row(
