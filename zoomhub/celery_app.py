@@ -14,13 +14,13 @@ app.autodiscover_tasks()
 @signals.worker_ready.connect
 def _start_webhook_dispatcher(sender=None, **kwargs):
     # Every worker runs one dispatcher that hands stored webhook events over in batches.
-    from meetings.webhooks.dispatcher import start_in_worker
+    from webhooks.dispatcher import start_in_worker
 
     start_in_worker(sender=sender)
 
 
 @signals.worker_shutdown.connect
 def _stop_webhook_dispatcher(**kwargs):
-    from meetings.webhooks.dispatcher import stop_in_worker
+    from webhooks.dispatcher import stop_in_worker
 
     stop_in_worker()

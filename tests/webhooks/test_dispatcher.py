@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from meetings.models import WebhookEvent
-from meetings.webhooks import broker, dispatcher, services
 from tests.webhooks.conftest import compact, deliver, zoom_event
+from webhooks import broker, dispatcher, services
+from webhooks.models import WebhookEvent
 from zoomhub.celery_app import app
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 
-from meetings.models import WebhookEvent
 from tests.webhooks.conftest import compact, signed_headers, zoom_event
+from webhooks.models import WebhookEvent
 
 
 def _call(path: str, *, method: str = "GET", body: bytes = b"", headers: dict | None = None):
