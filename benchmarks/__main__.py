@@ -1,7 +1,9 @@
 """`make bench`: run every benchmarks/bench_*.py and print one table of figures.
 
 Each module defines `run() -> list[Row]`; a benchmark measures, it does not assert. Pass
-names to run a subset: `python -m benchmarks webhooks attendance`.
+names to run a subset: `python -m benchmarks webhooks attendance`. After the full table comes
+the headline figures against their aims (✓/✗); a run of every benchmark also writes them to
+benchmarks/results/<date>.json and redraws benchmarks/results/history.svg.
 """
 
 import importlib
@@ -35,6 +37,16 @@ def main(argv: list[str]) -> int:
         f"{os.cpu_count()} cores, Python {platform.python_version()}"
     )
     print_table(rows)
+    headline = [r for r in rows if r.key]
+    if headline:
+        print("\nAims (issue 19):")
+        print_table(headline, column=f"this run ({time.strftime('%Y-%m-%d')})")
+    if not wanted:
+        from benchmarks import results
+
+        saved = results.save(rows)
+        drawn = results.write_svg(results.history(), results.RESULTS / "history.svg")
+        print(f"\nWritten: {saved}, {drawn}")
     return 0
 
 

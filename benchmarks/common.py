@@ -13,6 +13,32 @@ class Row:
     metric: str
     value: str
     aim: str = ""
+    # A headline figure (kept in benchmarks/results and drawn in history.svg): its key, its number,
+    # the aim's limit as a number, and whether this run met the aim.
+    key: str = ""
+    number: float | None = None
+    limit: float | None = None
+    ok: bool | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "benchmark": self.benchmark,
+            "metric": self.metric,
+            "value": self.value,
+            "aim": self.aim,
+            "key": self.key,
+            "number": self.number,
+            "limit": self.limit,
+            "ok": self.ok,
+        }
+
+
+def at_most(value: float, limit: float) -> bool:
+    return value == value and value <= limit  # NaN (not measured) misses
+
+
+def at_least(value: float, limit: float) -> bool:
+    return value == value and value >= limit
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -23,10 +49,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def print_table(rows: list[Row]) -> None:
-    headers = ("benchmark", "metric", "value", "aim")
-    table = [headers] + [(r.benchmark, r.metric, r.value, r.aim) for r in rows]
-    widths = [max(len(str(row[i])) for row in table) for i in range(4)]
+def _mark(ok: bool | None) -> str:
+    return {True: "✓", False: "✗"}.get(ok, "")
+
+
+def print_table(rows: list[Row], *, column: str = "value") -> None:
+    headers = ("benchmark", "metric", column, "aim", "met")
+    table = [headers] + [(r.benchmark, r.metric, r.value, r.aim, _mark(r.ok)) for r in rows]
+    widths = [max(len(str(row[i])) for row in table) for i in range(5)]
     for index, row in enumerate(table):
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if index == 0:

@@ -15,6 +15,7 @@ from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, parse_weekday
 from meetings.services import LessonPlan, ZoomSettings, lesson_validate
 from meetings.timezones import LocalTimeError, local_to_utc, school_timezone_name, timezone_names, to_local
 from zoomhub.collation import by_name
+from zoomhub.widgets import QuickDateInput, QuickSelect
 
 WEEKDAY_CHOICES = [
     ("0", _("Monday")),
@@ -235,13 +236,21 @@ class LessonFilterForm(forms.Form):
     """The lesson list's filters (GET)."""
 
     tab = forms.ChoiceField(choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], required=False)
-    teacher = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("Teacher"))
-    host = forms.ModelChoiceField(queryset=ZoomUser.objects.none(), required=False, label=_("Host"))
+    # Quick* widgets: the same HTML, written without the form renderer's templates (list page).
+    teacher = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label=_("Teacher"), widget=QuickSelect
+    )
+    host = forms.ModelChoiceField(
+        queryset=ZoomUser.objects.none(), required=False, label=_("Host"), widget=QuickSelect
+    )
     status = forms.ChoiceField(
-        choices=[("", _("Any status")), *Meeting.Status.choices], required=False, label=_("Status")
+        choices=[("", _("Any status")), *Meeting.Status.choices],
+        required=False,
+        label=_("Status"),
+        widget=QuickSelect,
     )
     date = forms.DateField(
-        required=False, label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        required=False, label=_("Date"), widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, **kwargs):

@@ -18,6 +18,7 @@ from meetings.calendar import week_grid, week_start_for
 from meetings.forms import LessonFilterForm, LessonForm
 from meetings.models import Meeting, MeetingTimelineEvent, Person
 from meetings.panels import lesson_panels
+from meetings.rows import lesson_rows
 from meetings.timezones import get_zone, school_timezone_name
 from zoomhub.collation import by_name
 
@@ -59,7 +60,14 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/lesson_list.html",
-        {"page": page, "lessons": page.object_list, "form": form, "tab": tab, "query": query.urlencode()},
+        {
+            "page": page,
+            "lessons": page.object_list,
+            "rows": lesson_rows(page.object_list),
+            "form": form,
+            "tab": tab,
+            "query": query.urlencode(),
+        },
     )
 
 

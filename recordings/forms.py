@@ -8,6 +8,7 @@ from recordings.models import Destination, Recording, Source, recording_file_typ
 from recordings.services.destinations import DESTINATION_FIELDS
 from recordings.services.sources import SOURCE_FIELDS
 from recordings.validation import normalise_emails, split_list
+from zoomhub.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 
 class SourceForm(forms.ModelForm):
@@ -73,22 +74,31 @@ class SyncNowForm(forms.Form):
 
 
 class RecordingFilterForm(forms.Form):
-    q = forms.CharField(label=_("Topic"), required=False)
-    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.all(), required=False)
-    host = forms.CharField(label=_("Host"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    # Quick* widgets: the same HTML, written without the form renderer's templates (list pages).
+    q = forms.CharField(label=_("Topic"), required=False, widget=QuickTextInput)
+    source = forms.ModelChoiceField(
+        label=_("Source"), queryset=Source.objects.all(), required=False, widget=QuickSelect
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    meeting_id = forms.IntegerField(label=_("Zoom meeting ID"), required=False, min_value=0)
+    host = forms.CharField(label=_("Host"), required=False, widget=QuickTextInput)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=QuickDateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
+    meeting_id = forms.IntegerField(
+        label=_("Zoom meeting ID"), required=False, min_value=0, widget=QuickNumberInput
+    )
     lesson = forms.ChoiceField(
         label=_("Lesson"),
         required=False,
         choices=[("", _("Any")), ("linked", _("Linked to a lesson")), ("unlinked", _("Not linked"))],
+        widget=QuickSelect,
     )
-    file_type = forms.ChoiceField(label=_("File type"), required=False)
+    file_type = forms.ChoiceField(label=_("File type"), required=False, widget=QuickSelect)
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("Any")), *Recording.State.choices]
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any")), *Recording.State.choices],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, **kwargs):

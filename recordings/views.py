@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from recordings import services
 from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
 from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
+from recordings.rows import recording_rows
 from recordings.services.destinations import destination_save, destination_test, destinations_usage
 from recordings.services.serving import stored_file_response
 from zoomhub.zoom.errors import ZoomError
@@ -200,7 +201,7 @@ def recording_list(request):
     return render(
         request,
         "recordings/recording_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": recording_rows(page.object_list), "query": query.urlencode()},
     )
 
 

@@ -20,6 +20,8 @@ FILE_KINDS = [
     ("audio_only", "M4A", "M4A"),
     ("chat_file", "CHAT", "TXT"),
 ]
+# Zoom's audio transcript, there when the account transcribes: here two recordings in three have one.
+TRANSCRIPT_KIND = ("audio_transcript", "TRANSCRIPT", "VTT")
 
 
 @dataclass
@@ -77,7 +79,8 @@ class SeededHistory:
         duration = 45 + (k % 4) * 5
         meeting_id = 80_000_000_000 + zlib.crc32(key) % 9_000_000_000
         files = []
-        for index, (recording_type, file_type, extension) in enumerate(FILE_KINDS):
+        kinds = FILE_KINDS + ([TRANSCRIPT_KIND] if k % 3 != 2 else [])
+        for index, (recording_type, file_type, extension) in enumerate(kinds):
             size = {"MP4": self.mp4_size, "M4A": max(1, self.mp4_size // 10)}.get(file_type, 2048 + k)
             file_key = key[:15] + bytes([index])
             files.append(

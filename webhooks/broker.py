@@ -10,7 +10,7 @@ import contextlib
 import logging
 import threading
 
-from webhooks.tasks import webhook_event_process_task
+from webhooks.tasks import webhook_event_process_task, webhook_events_process_batch_task
 from zoomhub.celery_app import app
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,28 @@ def send_process_task(*, event_id: int) -> bool:
                 logger.warning(
                     "Could not send webhook event %s to the broker (%s); the sweep will send it later.",
                     event_id,
+                    type(error).__name__,
+                )
+    return False
+
+
+def send_batch_task(*, event_ids: list[int], queue: str | None = None) -> bool:
+    """Publish one task for a dispatcher's batch; False (logged) when the broker cannot take it now."""
+    if app.conf.task_always_eager:
+        webhook_events_process_batch_task.apply_async(kwargs={"event_ids": event_ids})
+        return True
+    for attempt in (1, 2):
+        try:
+            webhook_events_process_batch_task.apply_async(
+                kwargs={"event_ids": event_ids}, producer=_producer(), retry=False, queue=queue
+            )
+            return True
+        except Exception as error:
+            _forget_producer()
+            if attempt == 2:
+                logger.warning(
+                    "Could not send a batch of %s webhook events to the broker (%s); they are due again later.",
+                    len(event_ids),
                     type(error).__name__,
                 )
     return False

@@ -1,10 +1,13 @@
 """Webhook events: recording a delivery, claiming and processing it, sweeping what was missed.
 
-Life of an event: stored `pending` by the intake (its task sent on commit) → claimed by one
-worker (`processing`) → `processed`, `unhandled` (no installed app registered a handler for it)
-or `failed` with a retry time (exponential back-off); after MAX_ATTEMPTS it stays `failed`
-with no retry time. The beat sweep resends tasks that never arrived (broker down), retries
-failed events whose time came, and reclaims events whose worker died mid-way.
+Life of an event: stored `pending` by the intake (nothing else: the row is the durable record,
+and no broker round trip holds up Zoom's delivery) → picked up in a batch by the dispatcher
+(`enqueued_at` set; see dispatcher.py), which hands the batch to a worker in one task → claimed
+by that worker (`processing`) → `processed`, `unhandled` (no installed app registered a handler
+for it) or `failed` with a retry time (exponential back-off); after MAX_ATTEMPTS it stays `failed`
+with no retry time. The beat sweep is the backstop: it resends what no dispatcher picked up or
+whose batch never arrived (broker down, process killed), retries failed events whose time came,
+and reclaims events whose worker died mid-way.
 """
 
 import json
@@ -34,6 +37,8 @@ RESEND_AFTER = timedelta(seconds=30)
 # Longer than the processing task's hard time limit, so a live worker never loses its claim.
 STALE_CLAIM_AFTER = timedelta(minutes=10)
 SWEEP_BATCH = 1000
+# PostgreSQL's LISTEN/NOTIFY channel the intake wakes the dispatcher on.
+NOTIFY_CHANNEL = "zoomhub_webhook_events"
 LAST_ERROR_LIMIT = 2000
 
 
@@ -91,6 +96,10 @@ def _insert_once(values: dict) -> int | None:
     conflict = connection.ops.quote_name("fingerprint")
     returning = connection.ops.quote_name("id")
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({conflict}) DO NOTHING RETURNING {returning}"  # noqa: S608
+    if connection.vendor == "postgresql":
+        # Wake the dispatcher in the same round trip, only when a row was inserted; PostgreSQL
+        # delivers the notification when this commits.
+        sql += f", pg_notify('{NOTIFY_CHANNEL}', '')"
     with connection.cursor() as cursor:
         cursor.execute(sql, [values[c] for c in _INSERT_COLUMNS])
         row = cursor.fetchone()
@@ -127,14 +136,22 @@ def webhook_event_record(*, credential_id: int | None, raw_body: str, body: dict
             "last_error": "",
             "received_at": now,
             "next_attempt_at": now,
-            "enqueued_at": now,
+            "enqueued_at": None,  # for the dispatcher
         }
     )
     if event_id is None:
         return Receipt(event_id=None, created=False)
-    # Runs at once in autocommit mode, or when the caller's transaction commits.
-    _send_on_commit(event_id)
+    if _processes_inline():
+        # No worker and no dispatcher in eager mode (tests, a one-process setup): process it here
+        # once committed, as a worker would.
+        _send_on_commit(event_id)
     return Receipt(event_id=event_id, created=True)
+
+
+def _processes_inline() -> bool:
+    from zoomhub.celery_app import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def webhook_event_claim(*, event_id: int, now: datetime | None = None) -> datetime | None:
@@ -158,16 +175,23 @@ class ClaimLost(Exception):
     """The claim was taken over (stale) while the handler ran; its writes are rolled back."""
 
 
+_ROUTE_STATES = {registry.Route.STORED: State.PROCESSED, registry.Route.UNHANDLED: State.UNHANDLED}
+
+
 def webhook_event_process(*, event_id: int) -> str:
     """Claim the event and run its handler; returns the state it ended in (or "skipped")."""
     claimed_at = webhook_event_claim(event_id=event_id)
     if claimed_at is None:
         return "skipped"  # processed already, not due yet, or another worker has it
+    return _process_claimed(event_id, claimed_at)
+
+
+def _process_claimed(event_id: int, claimed_at: datetime) -> str:
     event = WebhookEvent.objects.select_related("credential").get(pk=event_id)
     try:
         route = registry.handlers.resolve(event.event_type)
         if isinstance(route, registry.Route):
-            state = {registry.Route.STORED: State.PROCESSED, registry.Route.UNHANDLED: State.UNHANDLED}[route]
+            state = _ROUTE_STATES[route]
             done_at = None if state == State.UNHANDLED else timezone.now()
             _finish(
                 event_id, claimed_at, state=state, processed_at=done_at, next_attempt_at=None, last_error=""
@@ -232,7 +256,7 @@ def webhook_events_sweep(*, now: datetime | None = None) -> SweepResult:
         due = list(
             WebhookEvent.objects.select_for_update(skip_locked=True)
             .filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
-            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - RESEND_AFTER))
+            .filter(_handed_over_long_ago(now))
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
@@ -240,6 +264,83 @@ def webhook_events_sweep(*, now: datetime | None = None) -> SweepResult:
         for event_id in due:
             _send_on_commit(event_id)
     return SweepResult(sent=len(due), reclaimed=reclaimed, handlers_arrived=handlers_arrived)
+
+
+def _handed_over_long_ago(now: datetime) -> Q:
+    """Due events no dispatcher has picked up for RESEND_AFTER, or whose batch never arrived."""
+    return Q(enqueued_at__isnull=True, received_at__lte=now - RESEND_AFTER) | Q(
+        enqueued_at__lte=now - RESEND_AFTER
+    )
+
+
+def webhook_events_take(*, limit: int, now: datetime | None = None) -> list[int]:
+    """The dispatcher's pick-up: up to `limit` due events nobody has in hand, marked handed over.
+
+    New events (never handed over) and retries whose time came, oldest first. SKIP LOCKED lets
+    several dispatchers run. A batch lost after this commits (broker down, process killed) is
+    not lost: its events are due again RESEND_AFTER later, here and in the sweep.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            WebhookEvent.objects.select_for_update(skip_locked=True)
+            .filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - RESEND_AFTER))
+            .order_by("id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if due:
+            WebhookEvent.objects.filter(pk__in=due).update(enqueued_at=now)
+    return due
+
+
+def webhook_events_process_batch(*, event_ids: list[int], now: datetime | None = None) -> dict[str, int]:
+    """Process a dispatcher's batch: claim it in one statement, finish the events that need no
+    handler in one statement per outcome, run the handlers one by one in arrival order.
+
+    Returns how many events ended in each state ("skipped": claimed elsewhere or not due).
+    """
+    now = now or timezone.now()
+    claimed = _claim_batch(event_ids, now) if event_ids else {}
+    taken = set(claimed)
+    counts: dict[str, int] = {"skipped": len(event_ids) - len(taken)}
+    without_handler: dict[str, list[int]] = {}
+    with_handler: list[int] = []
+    for event_id in sorted(taken):
+        route = registry.handlers.resolve(claimed[event_id])
+        if isinstance(route, registry.Route):
+            without_handler.setdefault(_ROUTE_STATES[route], []).append(event_id)
+        else:
+            with_handler.append(event_id)
+    for state, ids in without_handler.items():
+        done_at = None if state == State.UNHANDLED else timezone.now()
+        WebhookEvent.objects.filter(pk__in=ids, state=State.PROCESSING, claimed_at=now).update(
+            state=state, processed_at=done_at, next_attempt_at=None, last_error=""
+        )
+        counts[state] = counts.get(state, 0) + len(ids)
+    for event_id in with_handler:
+        state = _process_claimed(event_id, now)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def _claim_batch(event_ids: list[int], now: datetime) -> dict[int, str]:
+    """One UPDATE … RETURNING claims every due event of the batch: id -> event type.
+
+    Events another worker holds, or that are done or not due, are left out by its WHERE clause.
+    """
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    table = quote(WebhookEvent._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(now)
+    ids = ", ".join(["%s"] * len(event_ids))
+    sql = (
+        f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
+        f"WHERE id IN ({ids}) AND state IN (%s, %s) AND next_attempt_at <= %s RETURNING id, event_type"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [State.PROCESSING, at, *event_ids, State.PENDING, State.FAILED, at])
+        return dict(cursor.fetchall())
 
 
 def _reclaim_stale_claims(now: datetime) -> int:

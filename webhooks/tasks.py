@@ -14,6 +14,16 @@ def webhook_event_process_task(*, event_id: int) -> str:
     return webhook_event_process(event_id=event_id)
 
 
+# A dispatcher's batch (at most dispatcher.BATCH events); the same hard limit as one event.
+@shared_task(
+    name="webhooks.process_events_batch", ignore_result=True, soft_time_limit=4 * 60, time_limit=5 * 60
+)
+def webhook_events_process_batch_task(*, event_ids: list[int]) -> dict:
+    from webhooks.services import webhook_events_process_batch
+
+    return webhook_events_process_batch(event_ids=event_ids)
+
+
 @shared_task(name="webhooks.sweep_events", ignore_result=True)
 def webhook_events_sweep_task() -> dict:
     from webhooks.services import webhook_events_sweep

@@ -278,6 +278,9 @@ LESSON_API_PUSHES_AT_ONCE = env.bool("LESSON_API_PUSHES_AT_ONCE", default=True)
 OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = env.str("OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN", default="")
 # Larger webhook bodies are refused (413); Zoom's biggest, recording.completed, is a few KB.
 ZOOM_WEBHOOK_MAX_BODY_BYTES = env.int("ZOOM_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024)
+# Each Celery worker runs a dispatcher that hands stored webhook events to the workers in batches
+# (webhooks.dispatcher); turn it off only where another process dispatches.
+ZOOM_WEBHOOK_DISPATCHER = env.bool("ZOOM_WEBHOOK_DISPATCHER", default=True)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
 

@@ -1,6 +1,18 @@
+"""The WSGI application gunicorn serves.
+
+Zoom's webhook deliveries (/webhooks/…) go to a second Django handler with only the security
+middleware: a delivery has no session, user, messages, language or HTMX to read, and at a
+thousand deliveries a second the middleware made for people cost more than the intake itself.
+Everything else gets the whole stack.
+"""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoomhub.settings")
 application = get_wsgi_application()
+
+from zoomhub.intake_wsgi import with_lean_webhooks  # noqa: E402  (needs the settings above)
+
+application = with_lean_webhooks(application)

@@ -17,19 +17,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recordings.models import Recording, Source, SyncRun, SyncStep
+from recordings.models import Recording, RecordingFile, Source, SyncRun, SyncStep
 from recordings.planning import windows
 from recordings.services.upsert import recordings_upsert
 from zoomhub.zoom.errors import (
@@ -42,6 +41,10 @@ from zoomhub.zoom.errors import (
 from zoomhub.zoom.limits import PER_SECOND, Category, Plan
 
 logger = logging.getLogger(__name__)
+
+
+# Per sync thread: whether its connection already commits without waiting for the fsync.
+_thread = threading.local()
 
 
 class SyncRunBusy(Exception):
@@ -242,30 +245,80 @@ def _mark_unlisted(*, step: SyncStep, listed: list[str]) -> int:
     end = datetime.combine(step.window_to, time.min, tzinfo=UTC)
     if start >= end:
         return 0
-    unlisted = (
-        Recording.objects.filter(
-            target=step.target, state=Recording.State.AVAILABLE, start_time__gte=start, start_time__lt=end
+    # One plain UPDATE … RETURNING per step (nearly always matching nothing), instead of an ORM
+    # SELECT compiled anew for every step.
+    db = transaction.get_connection()
+    table = db.ops.quote_name(Recording._meta.db_table)
+    adapt = db.ops.adapt_datetimefield_value
+    now = timezone.now()
+    listed_sql = f" AND uuid NOT IN ({', '.join(['%s'] * len(listed))})" if listed else ""
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, state_changed_at = %s, content_hash = '', updated_at = %s "  # noqa: S608
+            f"WHERE target = %s AND state = %s AND start_time >= %s AND start_time < %s{listed_sql} RETURNING id",
+            [
+                Recording.State.DELETED,
+                adapt(now),
+                adapt(now),
+                step.target,
+                Recording.State.AVAILABLE,
+                adapt(start),
+                adapt(end),
+                *listed,
+            ],
         )
-        .exclude(uuid__in=listed)
-        .values_list("uuid", flat=True)
-    )
-    from recordings.services.upsert import recordings_mark
+        ids = [row[0] for row in cursor.fetchall()]
+    if ids:
+        RecordingFile.objects.filter(recording_id__in=ids).update(
+            state=Recording.State.DELETED, updated_at=now
+        )
+    return len(ids)
 
-    return recordings_mark(uuids=list(unlisted), state=Recording.State.DELETED)
+
+# The two statements every step runs, in plain SQL: the ORM compiled them anew for every step.
+
+
+def _claim_step_done(*, step: SyncStep, pages: int, seen: int, now: datetime) -> bool:
+    db = transaction.get_connection()
+    table = db.ops.quote_name(SyncStep._meta.db_table)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, pages = %s, recordings_seen = %s, error = '', finished_at = %s "  # noqa: S608
+            "WHERE id = %s AND state = %s",
+            [
+                SyncStep.State.DONE,
+                pages,
+                seen,
+                db.ops.adapt_datetimefield_value(now),
+                step.pk,
+                SyncStep.State.PENDING,
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def _count_step(*, run: SyncRun, seen: int, result, pages: int, now: datetime) -> None:
+    db = transaction.get_connection()
+    table = db.ops.quote_name(SyncRun._meta.db_table)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET steps_done = steps_done + 1, recordings_seen = recordings_seen + %s, "  # noqa: S608
+            "recordings_created = recordings_created + %s, recordings_updated = recordings_updated + %s, "
+            "api_calls = api_calls + %s, heartbeat_at = %s WHERE id = %s",
+            [seen, result.created, result.updated, pages, db.ops.adapt_datetimefield_value(now), run.pk],
+        )
 
 
 def _finish_step(*, run: SyncRun, step: SyncStep, meetings: list[dict], pages: int) -> list[int]:
     """One transaction: claim the step, upsert its recordings, count them on the run."""
     now = timezone.now()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not getattr(_thread, "commit_without_fsync", False):
             # Losing this commit in a database crash only means the step is pending again and is
             # listed once more (everything in it is idempotent), so it need not wait for the fsync.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        claimed = SyncStep.objects.filter(pk=step.pk, state=SyncStep.State.PENDING).update(
-            state=SyncStep.State.DONE, pages=pages, recordings_seen=len(meetings), error="", finished_at=now
-        )
+        claimed = _claim_step_done(step=step, pages=pages, seen=len(meetings), now=now)
         if not claimed:  # a duplicate delivery finished it first
             return []
         result = recordings_upsert(
@@ -277,14 +330,7 @@ def _finish_step(*, run: SyncRun, step: SyncStep, meetings: list[dict], pages: i
         )
         if not step.trash:
             _mark_unlisted(step=step, listed=result.uuids)
-        SyncRun.objects.filter(pk=run.pk).update(
-            steps_done=F("steps_done") + 1,
-            recordings_seen=F("recordings_seen") + len(meetings),
-            recordings_created=F("recordings_created") + result.created,
-            recordings_updated=F("recordings_updated") + result.updated,
-            api_calls=F("api_calls") + pages,
-            heartbeat_at=now,
-        )
+        _count_step(run=run, seen=len(meetings), result=result, pages=pages, now=now)
     return result.new_file_ids
 
 
@@ -349,6 +395,7 @@ class _Heartbeat:
                     heartbeat_at=timezone.now()
                 )
         finally:
+            _thread.commit_without_fsync = False
             connection.close()
 
     def __enter__(self):
@@ -373,28 +420,62 @@ def _run_steps(
     def work(step: SyncStep) -> StepOutcome:
         if stop.is_set():
             return StepOutcome(state=SyncStep.State.PENDING, error="stopped")
-        try:
-            outcome = sync_step_execute(run=run, step=step, clients=clients)
-            if outcome.fatal is not None:
-                stop.set()
-            if on_progress is not None:
-                with progress_lock:
-                    on_progress()
-            return outcome
-        finally:
-            if threading.current_thread() is not threading.main_thread():
-                close_old_connections()
-                connection.close()
+        outcome = sync_step_execute(run=run, step=step, clients=clients)
+        if outcome.fatal is not None:
+            stop.set()
+        if on_progress is not None:
+            with progress_lock:
+                on_progress()
+        return outcome
 
     if threads == 1:
         return [work(step) for step in steps]
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"sync-run-{run.pk}") as pool:
+    # Each thread takes the next step until none is left and keeps ONE database connection for
+    # all of them (closed when it runs out of steps): a connection per step made PostgreSQL start
+    # a server process for every step.
+    todo = iter(enumerate(steps))
+    todo_lock = threading.Lock()
+    outcomes: list[StepOutcome | None] = [None] * len(steps)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
         try:
-            return list(pool.map(work, steps))
-        except BaseException:
-            # E.g. Celery's soft time limit: let the steps under way finish, skip the rest.
+            if connection.vendor == "postgresql":
+                # This thread's own connection, closed below: set once for all its steps (see
+                # _finish_step) instead of a SET LOCAL round trip per step.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET synchronous_commit TO OFF")
+                _thread.commit_without_fsync = True
+            while not errors:
+                with todo_lock:
+                    index, step = next(todo, (None, None))
+                if step is None:
+                    return
+                outcomes[index] = work(step)
+        except BaseException as error:  # handed to the calling thread below
+            errors.append(error)
             stop.set()
-            raise
+        finally:
+            _thread.commit_without_fsync = False
+            connection.close()
+
+    pool = [
+        threading.Thread(target=worker, name=f"sync-run-{run.pk}-{n}", daemon=True) for n in range(threads)
+    ]
+    for thread in pool:
+        thread.start()
+    try:
+        for thread in pool:
+            thread.join()
+    except BaseException:
+        # E.g. Celery's soft time limit: let the steps under way finish, skip the rest.
+        stop.set()
+        for thread in pool:
+            thread.join()
+        raise
+    if errors:
+        raise errors[0]
+    return [o or StepOutcome(state=SyncStep.State.PENDING, error="stopped") for o in outcomes]
 
 
 def _finalize(run: SyncRun, *, fatal: ZoomError | None = None) -> SyncRun:

@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from recordings.models import Recording, RecordingFile, Source
+from recordings.services.bulk_sql import upsert_rows
 
 # Files kept by recording_type "cloud": the recorded media; "all" keeps every file Zoom lists.
 MEDIA_FILE_TYPES = {"MP4", "M4A"}
 
+# What a re-listing overwrites (the other columns keep what they hold: the lesson link, downloads).
 RECORDING_FIELDS = [
     "zoom_meeting_id",
-    "source",
+    "source_id",
     "account_id",
     "host_id",
     "host_email",
@@ -41,7 +41,7 @@ RECORDING_FIELDS = [
     "updated_at",
 ]
 FILE_FIELDS = [
-    "recording",
+    "recording_id",
     "file_type",
     "file_extension",
     "recording_type",
@@ -121,10 +121,8 @@ def recordings_upsert(
 
     # savepoint=False: callers (a sync step, a webhook) already hold the transaction that matters.
     with transaction.atomic(savepoint=False):
-        stored_rows = Recording.objects.filter(uuid__in=uuids).values_list("uuid", "content_hash", "state")
-        stored = {u: digest for u, digest, _state in stored_rows}
-        stored_state = {u: st for u, _digest, st in stored_rows}
-        changed = [u for u in uuids if stored.get(u) != by_uuid[u][2]]
+        stored = _stored(uuids)
+        changed = [u for u in uuids if u not in stored or stored[u][1] != by_uuid[u][2]]
         if not changed:
             recordings_link_lessons(uuids=uuids)
             return result
@@ -132,88 +130,85 @@ def recordings_upsert(
         for uuid in changed:
             meeting, files, digest = by_uuid[uuid]
             rows.append(
-                Recording(
-                    uuid=uuid,
-                    zoom_meeting_id=int(meeting.get("id") or 0),
-                    source=source,
-                    account_id=meeting.get("account_id") or "",
-                    host_id=meeting.get("host_id") or "",
-                    host_email=(meeting.get("host_email") or host_email or "")[:254],
-                    target=target or meeting.get("host_email") or meeting.get("host_id") or "",
-                    topic=(meeting.get("topic") or "")[:300],
-                    meeting_type=meeting.get("type"),
-                    start_time=_when(meeting.get("start_time")) or now,
-                    duration=max(0, int(meeting.get("duration") or 0)),
-                    total_size=int(meeting.get("total_size") or 0),
-                    recording_count=int(meeting.get("recording_count") or len(files)),
-                    state=state,
-                    state_changed_at=now,
-                    content_hash=digest,
-                    updated_at=now,
-                )
+                {
+                    "uuid": uuid,
+                    "zoom_meeting_id": int(meeting.get("id") or 0),
+                    "source_id": source.pk if source else None,
+                    "account_id": meeting.get("account_id") or "",
+                    "host_id": meeting.get("host_id") or "",
+                    "host_email": (meeting.get("host_email") or host_email or "")[:254],
+                    "target": target or meeting.get("host_email") or meeting.get("host_id") or "",
+                    "topic": (meeting.get("topic") or "")[:300],
+                    "meeting_type": meeting.get("type"),
+                    "start_time": _when(meeting.get("start_time")) or now,
+                    "duration": max(0, int(meeting.get("duration") or 0)),
+                    "total_size": int(meeting.get("total_size") or 0),
+                    "recording_count": int(meeting.get("recording_count") or len(files)),
+                    "state": state,
+                    "state_changed_at": now,
+                    "content_hash": digest,
+                    "updated_at": now,
+                }
             )
         update_fields = [
             f
             for f in RECORDING_FIELDS
-            if not (f == "source" and source is None) and not (f == "target" and not target)
+            if not (f == "source_id" and source is None) and not (f == "target" and not target)
         ]
-        saved = Recording.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["uuid"], update_fields=update_fields
+        ids = dict(
+            upsert_rows(
+                Recording,
+                rows,
+                unique="uuid",
+                update=update_fields,
+                # The state's time moves only when the state does.
+                set_sql={
+                    "state_changed_at": "CASE WHEN {table}.state = EXCLUDED.state "
+                    "THEN {table}.state_changed_at ELSE EXCLUDED.state_changed_at END"
+                },
+                returning=("uuid", "id"),
+            )
         )
-        moved = [u for u in changed if u in stored_state and stored_state[u] != state]
-        if moved:
-            Recording.objects.filter(uuid__in=moved).update(state_changed_at=now)
-        ids = {r.uuid: r.pk for r in saved}
-        if None in ids.values():  # backends that do not return ids on conflict
-            ids = dict(Recording.objects.filter(uuid__in=changed).values_list("uuid", "pk"))
         result.created = sum(1 for u in changed if u not in stored)
         result.updated = len(changed) - result.created
 
-        file_rows = []
+        file_rows: dict[str, dict] = {}
+        download_state = RecordingFile.Download.PENDING if download_new else RecordingFile.Download.NONE
         for uuid in changed:
             meeting, files, _digest = by_uuid[uuid]
             for item in files:
-                file_rows.append(
-                    RecordingFile(
-                        recording_id=ids[uuid],
-                        zoom_file_id=file_id(meeting, item)[:100],
-                        file_type=(item.get("file_type") or "")[:30],
-                        file_extension=(item.get("file_extension") or "")[:20],
-                        recording_type=(item.get("recording_type") or "")[:60],
-                        file_size=int(item.get("file_size") or 0),
-                        recording_start=_when(item.get("recording_start")),
-                        recording_end=_when(item.get("recording_end")),
-                        zoom_status=(item.get("status") or "")[:30],
-                        download_url=(item.get("download_url") or "")[:1000],
-                        play_url=(item.get("play_url") or "")[:1000],
-                        state=state,
-                        download_state=RecordingFile.Download.PENDING
-                        if download_new
-                        else RecordingFile.Download.NONE,
-                        updated_at=now,
-                    )
-                )
-        file_rows.sort(key=lambda f: f.zoom_file_id)
+                zoom_file_id = file_id(meeting, item)[:100]
+                file_rows[zoom_file_id] = {
+                    "zoom_file_id": zoom_file_id,
+                    "recording_id": ids[uuid],
+                    "file_type": (item.get("file_type") or "")[:30],
+                    "file_extension": (item.get("file_extension") or "")[:20],
+                    "recording_type": (item.get("recording_type") or "")[:60],
+                    "file_size": int(item.get("file_size") or 0),
+                    "recording_start": _when(item.get("recording_start")),
+                    "recording_end": _when(item.get("recording_end")),
+                    "zoom_status": (item.get("status") or "")[:30],
+                    "download_url": (item.get("download_url") or "")[:1000],
+                    "play_url": (item.get("play_url") or "")[:1000],
+                    "state": state,
+                    "download_state": download_state,
+                    "updated_at": now,
+                }
+        listed = sorted(file_rows)  # a fixed order: concurrent upserts lock rows alike
         known_files = set()
-        if download_new:
+        if download_new and listed:
             known_files = set(
-                RecordingFile.objects.filter(
-                    zoom_file_id__in=[f.zoom_file_id for f in file_rows]
-                ).values_list("zoom_file_id", flat=True)
+                RecordingFile.objects.filter(zoom_file_id__in=listed).values_list("zoom_file_id", flat=True)
             )
-        if file_rows:
-            RecordingFile.objects.bulk_create(
-                file_rows, update_conflicts=True, unique_fields=["zoom_file_id"], update_fields=FILE_FIELDS
-            )
+        upsert_rows(RecordingFile, [file_rows[f] for f in listed], unique="zoom_file_id", update=FILE_FIELDS)
         if download_new:
             result.new_file_ids = list(
                 RecordingFile.objects.filter(
-                    zoom_file_id__in=[f.zoom_file_id for f in file_rows if f.zoom_file_id not in known_files],
+                    zoom_file_id__in=[f for f in listed if f not in known_files],
                     download_state=RecordingFile.Download.PENDING,
                 ).values_list("pk", flat=True)
             )
         # Files Zoom no longer lists for a recording it still lists were deleted one by one.
-        listed = {f.zoom_file_id for f in file_rows}
         kept_types = None if recording_type == Source.RecordingType.ALL else MEDIA_FILE_TYPES
         existed = [ids[u] for u in changed if u in stored]
         if existed:
@@ -225,16 +220,42 @@ def recordings_upsert(
     return result
 
 
+def _stored(uuids: list[str]) -> dict[str, tuple[int, str]]:
+    """uuid -> (id, content_hash) of the recordings already stored; plain SQL on the sync's hot path."""
+    db = transaction.get_connection()
+    table = db.ops.quote_name(Recording._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(uuids))
+    sql = f"SELECT uuid, id, content_hash FROM {table} WHERE uuid IN ({placeholders})"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(sql, list(uuids))
+        return {u: (pk, digest) for u, pk, digest in cursor.fetchall()}
+
+
 def recordings_link_lessons(*, uuids: list[str]) -> int:
-    """Link recordings to their lesson by Zoom meeting UUID, else by meeting ID."""
+    """Link recordings to their lesson by Zoom meeting UUID, else by meeting ID.
+
+    Plain SQL: it runs once per sync page, and the ORM's Exists/Subquery/Coalesce tree cost more
+    to compile than the statement costs to run.
+    """
     from meetings.models import Meeting
 
-    unlinked = Recording.objects.filter(uuid__in=uuids, meeting__isnull=True)
-    by_uuid = Meeting.objects.filter(zoom_uuid=OuterRef("uuid")).exclude(zoom_uuid="").values("pk")[:1]
-    by_id = Meeting.objects.filter(zoom_meeting_id=OuterRef("zoom_meeting_id")).values("pk")[:1]
-    return unlinked.filter(Q(Exists(by_uuid)) | Q(Exists(by_id))).update(
-        meeting=Coalesce(Subquery(by_uuid), Subquery(by_id))
+    if not uuids:
+        return 0
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    recording = quote(Recording._meta.db_table)
+    meeting = quote(Meeting._meta.db_table)
+    by_uuid = f"SELECT m.id FROM {meeting} m WHERE m.zoom_uuid = {recording}.uuid AND m.zoom_uuid <> ''"  # noqa: S608
+    by_id = f"SELECT m.id FROM {meeting} m WHERE m.zoom_meeting_id = {recording}.zoom_meeting_id"  # noqa: S608
+    placeholders = ", ".join(["%s"] * len(uuids))
+    sql = (
+        f"UPDATE {recording} SET meeting_id = COALESCE(({by_uuid} LIMIT 1), ({by_id} LIMIT 1)) "  # noqa: S608
+        f"WHERE uuid IN ({placeholders}) AND meeting_id IS NULL "
+        f"AND (EXISTS ({by_uuid}) OR EXISTS ({by_id}))"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(uuids))
+        return cursor.rowcount
 
 
 def recordings_mark(*, uuids: list[str], state: str) -> int:

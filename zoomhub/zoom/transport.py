@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import threading
+import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -83,6 +84,12 @@ def _new_session() -> requests.Session:
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     session.cookies.set_policy(_NoCookies())
+    if not urllib.request.getproxies():
+        # No proxy in the environment: read the CA bundle variables once, as requests would, and
+        # stop it re-reading the environment for every call (proxy variables, no_proxy matching,
+        # ~/.netrc cost more CPU than the rest of the call).
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        session.trust_env = False
     # Retries are ours (client.py decides what is safe to repeat); urllib3 must not add any.
     pool_size = int(getattr(settings, "ZOOM_HTTP_POOL_SIZE", 20))
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
