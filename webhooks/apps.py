@@ -29,3 +29,11 @@ class WebhooksConfig(AppConfig):
 
         handlers.register("app_deauthorized", app_deauthorized, app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+
+        # Every Celery worker runs one dispatcher that hands stored events over in batches.
+        from celery import signals
+
+        from webhooks.dispatcher import start_in_worker, stop_in_worker
+
+        signals.worker_ready.connect(start_in_worker, weak=False, dispatch_uid="webhooks-dispatcher-start")
+        signals.worker_shutdown.connect(stop_in_worker, weak=False, dispatch_uid="webhooks-dispatcher-stop")
