@@ -118,6 +118,11 @@ def _http_error(request: HttpRequest, exc: HttpError, api) -> HttpResponse:
         return api.create_response(request, error_body(403, message, code="csrf_failed"), status=403)
     elif status == 400:
         message = _("The request body could not be read: %(why)s") % {"why": exc.message}
+        return api.create_response(
+            request,
+            error_body(400, message, code="malformed_body", fields={"body": _("Not valid JSON.")}),
+            status=400,
+        )
     else:
         message = exc.message
     return api.create_response(request, error_body(status, message), status=status)

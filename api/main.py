@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Swagger
 from accounts import services
 from api import attendance, credentials, meetings, oauth, recordings, sources
 from api.errors import error_response, install_handlers
+from api.parsing import refuse_unknown_query
 
 DESCRIPTION = """
 ZoomHub's API for programs: connected Zoom accounts, recording sources and syncs, lessons and
@@ -57,6 +58,7 @@ api = NinjaAPI(
     docs_decorator=docs_access,
 )
 install_handlers(api)
+api.add_decorator(refuse_unknown_query, mode="view")
 
 api.add_router("", credentials.router)
 api.add_router("", oauth.router)

@@ -1,6 +1,7 @@
 """Answers under /api/ that Django makes rather than the API (404 for an unknown path, 405 for a
 method an operation does not have, a 500 outside ninja's handlers, a CSRF failure) get the API's
-one error shape instead of an HTML page."""
+one error shape instead of an HTML page. Under /webhooks/ the same holds for Django's own HTML
+pages; the intake's short plain-text answers (meant for Zoom's delivery log) stay as they are."""
 
 import logging
 
@@ -14,10 +15,11 @@ from zoomhub.errors import RETRY_AFTER_SECONDS, database_unavailable
 logger = logging.getLogger(__name__)
 
 PREFIX = "/api/"
+WEBHOOKS_PREFIX = "/webhooks/"
 MESSAGES = {
     400: _("Bad request."),
     403: _("Forbidden."),
-    404: _("Not found: no such API path."),
+    404: _("Not found: no such path."),
     405: _("This path does not take that method."),
     413: _("The request is too large."),
     500: _("Something went wrong on our side; it has been logged."),
@@ -29,24 +31,44 @@ def _is_json(response) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
 
 
+def _is_html(response) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
+
+
+def _shaped(request, response) -> bool:
+    """Whether this answer is to be replaced by the JSON error shape."""
+    if response.status_code < 400 or _is_json(response):
+        return False
+    if request.path.startswith(PREFIX):
+        return not (request.path.endswith("/docs") and response.status_code < 500)
+    return request.path.startswith(WEBHOOKS_PREFIX) and _is_html(response)
+
+
+def _message(response) -> str:
+    """A view's own short plain-text reason (the webhook intake's) is kept; else a generic one."""
+    if response.get("Content-Type", "").startswith("text/plain") and not response.streaming:
+        text = response.content.decode("utf-8", "replace").strip()
+        if text:
+            return text[:500]
+    return str(MESSAGES.get(response.status_code, _("The request failed.")))
+
+
 class ApiErrorShapeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(PREFIX) or response.status_code < 400 or _is_json(response):
-            return response
-        if request.path.endswith("/docs") and response.status_code < 500:
+        if not _shaped(request, response):
             return response
         status = response.status_code
-        shaped = error_response(status, str(MESSAGES.get(status, _("The request failed."))))
+        shaped = error_response(status, _message(response))
         if response.has_header("Allow"):
             shaped["Allow"] = response["Allow"]
         return shaped
 
     def process_exception(self, request, exception):
-        if not request.path.startswith(PREFIX):
+        if not request.path.startswith((PREFIX, WEBHOOKS_PREFIX)):
             return None
         if isinstance(exception, Http404):
             return error_response(404, str(MESSAGES[404]))
