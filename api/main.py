@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
 from accounts import services
-from api import attendance, credentials, meetings, oauth, recordings, sources
+from api import attendance, compat_zoom, credentials, meetings, oauth, recordings, sources
 from api.errors import error_response, install_handlers
 from api.parsing import refuse_unknown_query
 
@@ -53,16 +53,18 @@ api = NinjaAPI(
     # "ninja" is in INSTALLED_APPS, so the docs page loads Swagger UI from ninja's own static
     # files, served by ZoomHub itself: no CDN, works offline.
     docs=Swagger(settings={"persistAuthorization": False}),
-    docs_url="/docs",
-    openapi_url="/openapi.json",
+    docs_url="/v1/docs",
+    openapi_url="/v1/openapi.json",
     docs_decorator=docs_access,
 )
 install_handlers(api)
 api.add_decorator(refuse_unknown_query, mode="view")
 
-api.add_router("", credentials.router)
-api.add_router("", oauth.router)
-api.add_router("", sources.router)
-api.add_router("", meetings.router)
-api.add_router("", recordings.router)
-api.add_router("", attendance.router)
+api.add_router("/v1", credentials.router)
+api.add_router("/v1", oauth.router)
+api.add_router("/v1", sources.router)
+api.add_router("/v1", meetings.router)
+api.add_router("/v1", recordings.router)
+api.add_router("/v1", attendance.router)
+# Other programs' paths for the same operations (docs/api-compat.md).
+api.add_router("/zoom", compat_zoom.router)

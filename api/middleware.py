@@ -68,7 +68,9 @@ class ApiErrorShapeMiddleware:
         return shaped
 
     def process_exception(self, request, exception):
-        if not request.path.startswith((PREFIX, WEBHOOKS_PREFIX)):
+        # Under /webhooks/ Django's own handler answers (and reports the traceback to the
+        # admins); __call__ then gives its page the JSON shape.
+        if not request.path.startswith(PREFIX):
             return None
         if isinstance(exception, Http404):
             return error_response(404, str(MESSAGES[404]))

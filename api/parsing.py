@@ -64,6 +64,12 @@ def query_names(operation) -> frozenset[str]:
     return frozenset(names)
 
 
+def accepts_any_query(view):
+    """For a browser-facing operation (an OAuth callback): whatever the query holds, it answers."""
+    view._accepts_any_query = True
+    return view
+
+
 def refuse_unknown_query(run):
     """A "view" decorator for every operation: a query parameter it does not read is a 400 naming
     it (after authentication, so a caller without a valid token still learns only that).
@@ -74,6 +80,8 @@ def refuse_unknown_query(run):
     from api.errors import ApiError  # api.errors imports nothing of this module's users
 
     operation = run.__self__
+    if getattr(operation.view_func, "_accepts_any_query", False):
+        return run
     allowed = query_names(operation)
 
     @functools.wraps(run)

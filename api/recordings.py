@@ -1,21 +1,26 @@
 """/api/v1/recordings — synced cloud recordings and their files (never Zoom's URLs or tokens).
 
-A file's `url` is ZoomHub's own (our copy, or Zoom's streamed through the server) and needs a
-staff session, like the Recordings page.
+A file's `url` is ZoomHub's own, /api/v1/recordings/files/{id}: our copy, or Zoom's file
+streamed through the server exactly as the Recordings page plays it, for an API token or a
+staff session.
 """
 
 import datetime as dt
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from api.auth import READ
-from api.common import MAX_ID, utc_iso
-from api.errors import responses
+from api.common import MAX_ID, Id, utc_iso
+from api.errors import ApiError, responses
 from api.pagination import PageParams, paginate
 from api.parsing import InputSchema
+from recordings.file_responses import recording_file_response
 from recordings.models import Recording, RecordingFile
+from zoomhub.zoom.errors import ZoomError
 
 router = Router(tags=["recordings"])
 
@@ -69,6 +74,7 @@ class RecordingFilters(InputSchema):
         description="Recordings that started on or before this day (UTC).",
     )
     source: int | None = Field(None, ge=1, le=MAX_ID, description="A source's id.")
+    meeting: int | None = Field(None, ge=1, le=MAX_ID, description="A lesson's id: its recordings.")
 
 
 def recording_out(request, recording: Recording) -> dict:
@@ -96,7 +102,7 @@ def recording_out(request, recording: Recording) -> dict:
                 "state": f.state,
                 "download_state": f.download_state,
                 "has_local_copy": f.has_local_copy,
-                "url": request.build_absolute_uri(reverse("recordings:file_serve", args=[f.pk])),
+                "url": request.build_absolute_uri(reverse("api-v1:get_recording_file", args=[f.pk])),
             }
             for f in recording.files.all()
         ],
@@ -117,5 +123,38 @@ def list_recordings(request, filters: Query[RecordingFilters], page: Query[PageP
         )
     if filters.source:
         recordings = recordings.filter(source_id=filters.source)
+    if filters.meeting:
+        recordings = recordings.filter(meeting_id=filters.meeting)
     items, next_cursor = paginate(recordings, order=("-start_time", "-id"), page=page, scope="recordings")
     return {"items": [recording_out(request, r) for r in items], "next_cursor": next_cursor}
+
+
+class FileQuery(InputSchema):
+    download: bool = Field(False, description="true: as an attachment (Content-Disposition) to save.")
+
+
+@router.get(
+    "/recordings/files/{file_id}",
+    auth=READ,
+    response=responses({200: None}, 404, 502),
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file's bytes (video/mp4, audio/mp4, text/plain …), streamed.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_recording_file(request, file_id: Id, query: Query[FileQuery]):
+    """A recording file's content: ZoomHub's copy, or Zoom's streamed through ZoomHub (as the
+    Recordings page plays it). `?download=true` asks the browser to save it."""
+    file = get_object_or_404(
+        RecordingFile.objects.select_related("recording__source__credential"), pk=file_id
+    )
+    try:
+        return recording_file_response(file, attachment=query.download)
+    except ZoomError as error:
+        raise ApiError(
+            502, _("Zoom refused the file: %(error)s") % {"error": error}, code="zoom_error"
+        ) from None

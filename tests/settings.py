@@ -22,5 +22,7 @@ if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "zoomhub-test"  # noqa: F405
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A developer's own config/oauth_zoom.json must not leak into tests; tests that need one set it.
+OAUTH_ZOOM_CONFIG_FILE = BASE_DIR / "var" / "tests-have-no-oauth-zoom.json"  # noqa: F405
 # A test's own Celery queue, for worker processes that send tasks themselves (tests/processes.py).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ZOOMHUB_TEST_QUEUE", "celery")

@@ -23,5 +23,6 @@ urlpatterns = [
     path("recordings/", include("recordings.urls")),
     path("attendance/", include("attendance.urls")),
     path("webhooks/", include("meetings.webhooks.urls")),
-    path("api/v1/", api.urls),
+    # /api/v1/ is ZoomHub's own API; /api/zoom/ other programs' paths over the same operations.
+    path("api/", api.urls),
 ]

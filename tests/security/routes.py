@@ -58,6 +58,7 @@ def _object_for(pattern: str, world: World) -> int | str:
         ("api/v1/sources/", world.source.pk),
         ("api/v1/tasks/", world.run.pk),
         ("api/v1/meetings/", world.lesson.pk),
+        ("api/v1/recordings/files/", world.file.pk),
         ("api/v1/recordings/", world.recording.pk),
     ]
     for prefix, value in rules:
@@ -105,17 +106,20 @@ def concrete_urls(world: World) -> list[Route]:
     return sorted(routes.values(), key=lambda route: route.url)
 
 
-def api_operations() -> list[tuple[str, str, str]]:
-    """(method, path with {arguments}, operation name) of every /api/v1/ operation."""
+def api_operations(*, with_public: bool = False) -> list[tuple[str, str, str]]:
+    """(method, path with {arguments}, operation name) of every /api/ operation that needs a
+    token; with_public, also those that check something else (Zoom's redirect, its signature)."""
     from api.main import api
 
     operations = []
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
+                if operation.auth_callbacks == [] and not with_public:
+                    continue
                 for method in operation.methods:
-                    full = (
-                        "/api/v1/" + (prefix.strip("/") + "/" if prefix.strip("/") else "") + path.lstrip("/")
-                    )
+                    full = "/api/" + "/".join(part.strip("/") for part in (prefix, path) if part.strip("/"))
+                    if path.endswith("/"):
+                        full += "/"
                     operations.append((method, full, operation.view_func.__name__))
     return sorted(set(operations))

@@ -66,7 +66,9 @@ OWN_ANSWERS_SUPERUSER = {
 ADMIN_MODEL_PAGE = re.compile(r"^admin/(?!password_change/)[^/]+/[^/]+/")
 
 # GET operations of the API that start something, so they need the write scope.
-API_GETS_THAT_WRITE = {"zoom_authorize"}  # starts an OAuth flow on the token owner's behalf
+API_GETS_THAT_WRITE = {"zoom_authorize", "zoom_auth"}  # start an OAuth flow on the token owner's behalf
+# Zoom's OAuth redirects: the staff browser's session is checked, not a token.
+API_BROWSER_CALLBACKS = {"/api/v1/oauth/zoom/callback", "/api/zoom/auth/callback"}
 
 
 @pytest.fixture
@@ -110,8 +112,12 @@ def test_every_route_is_covered(routes):
 def _anonymous_answers(route):
     """What a visitor without a session may get from a public route."""
     if _is_api(route.url):
-        if route.url == "/api/v1/":
+        if route.url in ("/api/", "/api/v1/"):
             return {404}
+        if route.url in API_BROWSER_CALLBACKS:
+            return {302, 405}  # GET to sign-in: only the staff browser that started the flow finishes it
+        if route.url == "/api/zoom/webhook":
+            return {400, 401, 405}  # Zoom's intake: refused unless Zoom signed it
         if route.url == "/api/v1/docs":
             return {302}  # to sign-in: the docs page is for staff sessions
         return {401, 405}
@@ -144,6 +150,8 @@ def test_signed_in_non_staff_are_refused_everywhere(client, world, routes):
                 _check(surprises, route, method, response, {403})
                 if response.status_code == 403 and b"staff" not in response.content:
                     surprises.append(f"{method} {route.url}: 403 without the staff-only message")
+            elif route.url in API_BROWSER_CALLBACKS and method == "GET":
+                _check(surprises, route, method, response, {403})
             elif _is_api(route.url) and method == "GET":
                 _check(surprises, route, method, response, _anonymous_answers(route))
             elif _is_api(route.url):
@@ -156,6 +164,10 @@ def _signed_in_answers(route, own_answers, *, admin_refused):
         return {own_answers[route.pattern]}
     if route.pattern in POST_ONLY:
         return {405}
+    if route.url == "/api/zoom/auth":
+        return {302, 409}  # to Zoom's consent page, or "not set up"
+    if route.url in API_BROWSER_CALLBACKS:
+        return {302}  # back to the Zoom accounts page: this session started no flow
     if _is_api(route.url):
         return _anonymous_answers(route) - {401} | {200}
     if admin_refused and ADMIN_MODEL_PAGE.match(route.pattern):
@@ -216,6 +228,7 @@ def _api_url(path: str, world) -> str:
         .replace("{source_id}", str(world.source.pk))
         .replace("{task_id}", str(world.run.pk))
         .replace("{meeting_id}", str(world.lesson.pk))
+        .replace("{file_id}", str(world.file.pk))
     )
 
 
