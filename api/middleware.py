@@ -10,12 +10,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from api.errors import error_response
+from api.paths import is_api_or_webhooks
 from zoomhub.errors import RETRY_AFTER_SECONDS, database_unavailable
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "/api/"
-WEBHOOKS_PREFIX = "/webhooks/"
 MESSAGES = {
     400: _("Bad request."),
     403: _("Forbidden."),
@@ -39,9 +39,9 @@ def _shaped(request, response) -> bool:
     """Whether this answer is to be replaced by the JSON error shape."""
     if response.status_code < 400 or _is_json(response):
         return False
-    if request.path.startswith(PREFIX):
+    if request.path.startswith(PREFIX) or request.path == PREFIX.rstrip("/"):
         return not (request.path.endswith("/docs") and response.status_code < 500)
-    return request.path.startswith(WEBHOOKS_PREFIX) and _is_html(response)
+    return is_api_or_webhooks(request.path) and _is_html(response)
 
 
 def _message(response) -> str:

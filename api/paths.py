@@ -12,6 +12,10 @@ from django.urls import Resolver404, get_urlconf, resolve
 PREFIXES = ("/api/", "/webhooks/")
 
 
+def is_api_or_webhooks(path: str) -> bool:
+    return path.startswith(PREFIXES) or path in ("/api", "/webhooks")
+
+
 def _resolves(path: str, urlconf) -> bool:
     try:
         resolve(path, urlconf)
@@ -30,7 +34,7 @@ class TrailingSlashMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith(PREFIXES) and path not in PREFIXES:
+        if is_api_or_webhooks(path) and path not in PREFIXES:
             urlconf = getattr(request, "urlconf", None) or get_urlconf()
             if not _resolves(path, urlconf):
                 other = slash_toggled(path)
