@@ -1,8 +1,10 @@
 """Which Zoom OAuth app "Connect with Zoom" uses: its client ID, secret and redirect URI.
 
 Looked up in this order, the first complete one wins:
-1. the environment: OAUTH_ZOOM_CLIENT_ID and OAUTH_ZOOM_CLIENT_SECRET (and OAUTH_ZOOM_REDIRECT_URI);
-2. the JSON file OAUTH_ZOOM_CONFIG_FILE (default `config/oauth_zoom.json` beside manage.py) with
+1. the admin: the one "Zoom OAuth app" row (accounts.ZoomOAuthApp), so the admin stays the place
+   that decides;
+2. the environment: OAUTH_ZOOM_CLIENT_ID and OAUTH_ZOOM_CLIENT_SECRET (and OAUTH_ZOOM_REDIRECT_URI);
+3. the JSON file OAUTH_ZOOM_CONFIG_FILE (default `config/oauth_zoom.json` beside manage.py) with
    `client_id`, `client_secret` and optionally `redirect_uri` — the layout other recording
    services use, so their file can be copied as it is.
 
@@ -17,6 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from accounts.models import ZoomOAuthApp
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,18 @@ class OAuthApp:
 
 class OAuthAppConfigError(Exception):
     """The config file exists but cannot be used; the message names the file and the problem."""
+
+
+def _from_admin() -> OAuthApp | None:
+    row = ZoomOAuthApp.objects.order_by("pk").first()
+    if row is None or not (row.client_id.strip() and (row.client_secret or "").strip()):
+        return None
+    return OAuthApp(
+        client_id=row.client_id.strip(),
+        client_secret=row.client_secret.strip(),
+        redirect_uri=row.redirect_uri.strip(),
+        origin="admin",
+    )
 
 
 def _from_environment() -> OAuthApp | None:
@@ -90,7 +106,7 @@ def _from_config_file() -> OAuthApp | None:
 
 def oauth_app_or_error() -> OAuthApp | None:
     """The configured OAuth app, None when there is none; OAuthAppConfigError for a broken file."""
-    return _from_environment() or _from_config_file()
+    return _from_admin() or _from_environment() or _from_config_file()
 
 
 def oauth_app() -> OAuthApp | None:

@@ -54,6 +54,7 @@ OWN_ANSWERS_SUPERUSER = {
     "admin/autocomplete/": 403,  # needs the admin's own query parameters
     # Rows that come from Zoom or are made on ZoomHub's pages: nobody adds them in the admin.
     "admin/accounts/zoomuser/add/": 403,
+    "admin/accounts/zoomoauthapp/add/": 403,  # there is one, edited in place
     "admin/meetings/meeting/add/": 403,
     "admin/meetings/webhookevent/add/": 403,
     "admin/recordings/syncrun/add/": 403,

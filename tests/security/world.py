@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts.models import ApiToken, Credential, User, ZoomUser
+from accounts.models import ApiToken, Credential, User, ZoomOAuthApp, ZoomUser
 from accounts.services import api_token_create
 from attendance.models import Attendance, ManualMatch, Segment, Session
 from meetings.models import Meeting, Person, WebhookEvent
@@ -28,6 +28,7 @@ START_URL = f"https://us02web.zoom.us/s/92674392836?zak={START_URL_ZAK}"
 DOWNLOAD_TOKEN = "dlTOKENr4Cj9Vb2Yn6Hs0"
 APP_CLIENT_SECRET = "appSECRETo7Fz1Kw3Pm5Ga"
 APP_WEBHOOK_SECRET = "appWEBHOOKi9Sx2Ld4Qr8Ne"
+ADMIN_APP_CLIENT_SECRET = "admSECRETq3Wn8Ld2Kx7Vb"
 
 # Values stored by ZoomHub or held in its settings that nobody may read back.
 STORED_SECRETS = [
@@ -40,6 +41,7 @@ STORED_SECRETS = [
     DOWNLOAD_TOKEN,
     APP_CLIENT_SECRET,
     APP_WEBHOOK_SECRET,
+    ADMIN_APP_CLIENT_SECRET,
 ]
 
 MEETING_ID = 92674392836
@@ -91,6 +93,7 @@ class World:
 
 def build_world(*, staff: User, superuser: User, outsider: User) -> World:
     now = timezone.now()
+    ZoomOAuthApp.objects.create(client_id="admCLIENTid42", client_secret=ADMIN_APP_CLIENT_SECRET)
     s2s = Credential.objects.create(
         kind=Credential.Kind.SERVER_TO_SERVER,
         name="School S2S app",

@@ -210,7 +210,11 @@ def test_the_webhook_is_zoomhub_s_intake_and_moves_the_meeting_through_its_statu
 
     # Zoom plays the meeting and sends its signed events to the integration's webhook URL.
     connected.control.play_lesson(meeting_id=int(meeting["meetingId"]), speed=0, recording=False)
+    published = sum(len(event["deliveries"]) for event in connected.control.events())
+    assert published >= 4  # started, the host's join and leave, ended
+    connected.control.deliveries(wait_for=published)  # the sandbox's sender thread has sent them all
     deliveries = webhook_relay.take()
+    assert len(deliveries) == published
     assert {path_of(url) for url, _body, _headers in deliveries} == {"/api/zoom/webhook"}
     answers = relay_to_django(client, deliveries)
 
