@@ -24,6 +24,11 @@ request field (dotted for nested JSON) to what is wrong with it.
 
 **Lists** are paged with an opaque `cursor`: pass the previous page's `next_cursor`; it is
 `null` on the last page.
+
+**Paths** answer the same with or without their trailing slash. A body field or query parameter
+an operation does not know is refused with a 400 naming it. The routes under `/api/zoom/` (tag
+"zoom (Cal-style compatibility)") and `/api/v1/oauth/zoom/callback` take other Zoom
+integrations' paths and shapes over the same operations (docs/api-compat.md in the repository).
 """
 
 

@@ -134,3 +134,12 @@ def test_unknown_body_fields_and_query_parameters_are_refused_by_name(client, wo
     # Without a valid token the answer is about the token, not the parameters.
     anonymous = client.get("/api/v1/meetings?statuss=ended")
     assert anonymous.status_code == 401
+
+
+def test_under_debug_a_post_without_the_slash_is_no_runtime_error(client, world, settings):
+    # Django's APPEND_SLASH raises RuntimeError for a POST under DEBUG; the route must answer.
+    settings.DEBUG = True
+    for path in ("/api/v1/credentials", "/api/v1/sources/", "/webhooks/zoom/oauth"):
+        response, content = _request(client, "POST", path, "{}", world.raw_write_token)
+        assert response.status_code in (400, 401), (path, response.status_code, content[:200])
+        assert response["Content-Type"].startswith(("application/json", "text/plain"))
