@@ -46,7 +46,7 @@ from recordings.models import Recording
 
 logger = logging.getLogger(__name__)
 
-router = Router(tags=["zoom (Cal-style compatibility)"])
+router = Router(tags=["zoom-compatible"])
 
 UpperStatus = Literal["SCHEDULED", "STARTED", "ENDED", "CANCELED"]
 
@@ -176,7 +176,7 @@ def zoom_auth(request):
     """Start "Connect with Zoom": a redirect to Zoom's consent page (the same flow as
     /api/v1/oauth/zoom/authorize). Zoom comes back to /api/zoom/auth/callback unless the OAuth
     app is configured with another redirect URI."""
-    url, _redirect_uri = start_for_caller(request, callback_url_name="api-v1:zoom_auth_callback")
+    url, _redirect_uri = start_for_caller(request, callback_url_name="api-zoom:zoom_auth_callback")
     return HttpResponseRedirect(url)
 
 

@@ -26,8 +26,8 @@ request field (dotted for nested JSON) to what is wrong with it.
 `null` on the last page.
 
 **Paths** answer the same with or without their trailing slash. A body field or query parameter
-an operation does not know is refused with a 400 naming it. The routes under `/api/zoom/` (tag
-"zoom (Cal-style compatibility)") and `/api/v1/oauth/zoom/callback` take other Zoom
+an operation does not know is refused with a 400 naming it. `/api/v1/oauth/zoom/callback` and the
+routes under `/api/zoom/` (their own document: `/api/zoom/openapi.json`) take other Zoom
 integrations' paths and shapes over the same operations (docs/api-compat.md in the repository).
 """
 
@@ -58,18 +58,31 @@ api = NinjaAPI(
     # "ninja" is in INSTALLED_APPS, so the docs page loads Swagger UI from ninja's own static
     # files, served by ZoomHub itself: no CDN, works offline.
     docs=Swagger(settings={"persistAuthorization": False}),
-    docs_url="/v1/docs",
-    openapi_url="/v1/openapi.json",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
     docs_decorator=docs_access,
 )
 install_handlers(api)
 api.add_decorator(refuse_unknown_query, mode="view")
 
-api.add_router("/v1", credentials.router)
-api.add_router("/v1", oauth.router)
-api.add_router("/v1", sources.router)
-api.add_router("/v1", meetings.router)
-api.add_router("/v1", recordings.router)
-api.add_router("/v1", attendance.router)
-# Other programs' paths for the same operations (docs/api-compat.md).
-api.add_router("/zoom", compat_zoom.router)
+api.add_router("", credentials.router)
+api.add_router("", oauth.router)
+api.add_router("", sources.router)
+api.add_router("", meetings.router)
+api.add_router("", recordings.router)
+api.add_router("", attendance.router)
+
+# Other programs' paths under /api/zoom/ (docs/api-compat.md), over the same services and auth.
+zoom_api = NinjaAPI(
+    title="ZoomHub API: Zoom-style paths",
+    version="1.0.0",
+    description="Paths other Zoom programs already call, answered by ZoomHub. " + DESCRIPTION,
+    urls_namespace="api-zoom",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    docs_decorator=docs_access,
+)
+install_handlers(zoom_api)
+zoom_api.add_decorator(refuse_unknown_query, mode="view")
+zoom_api.add_router("", compat_zoom.router)

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from api.main import api
+from api.main import api, zoom_api
 from zoomhub import views
 
 admin.autodiscover()
@@ -23,6 +23,6 @@ urlpatterns = [
     path("recordings/", include("recordings.urls")),
     path("attendance/", include("attendance.urls")),
     path("webhooks/", include("meetings.webhooks.urls")),
-    # /api/v1/ is ZoomHub's own API; /api/zoom/ other programs' paths over the same operations.
-    path("api/", api.urls),
+    path("api/v1/", api.urls),
+    path("api/zoom/", zoom_api.urls),
 ]

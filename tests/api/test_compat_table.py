@@ -56,3 +56,17 @@ def test_each_row_reaches_an_operation_and_names_its_test(client, row):
             assert response.status_code < 500
     test_file, test_name = test.strip("`").split("::")
     assert f"def {test_name}(" in (ROOT / test_file).read_text(), test
+
+
+def test_the_zoom_style_routes_are_in_their_openapi_document(client, write_token):
+    document = client.get("/api/zoom/openapi.json", HTTP_AUTHORIZATION=f"Bearer {write_token}")
+    assert document.status_code == 200
+    paths = document.json()["paths"]
+    assert {"/api/zoom/auth", "/api/zoom/auth/callback", "/api/zoom/meetings", "/api/zoom/webhook"} <= set(
+        paths
+    )
+    assert {"get", "post"} <= set(paths["/api/zoom/meetings"])
+    created = paths["/api/zoom/meetings"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert created  # the {topic, startTime, duration} schema is documented
+    v1 = client.get("/api/v1/openapi.json", HTTP_AUTHORIZATION=f"Bearer {write_token}").json()["paths"]
+    assert {"/api/v1/oauth/zoom/callback", "/api/v1/recordings/files/{file_id}"} <= set(v1)
