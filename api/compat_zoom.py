@@ -199,7 +199,11 @@ def zoom_create_meeting(request, payload: ZoomMeetingIn):
     created in Zoom before the answer (as the integration did); if Zoom cannot be reached it is
     kept, retried in the background, and `joinUrl` stays null until then."""
     zone = payload.timezone or school_timezone_name()
-    start = _start(start_time=payload.startTime, day=None, time=None, zone=zone, current=None)
+    if payload.startTime.tzinfo is None:  # a wall-clock time: in `timezone` (default the school's)
+        moment = payload.startTime
+        start = _start(start_time=None, day=moment.date(), time=moment.time(), zone=zone, current=None)
+    else:
+        start = _start(start_time=payload.startTime, day=None, time=None, zone=zone, current=None)
     plan = services.LessonPlan(
         host=_find_host(payload.host) if payload.host is not None else _default_host(),
         topic=payload.topic,

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -137,6 +138,17 @@ def test_post_meetings_creates_the_meeting_in_zoom_and_answers_meeting(seed_clie
     assert meeting["recordingUrl"] is None
     lesson = Meeting.objects.get(pk=meeting["id"])
     assert lesson.host.email == "tutor@example.com" and lesson.push_state == Meeting.PushState.SYNCED
+
+
+def test_a_start_without_offset_is_wall_clock_time_in_the_timezone(seed_client, connected):
+    day = (timezone.now() + dt.timedelta(days=3)).date().isoformat()
+    body = {"topic": "Local", "startTime": f"{day}T15:00:00", "duration": 45, "timezone": "Europe/Tallinn"}
+
+    meeting = seed_client.post("/api/zoom/meetings", body).json()["meeting"]
+
+    local = dt.datetime.fromisoformat(meeting["startTime"]).astimezone(ZoneInfo("Europe/Tallinn"))
+    assert (local.date().isoformat(), local.hour, local.minute) == (day, 15, 0)
+    assert meeting["metadata"]["timezone"] == "Europe/Tallinn"
 
 
 def test_post_meetings_refuses_what_zoomhub_cannot_book(seed_client, connected):
