@@ -41,8 +41,8 @@ from api.parsing import InputSchema, accepts_any_query
 from meetings import outbox, services
 from meetings.models import Meeting
 from meetings.timezones import school_timezone_name
-from meetings.webhooks.views import oauth_app_webhook
 from recordings.models import Recording
+from webhooks.views import oauth_app_webhook
 
 logger = logging.getLogger(__name__)
 

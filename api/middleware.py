@@ -63,8 +63,9 @@ class ApiErrorShapeMiddleware:
             return response
         status = response.status_code
         shaped = error_response(status, _message(response))
-        if response.has_header("Allow"):
-            shaped["Allow"] = response["Allow"]
+        for header in ("Allow", "Retry-After"):
+            if response.has_header(header):
+                shaped[header] = response[header]
         return shaped
 
     def process_exception(self, request, exception):

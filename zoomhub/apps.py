@@ -9,8 +9,11 @@ class ZoomHubConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Clear expired sign-in sessions",
-            task="zoomhub.tasks.clear_expired_sessions",
+            task="zoomhub.clear_expired_sessions",
             crontab="17 3 * * *",
             description="Deletes expired rows from the session table (Django's clearsessions).",
         ),
     ]
+
+    def ready(self):
+        from zoomhub import wiring  # noqa: F401  (registers the check that receivers stay connected)

@@ -77,7 +77,7 @@ class WebhookRelay:
 
 @pytest.fixture
 def webhook_relay(monkeypatch):
-    from zoomhub.sandbox import webhooks
+    from sandbox import webhooks
 
     relay = WebhookRelay()
     monkeypatch.setattr(webhooks, "post", relay.post)

@@ -23,9 +23,10 @@ from django.utils import timezone
 
 from accounts import tasks as account_tasks
 from accounts.models import Credential, ZoomUser
-from meetings.models import Meeting, WebhookEvent
-from meetings.webhooks.services import webhook_event_process
+from meetings.models import Meeting
 from tests.seeds.conftest import path_of, relay_to_django, zoom_consent
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_event_process
 
 pytestmark = pytest.mark.django_db
 
