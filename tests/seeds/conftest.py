@@ -1,7 +1,7 @@
-"""What the seed replays share: a token made the way a script makes one, a staff browser, the
+"""What the replays of other programs' requests share: a token made the way a script makes one, a staff browser, the
 sandbox's consent page, and the sandbox's webhook deliveries relayed into the test's Django.
 
-Requests go through Django in-process with the seed's path, body and headers (all but the host);
+Requests go through Django in-process with the guide's path, body and headers (all but the host);
 Zoom is the sandbox's real HTTP server.
 """
 
@@ -18,7 +18,7 @@ from tests.api.conftest import ApiClient
 
 @pytest.fixture
 def script_token(staff_user):
-    """`manage.py create_api_token --user … --scope write`: the seed's YOUR_JWT_TOKEN."""
+    """`manage.py create_api_token --user … --scope write`: the guide's YOUR_JWT_TOKEN."""
     out, err = io.StringIO(), io.StringIO()
     call_command("create_api_token", "--user", staff_user.email, "--scope", "write", stdout=out, stderr=err)
     return out.getvalue().strip()
@@ -26,7 +26,7 @@ def script_token(staff_user):
 
 @pytest.fixture
 def seed_client(client, script_token):
-    """Django's client sending `Authorization: Bearer <token>` and JSON, as the seeds' curl does."""
+    """Django's client sending `Authorization: Bearer <token>` and JSON, as the guides' curl does."""
     return ApiClient(client, script_token)
 
 

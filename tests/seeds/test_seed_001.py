@@ -3,7 +3,7 @@
 `manage.py create_api_token`), against ZoomHub with the Zoom sandbox standing in for Zoom.
 
 Covered: Server-to-Server credentials (method 1), OAuth through the browser with the app from
-config/oauth_zoom.json or the environment and the seed's redirect URI (method 2), a pasted OAuth
+config/oauth_zoom.json or the environment and the guide's redirect URI (method 2), a pasted OAuth
 token, the master account's curl example end to end (credentials, source with user_emails, sync
 with from_date, task), the account_ids and the plain-account sources, the validation rules of its
 FAQ, and its `recording_type: "cloud"` (every cloud file), fetched back with the token.
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 HOST = "http://localhost:8000"
 
-# -- the seed's bodies, verbatim ------------------------------------------------------------------
+# -- the guide's bodies, verbatim ------------------------------------------------------------------
 
 METHOD_1_BODY = """{
     "platform": "zoom",
@@ -64,7 +64,7 @@ MASTER_CREDENTIALS_BODY = """{
     }
   }"""
 
-# "credential_id": 5 is the id the seed's step 1 answered; here it is whatever step 1 answers.
+# "credential_id": 5 is the id the guide's step 1 answered; here it is whatever step 1 answers.
 MASTER_SOURCE_BODY = """{
     "name": "All Company Recordings",
     "platform": "ZOOM",
@@ -109,7 +109,7 @@ EMAILS = ["admin@company.com", "user1@company.com", "user2@company.com"]
 
 
 def curl(client, token, method, url, body=None, *, credential_id=None):
-    """The seed's curl: -X METHOD url -H 'Authorization: Bearer …' -H 'Content-Type: application/json' -d body."""
+    """The guide's curl: -X METHOD url -H 'Authorization: Bearer …' -H 'Content-Type: application/json' -d body."""
     assert url.startswith(HOST)
     if body is not None and credential_id is not None:
         data = json.loads(body)
@@ -126,7 +126,7 @@ def curl(client, token, method, url, body=None, *, credential_id=None):
 
 @pytest.fixture
 def company(zoom_sandbox_settings, settings, monkeypatch):
-    """The seed's company in the sandbox: a master account with its S2S app and three users."""
+    """The guide's company in the sandbox: a master account with its S2S app and three users."""
     settings.RECORDINGS_SYNC_THREADS = 1
     monkeypatch.setattr(sync_run_task, "delay", lambda **kwargs: sync_run_task.apply(kwargs=kwargs))
     control = zoom_sandbox_settings.control
@@ -189,7 +189,7 @@ def test_the_faq_validation_rules_are_enforced(client, script_token, company):
 
 @pytest.fixture
 def oauth_user(zoom_sandbox_settings):
-    """A Zoom user who approves the seed's OAuth app (client YOUR_CLIENT_ID, its redirect URI)."""
+    """A Zoom user who approves the guide's OAuth app (client YOUR_CLIENT_ID, its redirect URI)."""
     control = zoom_sandbox_settings.control
     control.add_account(id="tutorAcct01", name="Tutor", plan="pro")
     user = control.add_user(account_id="tutorAcct01", email="tutor@example.com", first_name="Tina")
@@ -217,7 +217,7 @@ def test_method_2_the_oauth_app_from_config_oauth_zoom_json(
     started = seed_client.get("/api/v1/oauth/zoom/authorize")
     assert started.status_code == 200, started.content
     assert started.json()["redirect_uri"] == "http://localhost:8000/api/v1/oauth/zoom/callback"
-    # 2-3. The user is sent there and approves in Zoom; 4. Zoom calls back the seed's redirect URI.
+    # 2-3. The user is sent there and approves in Zoom; 4. Zoom calls back the guide's redirect URI.
     back = zoom_consent(started.json()["authorization_url"], user_id=oauth_user["id"])
     assert back.startswith("http://localhost:8000/api/v1/oauth/zoom/callback?")
     response = staff_browser.get(path_of(back))
