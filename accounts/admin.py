@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from accounts import services, tasks
 from accounts.forms import SECRET_FIELDS, SecretInput
 from accounts.masking import mask_secret
-from accounts.models import Credential, User, ZoomUser
+from accounts.models import Credential, User, ZoomOAuthApp, ZoomUser
 from accounts.validation import credential_errors
 from zoomhub.queueing import enqueue_on_commit
 
@@ -238,3 +238,55 @@ class ZoomUserAdmin(admin.ModelAdmin):
             )
             % {"count": len(ids)},
         )
+
+
+class ZoomOAuthAppForm(forms.ModelForm):
+    """The secret is write-only: a blank box keeps the stored one, nothing is ever shown."""
+
+    client_secret = forms.CharField(label=_("client secret"), required=False, widget=SecretInput)
+    redirect_uri = forms.URLField(
+        label=_("redirect URI"),
+        required=False,
+        assume_scheme="https",
+        help_text=ZoomOAuthApp._meta.get_field("redirect_uri").help_text,
+    )
+
+    class Meta:
+        model = ZoomOAuthApp
+        fields = ["client_id", "client_secret", "redirect_uri"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["client_secret"] = ""
+        masked = mask_secret(self.instance.client_secret) if self.instance.pk else ""
+        if masked:
+            self.fields["client_secret"].help_text = _("Stored: %(masked)s. Leave blank to keep it.") % {
+                "masked": masked
+            }
+
+    def clean_client_id(self):
+        client_id = self.cleaned_data["client_id"].strip()
+        if len(client_id) < 5 or any(ch.isspace() for ch in client_id):
+            raise ValidationError(_("Copy the Client ID from the Zoom app's App Credentials page."))
+        return client_id
+
+    def clean_client_secret(self):
+        secret = (self.cleaned_data.get("client_secret") or "").strip()
+        if secret:
+            if len(secret) < 10:
+                raise ValidationError(_("The client secret must be at least 10 characters long."))
+            return secret
+        if self.instance.pk and self.instance.client_secret:
+            return self.instance.client_secret
+        raise ValidationError(_("Paste the Client Secret from the Zoom app's App Credentials page."))
+
+
+@admin.register(ZoomOAuthApp)
+class ZoomOAuthAppAdmin(admin.ModelAdmin):
+    form = ZoomOAuthAppForm
+    list_display = ["client_id", "redirect_uri", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        # One app: its row is edited, never a second one added.
+        return super().has_add_permission(request) and not ZoomOAuthApp.objects.exists()

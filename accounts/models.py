@@ -183,6 +183,39 @@ class Credential(models.Model):
         return f"/webhooks/zoom/{self.webhook_code}/"
 
 
+class ZoomOAuthApp(models.Model):
+    """The user-OAuth app behind "Connect with Zoom", when an admin sets it here.
+
+    At most one row. It wins over the environment (OAUTH_ZOOM_CLIENT_ID / _SECRET) and
+    config/oauth_zoom.json (accounts.services.oauth_app), so the admin stays the place to change it.
+    """
+
+    one = models.BooleanField(default=True, editable=False)
+    client_id = models.CharField(_("client ID"), max_length=100)
+    client_secret = EncryptedTextField(_("client secret"))
+    redirect_uri = models.URLField(
+        _("redirect URI"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The Redirect URL registered in the Zoom app. Empty: ZoomHub's callback of the page or "
+            "API route the connection starts from."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Zoom OAuth app (Connect with Zoom)")
+        verbose_name_plural = _("Zoom OAuth app (Connect with Zoom)")
+        constraints = [
+            models.UniqueConstraint(fields=["one"], name="one_zoom_oauth_app"),
+            models.CheckConstraint(condition=Q(one=True), name="zoom_oauth_app_one_is_true"),
+        ]
+
+    def __str__(self) -> str:
+        return self.client_id
+
+
 ZOOM_USER_STATUSES = {
     "active": pgettext_lazy("Zoom user status", "active"),
     "inactive": pgettext_lazy("Zoom user status", "inactive"),

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -172,7 +171,7 @@ def _back(request, credential: Credential) -> str:
 
 
 def _redirect_uri(request) -> str:
-    return settings.OAUTH_ZOOM_REDIRECT_URI or request.build_absolute_uri(reverse("accounts:oauth_callback"))
+    return services.oauth_redirect_uri(request.build_absolute_uri(reverse("accounts:oauth_callback")))
 
 
 @require_POST

@@ -9,6 +9,7 @@ when the error is not about a field. Ninja's own errors (422 validation, 401, 40
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ CODES = {
     413: "too_large",
     429: "rate_limited",
     500: "server_error",
+    502: "zoom_error",
     503: "unavailable",
 }
 
@@ -118,6 +120,11 @@ def _http_error(request: HttpRequest, exc: HttpError, api) -> HttpResponse:
         return api.create_response(request, error_body(403, message, code="csrf_failed"), status=403)
     elif status == 400:
         message = _("The request body could not be read: %(why)s") % {"why": exc.message}
+        return api.create_response(
+            request,
+            error_body(400, message, code="malformed_body", fields={"body": _("Not valid JSON.")}),
+            status=400,
+        )
     else:
         message = exc.message
     return api.create_response(request, error_body(status, message), status=status)
@@ -125,6 +132,12 @@ def _http_error(request: HttpRequest, exc: HttpError, api) -> HttpResponse:
 
 def _not_found(request: HttpRequest, exc: Http404, api) -> HttpResponse:
     return api.create_response(request, error_body(404, _("Not found.")), status=404)
+
+
+def _permission_denied(request: HttpRequest, exc: PermissionDenied, api) -> HttpResponse:
+    return api.create_response(
+        request, error_body(403, _("Signed in, but not as the school's staff.")), status=403
+    )
 
 
 def _validation_error(request: HttpRequest, exc: DjangoValidationError, api) -> HttpResponse:
@@ -152,6 +165,7 @@ def install_handlers(api) -> None:
     api.add_exception_handler(ApiError, lambda r, e: _api_error(r, e, api))
     api.add_exception_handler(HttpError, lambda r, e: _http_error(r, e, api))
     api.add_exception_handler(Http404, lambda r, e: _not_found(r, e, api))
+    api.add_exception_handler(PermissionDenied, lambda r, e: _permission_denied(r, e, api))
     api.add_exception_handler(DjangoValidationError, lambda r, e: _validation_error(r, e, api))
     api.add_exception_handler(Exception, lambda r, e: _unexpected(r, e, api))
 

@@ -5,8 +5,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from api import attendance, attendees, credentials, meetings, oauth, recordings, services, sources
+from api import (
+    attendance,
+    attendees,
+    compat_zoom,
+    credentials,
+    meetings,
+    oauth,
+    recordings,
+    services,
+    sources,
+)
 from api.errors import error_response, install_handlers
+from api.parsing import refuse_unknown_query
 
 DESCRIPTION = """
 ZoomHub's API for programs: connected Zoom accounts, recording sources and syncs, lessons and
@@ -22,6 +33,11 @@ request field (dotted for nested JSON) to what is wrong with it.
 
 **Lists** are paged with an opaque `cursor`: pass the previous page's `next_cursor`; it is
 `null` on the last page.
+
+**Paths** answer the same with or without their trailing slash. A body field or query parameter
+an operation does not know is refused with a 400 naming it. `/api/v1/oauth/zoom/callback` and the
+routes under `/api/zoom/` (their own document: `/api/zoom/openapi.json`) take other Zoom
+integrations' paths and shapes over the same operations (docs/api-compat.md in the repository).
 """
 
 
@@ -56,6 +72,7 @@ api = NinjaAPI(
     docs_decorator=docs_access,
 )
 install_handlers(api)
+api.add_decorator(refuse_unknown_query, mode="view")
 
 api.add_router("", credentials.router)
 api.add_router("", oauth.router)
@@ -64,7 +81,7 @@ api.add_router("", meetings.router)
 api.add_router("", recordings.router)
 api.add_router("", attendance.router)
 
-# Other programs' paths under /api/zoom/ (docs/seeds.md), over the same services and auth.
+# Other programs' paths under /api/zoom/ (docs/api-compat.md, docs/seeds.md), over the same services and auth.
 zoom_api = NinjaAPI(
     title="ZoomHub API: Zoom-style paths",
     version="1.0.0",
@@ -76,4 +93,6 @@ zoom_api = NinjaAPI(
     docs_decorator=docs_access,
 )
 install_handlers(zoom_api)
+zoom_api.add_decorator(refuse_unknown_query, mode="view")
+zoom_api.add_router("", compat_zoom.router)
 zoom_api.add_router("", attendees.router)

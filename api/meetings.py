@@ -25,6 +25,7 @@ from accounts.services.hosts import ME
 from api.auth import READ, WRITE, caller
 from api.common import MAX_ID, Id, utc_iso
 from api.errors import ApiError, responses, validation_failed
+from api.meeting_filters import DayOrInstant, StatusFilter, filter_meetings
 from api.pagination import PageParams, paginate
 from api.parsing import InputSchema
 from meetings import outbox, services
@@ -191,7 +192,7 @@ class MeetingPage(Schema):
 
 
 class MeetingFilters(InputSchema):
-    status: Literal["scheduled", "started", "ended", "canceled"] | None = None
+    status: StatusFilter = None
     from_: dt.date | None = Field(
         None,
         alias="from",
@@ -202,6 +203,9 @@ class MeetingFilters(InputSchema):
     to: dt.date | None = Field(
         None, ge=FIRST_DAY, le=LAST_DAY, description="Lessons starting on or before this day (school time)."
     )
+    # The Cal-style integration's spellings (its GET /api/zoom/meetings), accepted here too.
+    startDate: DayOrInstant = None
+    endDate: DayOrInstant = None
     host: str | None = Field(None, max_length=254, description="Zoom user ID or email.")
     teacher: int | None = Field(None, ge=1, le=MAX_ID, description="A person's id.")
 
@@ -421,14 +425,8 @@ def create_meeting(request, payload: MeetingIn):
 @router.get("/meetings", auth=READ, response=responses({200: MeetingPage}))
 def list_meetings(request, filters: Query[MeetingFilters], page: Query[PageParams]):
     """Lessons by start time, earliest first."""
-    meetings = _meetings()
-    if filters.status:
-        meetings = meetings.filter(status=filters.status)
-    school = school_timezone_name()
-    if filters.from_:
-        meetings = meetings.filter(start_at__gte=local_midnight(filters.from_, school))
-    if filters.to:
-        meetings = meetings.filter(start_at__lt=local_midnight(filters.to + dt.timedelta(days=1), school))
+    meetings = filter_meetings(_meetings(), status=filters.status, start=filters.from_, end=filters.to)
+    meetings = filter_meetings(meetings, start=filters.startDate, end=filters.endDate)
     if filters.host:
         meetings = meetings.filter(Q(host__zoom_id=filters.host) | Q(host__email__iexact=filters.host))
     if filters.teacher:
@@ -439,13 +437,6 @@ def list_meetings(request, filters: Query[MeetingFilters], page: Query[PageParam
         "items": [meeting_out(m, with_start_url=with_start_url) for m in items],
         "next_cursor": next_cursor,
     }
-
-
-def local_midnight(day: dt.date, zone: str) -> dt.datetime:
-    try:
-        return local_to_utc(day, dt.time(0, 0), zone)
-    except LocalTimeError:  # a midnight skipped by a clock change: the day starts an hour later
-        return local_to_utc(day, dt.time(1, 0), zone)
 
 
 @router.get("/meetings/{meeting_id}", auth=READ, response=responses({200: MeetingOut}, 404))

@@ -1,24 +1,29 @@
 """/api/v1/recordings — synced cloud recordings and their files (never Zoom's URLs or tokens).
 
-A file's `url` is ZoomHub's own (our copy, or Zoom's streamed through the server) and needs a
-staff session, like the Recordings page. A file stored in a bucket also has `link`: a presigned
-URL straight to the bucket, valid for a few minutes, that needs no session at all.
+A file's `url` is ZoomHub's own, /api/v1/recordings/files/{id}: our copy, or Zoom's file
+streamed through the server exactly as the Recordings page plays it, for an API token or a staff
+session. A file stored in a bucket also has `link`: a presigned URL straight to the bucket, valid
+for a few minutes, that needs no session at all.
 """
 
 import datetime as dt
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from api.auth import READ
-from api.common import MAX_ID, utc_iso
-from api.errors import responses
+from api.common import MAX_ID, Id, utc_iso
+from api.errors import ApiError, responses
 from api.pagination import PageParams, paginate
 from api.parsing import InputSchema
+from recordings.file_responses import recording_file_response
 from recordings.models import Recording, RecordingFile
 from recordings.services.destinations import destination_storage
+from zoomhub.zoom.errors import ZoomError
 
 router = Router(tags=["recordings"])
 
@@ -80,6 +85,7 @@ class RecordingFilters(InputSchema):
         description="Recordings that started on or before this day (UTC).",
     )
     source: int | None = Field(None, ge=1, le=MAX_ID, description="A source's id.")
+    meeting: int | None = Field(None, ge=1, le=MAX_ID, description="A lesson's id: its recordings.")
 
 
 def _stored_in(file: RecordingFile) -> str:
@@ -130,7 +136,7 @@ def recording_out(request, recording: Recording, storages: dict | None = None) -
                 "has_local_copy": f.has_local_copy,
                 "stored_in": _stored_in(f),
                 "sha256": f.sha256 if f.is_stored else "",
-                "url": request.build_absolute_uri(reverse("recordings:file_serve", args=[f.pk])),
+                "url": request.build_absolute_uri(reverse("api-v1:get_recording_file", args=[f.pk])),
                 "link": (link := _file_link(f, recording, storages)),
                 "link_expires_in": settings.RECORDINGS_PRESIGNED_URL_SECONDS if link else None,
             }
@@ -156,6 +162,39 @@ def list_recordings(request, filters: Query[RecordingFilters], page: Query[PageP
         )
     if filters.source:
         recordings = recordings.filter(source_id=filters.source)
+    if filters.meeting:
+        recordings = recordings.filter(meeting_id=filters.meeting)
     items, next_cursor = paginate(recordings, order=("-start_time", "-id"), page=page, scope="recordings")
     storages: dict = {}
     return {"items": [recording_out(request, r, storages) for r in items], "next_cursor": next_cursor}
+
+
+class FileQuery(InputSchema):
+    download: bool = Field(False, description="true: as an attachment (Content-Disposition) to save.")
+
+
+@router.get(
+    "/recordings/files/{file_id}",
+    auth=READ,
+    response=responses({200: None}, 404, 502),
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file's bytes (video/mp4, audio/mp4, text/plain …), streamed.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_recording_file(request, file_id: Id, query: Query[FileQuery]):
+    """A recording file's content: ZoomHub's copy, or Zoom's streamed through ZoomHub (as the
+    Recordings page plays it). `?download=true` asks the browser to save it."""
+    file = get_object_or_404(
+        RecordingFile.objects.select_related("recording__source__credential", "destination"), pk=file_id
+    )
+    try:
+        return recording_file_response(request, file, attachment=query.download)
+    except ZoomError as error:
+        raise ApiError(
+            502, _("Zoom refused the file: %(error)s") % {"error": error}, code="zoom_error"
+        ) from None

@@ -51,7 +51,9 @@ class SourceConfig(InputSchema):
 
     user_id: str | None = Field(None, max_length=200, description="Sync only this Zoom user (ID or email).")
     include_trash: bool = False
-    recording_type: Literal["cloud", "all"] = "cloud"
+    recording_type: Literal["cloud", "all", "media"] = Field(
+        "cloud", description="cloud (and all): every file of each cloud recording; media: MP4 and M4A only."
+    )
     is_master_account: bool = False
     user_emails: list[str] | None = Field(None, max_length=5000, description="Master account, variant A.")
     account_ids: list[str] | None = Field(None, max_length=5000, description="Master account, variant B.")

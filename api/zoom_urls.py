@@ -1,4 +1,5 @@
-"""Other programs' paths, included by the project under /api/zoom/ (the "api-zoom" namespace)."""
+"""The Zoom-style paths other programs call, included by the project under /api/zoom/ (ninja
+names them in the "api-zoom" namespace); docs/api-compat.md."""
 
 from django.urls import path
 

@@ -31,8 +31,13 @@ class Source(models.Model):
     FreeZoomCloud = FreeZoomCloud
 
     class RecordingType(models.TextChoices):
-        CLOUD = "cloud", _("Cloud recordings (video and audio)")
-        ALL = "all", _("All files (also chat, transcripts, captions, timelines, summaries)")
+        # "cloud" is what other recording services mean by it: every file of a cloud recording.
+        CLOUD = (
+            "cloud",
+            _("Every cloud recording file (video, audio, chat, transcripts, captions, summaries)"),
+        )
+        ALL = "all", _("All files (the same as cloud: Zoom's API lists only cloud recordings)")
+        MEDIA = "media", _("Video and audio only (MP4, M4A)")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     credential = models.ForeignKey(

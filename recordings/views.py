@@ -5,14 +5,11 @@ played and downloaded through ZoomHub (our local copy, or Zoom's streamed throug
 """
 
 import datetime as dt
-import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recordings import services
+from recordings.file_responses import recording_file_response
 from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
 from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
 from recordings.rows import recording_rows
 from recordings.services.destinations import destination_save, destination_test, destinations_usage
-from recordings.services.serving import stored_file_response
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 50
@@ -243,27 +240,11 @@ def file_serve(request, pk):
     file = get_object_or_404(
         RecordingFile.objects.select_related("recording__source__credential", "destination"), pk=pk
     )
-    attachment = request.GET.get("download") == "1"
-    filename = f"{file.file_type or 'file'}-{file.recording.zoom_meeting_id}.{(file.file_extension or 'bin').lower()}"
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    if file.is_stored and (file.destination_id is not None or default_storage.exists(file.storage_name)):
-        return stored_file_response(
-            request, file, filename=filename, content_type=content_type, attachment=attachment
-        )
-    if not file.download_url or file.state == Recording.State.DELETED:
-        raise Http404(_("Zoom no longer has this file and ZoomHub has no copy."))
     try:
-        chunks = services.recording_file_stream(file=file)
+        return recording_file_response(request, file, attachment=request.GET.get("download") == "1")
     except ZoomError as error:
         messages.error(request, _("Zoom refused the file: %(error)s") % {"error": error})
         return redirect(reverse("recordings:recording_detail", args=[file.recording_id]))
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    if file.file_size:
-        response["Content-Length"] = str(file.file_size)
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _destination_form(request, destination=None):

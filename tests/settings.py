@@ -30,5 +30,7 @@ else:
 # Most API tests have no Zoom to push to; the tests that replay a seed against the sandbox turn
 # the immediate push back on.
 LESSON_API_PUSHES_AT_ONCE = False
+# A developer's own config/oauth_zoom.json must not leak into tests; tests that need one set it.
+OAUTH_ZOOM_CONFIG_FILE = BASE_DIR / "var" / "tests-have-no-oauth-zoom.json"  # noqa: F405
 # A test's own Celery queue, for worker processes that send tasks themselves (tests/processes.py).
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ZOOMHUB_TEST_QUEUE", "celery")

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     # Outside the others, so every answer under /api/ gets the API's error shape, even one made by
     # handler500 for an error raised in a middleware below.
     "api.middleware.ApiErrorShapeMiddleware",
+    "api.paths.TrailingSlashMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -247,6 +248,8 @@ ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us/oa
 OAUTH_ZOOM_CLIENT_ID = env.str("OAUTH_ZOOM_CLIENT_ID", default="")
 OAUTH_ZOOM_CLIENT_SECRET = env.str("OAUTH_ZOOM_CLIENT_SECRET", default="")
 OAUTH_ZOOM_REDIRECT_URI = env.str("OAUTH_ZOOM_REDIRECT_URI", default="")
+# Or the same app as JSON (client_id, client_secret, redirect_uri), when the variables above are unset.
+OAUTH_ZOOM_CONFIG_FILE = env.path("OAUTH_ZOOM_CONFIG_FILE", default=BASE_DIR / "config" / "oauth_zoom.json")
 # The Zoom library's HTTP behaviour (zoomhub/zoom/; docs/zoom.md).
 ZOOM_CONNECT_TIMEOUT = env.float("ZOOM_CONNECT_TIMEOUT", default=5.0)
 ZOOM_READ_TIMEOUT = env.float("ZOOM_READ_TIMEOUT", default=30.0)

@@ -24,6 +24,7 @@ from accounts.services.oauth_connect import (
     oauth_connect_start,
     oauth_connect_start_for_user,
     oauth_is_configured,
+    oauth_redirect_uri,
 )
 from accounts.services.tokens import (
     CredentialUnusable,
@@ -57,5 +58,6 @@ __all__ = [
     "oauth_connect_start",
     "oauth_connect_start_for_user",
     "oauth_is_configured",
+    "oauth_redirect_uri",
     "zoom_users_refresh",
 ]

@@ -13,7 +13,6 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +20,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Credential
 from accounts.services.credentials import credential_create
+from accounts.services.oauth_app import (
+    OAuthApp,
+    OAuthAppConfigError,
+    config_file_path,
+    oauth_app,
+    oauth_app_or_error,
+)
 from accounts.services.tokens import GrantTokens, expires_at
 from accounts.validation import credential_validate
 from zoomhub.zoom import oauth
@@ -46,18 +52,34 @@ class ConnectResult:
 
 
 def oauth_is_configured() -> bool:
-    return bool(settings.OAUTH_ZOOM_CLIENT_ID and settings.OAUTH_ZOOM_CLIENT_SECRET)
+    return oauth_app() is not None
+
+
+def oauth_redirect_uri(default: str) -> str:
+    """The configured redirect URI, else `default` (the callback of the page the flow starts from)."""
+    app = oauth_app()
+    return (app.redirect_uri if app else "") or default
+
+
+def _configured_app() -> OAuthApp:
+    try:
+        app = oauth_app_or_error()
+    except OAuthAppConfigError as error:
+        raise OAuthConnectError(_("“Connect with Zoom” is not set up: %(why)s") % {"why": error}) from None
+    if app is None:
+        raise OAuthConnectError(
+            _(
+                "“Connect with Zoom” is not set up: the operator must set OAUTH_ZOOM_CLIENT_ID "
+                "and OAUTH_ZOOM_CLIENT_SECRET, or write them to %(file)s."
+            )
+            % {"file": config_file_path()}
+        )
+    return app
 
 
 def oauth_connect_start(*, session, user_id: int, redirect_uri: str) -> str:
     """Remember a new state and PKCE verifier in the session; return Zoom's consent page URL."""
-    if not oauth_is_configured():
-        raise OAuthConnectError(
-            _(
-                "“Connect with Zoom” is not set up: the operator must set OAUTH_ZOOM_CLIENT_ID "
-                "and OAUTH_ZOOM_CLIENT_SECRET."
-            )
-        )
+    app = _configured_app()
     state = secrets.token_urlsafe(32)
     verifier, challenge = oauth.new_pkce_pair()
     now = time.time()
@@ -72,7 +94,7 @@ def oauth_connect_start(*, session, user_id: int, redirect_uri: str) -> str:
         sorted(flows.items(), key=lambda item: item[1]["started_at"])[-MAX_PENDING_FLOWS:]
     )
     return oauth.authorization_url(
-        client_id=settings.OAUTH_ZOOM_CLIENT_ID,
+        client_id=app.client_id,
         redirect_uri=redirect_uri,
         state=state,
         code_challenge=challenge,
@@ -136,10 +158,11 @@ def oauth_connect_complete(*, session, user_id: int, params) -> ConnectResult:
     code = params.get("code") or ""
     if not code:
         raise OAuthConnectError(_("Zoom sent no authorization code, so no Zoom account was connected."))
+    app = _configured_app()
     try:
         grant = oauth.exchange_code(
-            client_id=settings.OAUTH_ZOOM_CLIENT_ID,
-            client_secret=settings.OAUTH_ZOOM_CLIENT_SECRET,
+            client_id=app.client_id,
+            client_secret=app.client_secret,
             code=code,
             redirect_uri=flow["redirect_uri"],
             code_verifier=flow["verifier"],
@@ -165,13 +188,13 @@ def oauth_connect_complete(*, session, user_id: int, params) -> ConnectResult:
             % {"error": getattr(error, "message", "") or error.__class__.__name__}
         ) from None
     try:
-        return _store_grant(grant, me)
+        return _store_grant(grant, me, client_id=app.client_id)
     except ValidationError as error:
         raise OAuthConnectError(" ".join(error.messages) + " " + _("Nothing was stored.")) from None
 
 
 @transaction.atomic
-def _store_grant(grant: "oauth.TokenGrant", me: dict) -> ConnectResult:
+def _store_grant(grant: "oauth.TokenGrant", me: dict, *, client_id: str) -> ConnectResult:
     email = (me.get("email") or "").strip()
     zoom_user_id = str(me.get("id") or "")
     if not email or not zoom_user_id:
@@ -188,7 +211,7 @@ def _store_grant(grant: "oauth.TokenGrant", me: dict) -> ConnectResult:
             kind=Credential.Kind.OAUTH,
             name=email,
             account_id=account_id,
-            client_id=settings.OAUTH_ZOOM_CLIENT_ID,
+            client_id=client_id,
             access_token=grant.access_token,
             refresh_token=grant.refresh_token or "",
             token_expires_at=expires_at(grant.expires_in),
@@ -206,8 +229,8 @@ def _store_grant(grant: "oauth.TokenGrant", me: dict) -> ConnectResult:
         )
     existing.name = email
     existing.account_id = account_id or existing.account_id
-    existing.client_id = settings.OAUTH_ZOOM_CLIENT_ID
-    existing.client_secret = None  # the "Connect with Zoom" app's secret comes from settings
+    existing.client_id = client_id
+    existing.client_secret = None  # the "Connect with Zoom" app's secret comes from its configuration
     existing.access_token = grant.access_token
     existing.refresh_token = grant.refresh_token or None
     existing.token_expires_at = expires_at(grant.expires_in)

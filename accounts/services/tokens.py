@@ -3,13 +3,13 @@
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Credential
+from accounts.services.oauth_app import oauth_app
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
 from zoomhub.zoom.errors import ZoomClientRejected, ZoomError, ZoomReauthorizationRequired
@@ -94,9 +94,10 @@ class CredentialServerToServerTokens(ServerToServerTokens):
 
 def oauth_app_keys(credential: Credential) -> tuple[str, str]:
     """The OAuth app's client ID and secret: the credential's own, else the "Connect with Zoom" app's."""
+    app = oauth_app()
     return (
-        credential.client_id or settings.OAUTH_ZOOM_CLIENT_ID,
-        credential.client_secret or settings.OAUTH_ZOOM_CLIENT_SECRET,
+        credential.client_id or (app.client_id if app else ""),
+        credential.client_secret or (app.client_secret if app else ""),
     )
 
 

@@ -19,7 +19,8 @@ from django.utils.dateparse import parse_datetime
 from recordings.models import Recording, RecordingFile, Source
 from recordings.services.bulk_sql import upsert_rows
 
-# Files kept by recording_type "cloud": the recorded media; "all" keeps every file Zoom lists.
+# Files kept by recording_type "media": the recorded video and audio. "cloud" and "all" keep every
+# file Zoom lists (chat, transcripts, captions, timelines, summaries too).
 MEDIA_FILE_TYPES = {"MP4", "M4A"}
 
 # What a re-listing overwrites (the other columns keep what they hold: the lesson link, downloads).
@@ -82,7 +83,7 @@ def file_id(meeting: dict, item: dict) -> str:
 
 def kept_files(meeting: dict, recording_type: str) -> list[dict]:
     files = meeting.get("recording_files") or []
-    if recording_type == Source.RecordingType.ALL:
+    if recording_type != Source.RecordingType.MEDIA:
         return files
     return [f for f in files if (f.get("file_type") or "").upper() in MEDIA_FILE_TYPES]
 
@@ -209,7 +210,7 @@ def recordings_upsert(
                 ).values_list("pk", flat=True)
             )
         # Files Zoom no longer lists for a recording it still lists were deleted one by one.
-        kept_types = None if recording_type == Source.RecordingType.ALL else MEDIA_FILE_TYPES
+        kept_types = MEDIA_FILE_TYPES if recording_type == Source.RecordingType.MEDIA else None
         existed = [ids[u] for u in changed if u in stored]
         if existed:
             gone = RecordingFile.objects.filter(recording_id__in=existed).exclude(zoom_file_id__in=listed)

@@ -113,7 +113,7 @@ def test_recordings_are_filtered_and_paged_newest_first_without_zoom_urls(
     body = response.json()
     assert [r["topic"] for r in body["items"]] == ["Lesson 5", "Lesson 4", "Lesson 3"]
     assert [f["file_type"] for f in body["items"][0]["files"]] == ["MP4", "M4A"]
-    assert body["items"][0]["files"][0]["url"].startswith("http://testserver/recordings/files/")
+    assert body["items"][0]["files"][0]["url"].startswith("http://testserver/api/v1/recordings/files/")
     assert "zoomsecret" not in response.content.decode() and "zoom.us/rec" not in response.content.decode()
     rest = read_api.get(
         "/api/v1/recordings",

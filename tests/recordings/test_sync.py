@@ -78,19 +78,24 @@ def test_a_window_zoom_cut_short_fails_loudly(school_zoom, source):
     assert run.state == SyncRun.State.FAILED
 
 
-def test_recording_type_cloud_keeps_media_and_all_keeps_every_file(school_zoom, credential):
+def test_recording_type_cloud_keeps_every_cloud_file_and_media_only_video_and_audio(school_zoom, credential):
     teacher = school_zoom.add_user("teacher@school.example")
     school_zoom.add_recordings(
         teacher, start=datetime(2024, 3, 2, tzinfo=UTC), count=1, every=timedelta(days=1)
     )
-    cloud = Source.objects.create(name="cloud", credential=credential, user_id=teacher["email"])
-    run_sync(cloud, date(2024, 3, 1), date(2024, 3, 10))
+    media = Source.objects.create(
+        name="media",
+        credential=credential,
+        user_id=teacher["email"],
+        recording_type=Source.RecordingType.MEDIA,
+    )
+    run_sync(media, date(2024, 3, 1), date(2024, 3, 10))
     assert sorted(RecordingFile.objects.values_list("file_type", flat=True)) == ["M4A", "MP4"]
 
-    everything = Source.objects.create(
-        name="all", credential=credential, user_id=teacher["email"], recording_type=Source.RecordingType.ALL
-    )
-    run_sync(everything, date(2024, 3, 1), date(2024, 3, 10))
+    # The default, as other recording services mean "cloud": every file of the cloud recording.
+    cloud = Source.objects.create(name="cloud", credential=credential, user_id=teacher["email"])
+    assert cloud.recording_type == Source.RecordingType.CLOUD
+    run_sync(cloud, date(2024, 3, 1), date(2024, 3, 10))
     assert sorted(RecordingFile.objects.values_list("file_type", flat=True)) == [
         "CHAT",
         "M4A",

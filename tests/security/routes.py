@@ -59,6 +59,7 @@ def _object_for(pattern: str, world: World) -> int | str:
         ("api/v1/sources/", world.source.pk),
         ("api/v1/tasks/", world.run.pk),
         ("api/v1/meetings/", world.lesson.pk),
+        ("api/v1/recordings/files/", world.file.pk),
         ("api/v1/recordings/", world.recording.pk),
     ]
     for prefix, value in rules:
@@ -106,17 +107,34 @@ def concrete_urls(world: World) -> list[Route]:
     return sorted(routes.values(), key=lambda route: route.url)
 
 
-def api_operations() -> list[tuple[str, str, str]]:
-    """(method, path with {arguments}, operation name) of every /api/v1/ operation."""
-    from api.main import api
+def api_operations(*, with_public: bool = False) -> list[tuple[str, str, str]]:
+    """(method, path with {arguments}, operation name) of every /api/ operation that needs a
+    token; with_public, also those that check something else (Zoom's redirect, its signature)."""
+    from api.main import api, zoom_api
 
     operations = []
-    for prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
-            for operation in path_view.operations:
-                for method in operation.methods:
-                    full = (
-                        "/api/v1/" + (prefix.strip("/") + "/" if prefix.strip("/") else "") + path.lstrip("/")
-                    )
-                    operations.append((method, full, operation.view_func.__name__))
+    for ninja_api, base in ((api, "/api/v1/"), (zoom_api, "/api/zoom/")):
+        for prefix, router in ninja_api._routers:
+            for path, path_view in router.path_operations.items():
+                for operation in path_view.operations:
+                    if not operation.auth_callbacks and not with_public:
+                        continue
+                    for method in operation.methods:
+                        full = (
+                            base + (prefix.strip("/") + "/" if prefix.strip("/") else "") + path.lstrip("/")
+                        )
+                        operations.append((method, full, operation.view_func.__name__))
     return sorted(set(operations))
+
+
+def api_operation_needs_write(name: str) -> bool:
+    """Whether the operation called `name` refuses a read token (api.auth's WRITE)."""
+    from api.main import api, zoom_api
+
+    for ninja_api in (api, zoom_api):
+        for _prefix, router in ninja_api._routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    if operation.view_func.__name__ == name:
+                        return any(getattr(auth, "write", False) for auth in operation.auth_callbacks)
+    raise KeyError(name)

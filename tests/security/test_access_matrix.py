@@ -11,7 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.security.routes import api_operations, concrete_urls
+from tests.security.routes import api_operation_needs_write, api_operations, concrete_urls
 from zoomhub.access import is_public_path
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,7 @@ OWN_ANSWERS_SUPERUSER = {
     "admin/autocomplete/": 403,  # needs the admin's own query parameters
     # Rows that come from Zoom or are made on ZoomHub's pages: nobody adds them in the admin.
     "admin/accounts/zoomuser/add/": 403,
+    "admin/accounts/zoomoauthapp/add/": 403,  # there is one, edited in place
     "admin/meetings/meeting/add/": 403,
     "admin/webhooks/webhookevent/add/": 403,
     "admin/api/apitoken/add/": 403,
@@ -74,7 +75,11 @@ OWN_ANSWERS_SUPERUSER = {
 ADMIN_MODEL_PAGE = re.compile(r"^admin/(?!password_change/)[^/]+/[^/]+/")
 
 # GET operations of the API that start something, so they need the write scope.
-API_GETS_THAT_WRITE = {"zoom_authorize"}  # starts an OAuth flow on the token owner's behalf
+API_GETS_THAT_WRITE = {"zoom_authorize", "zoom_auth"}  # start an OAuth flow on the token owner's behalf
+# POST operations that only read (their input is a body), so a read token may call them.
+API_POSTS_THAT_READ = {"get_meeting_attendees"}
+# Zoom's OAuth redirects: the staff browser's session is checked, not a token.
+API_BROWSER_CALLBACKS = {"/api/v1/oauth/zoom/callback", "/api/zoom/auth/callback"}
 
 
 @pytest.fixture
@@ -120,6 +125,10 @@ def _anonymous_answers(route):
     if _is_api(route.url):
         if route.url in ("/api/v1/", "/api/zoom/"):
             return {404}
+        if route.url in API_BROWSER_CALLBACKS:
+            return {302, 405}  # GET to sign-in: only the staff browser that started the flow finishes it
+        if route.url == "/api/zoom/webhook":
+            return {400, 401, 405}  # Zoom's intake: refused unless Zoom signed it
         if route.url in ("/api/v1/docs", "/api/zoom/docs"):
             return {302}  # to sign-in: the docs page is for staff sessions
         return {401, 405}
@@ -154,6 +163,8 @@ def test_signed_in_non_staff_are_refused_everywhere(client, world, routes):
                 _check(surprises, route, method, response, {403})
                 if response.status_code == 403 and b"staff" not in response.content:
                     surprises.append(f"{method} {route.url}: 403 without the staff-only message")
+            elif route.url in API_BROWSER_CALLBACKS and method == "GET":
+                _check(surprises, route, method, response, {403})
             elif _is_api(route.url) and method == "GET":
                 _check(surprises, route, method, response, _anonymous_answers(route))
             elif _is_api(route.url):
@@ -166,6 +177,10 @@ def _signed_in_answers(route, own_answers, *, admin_refused):
         return {own_answers[route.pattern]}
     if route.pattern in POST_ONLY:
         return {405}
+    if route.url == "/api/zoom/auth":
+        return {302, 409}  # to Zoom's consent page, or "not set up"
+    if route.url in API_BROWSER_CALLBACKS:
+        return {302}  # back to the Zoom accounts page: this session started no flow
     if _is_api(route.url):
         return _anonymous_answers(route) - {401} | {200}
     if admin_refused and ADMIN_MODEL_PAGE.match(route.pattern):
@@ -226,6 +241,7 @@ def _api_url(path: str, world) -> str:
         .replace("{source_id}", str(world.source.pk))
         .replace("{task_id}", str(world.run.pk))
         .replace("{meeting_id}", str(world.lesson.pk))
+        .replace("{file_id}", str(world.file.pk))
     )
 
 
@@ -264,7 +280,14 @@ def test_a_read_token_reads_everything_and_changes_nothing(client, world):
     for method, path, name in api_operations():
         url = _api_url(path, world)
         response = client.generic(method, url, "{}", content_type="application/json", **auth)
-        expected = {200} if method == "GET" and name not in API_GETS_THAT_WRITE else {403}
+        if name in API_POSTS_THAT_READ:
+            expected = {200, 400, 404}  # past access control; the empty body is refused
+        elif method == "GET" and name not in API_GETS_THAT_WRITE:
+            expected = {200}
+        else:
+            expected = {403}
+        if api_operation_needs_write(name) != (expected == {403}):
+            surprises.append(f"{method} {url} ({name}): its auth does not match the declared scope")
         if response.status_code not in expected:
             surprises.append(f"{method} {url} ({name}): {response.status_code}, expected {expected}")
         elif expected == {403} and response.json()["error"]["code"] != "insufficient_scope":

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts.models import Credential, User, ZoomUser
+from accounts.models import Credential, User, ZoomOAuthApp, ZoomUser
 from api.models import ApiToken
 from api.services import api_token_create
 from attendance.models import Attendance, ManualMatch, Segment, Session
@@ -32,6 +32,7 @@ APP_CLIENT_SECRET = "appSECRETo7Fz1Kw3Pm5Ga"
 APP_WEBHOOK_SECRET = "appWEBHOOKi9Sx2Ld4Qr8Ne"
 BUCKET_ACCESS_KEY = "AKIAbucketKEYq2Wd7Rf"
 BUCKET_SECRET_KEY = "bucketSECRETm4Tn8Vb1Xc"
+ADMIN_APP_CLIENT_SECRET = "admSECRETq3Wn8Ld2Kx7Vb"
 
 # Values stored by ZoomHub or held in its settings that nobody may read back.
 STORED_SECRETS = [
@@ -46,6 +47,7 @@ STORED_SECRETS = [
     APP_WEBHOOK_SECRET,
     BUCKET_ACCESS_KEY,
     BUCKET_SECRET_KEY,
+    ADMIN_APP_CLIENT_SECRET,
 ]
 
 MEETING_ID = 92674392836
@@ -97,6 +99,7 @@ class World:
 
 def build_world(*, staff: User, superuser: User, outsider: User) -> World:
     now = timezone.now()
+    ZoomOAuthApp.objects.create(client_id="admCLIENTid42", client_secret=ADMIN_APP_CLIENT_SECRET)
     s2s = Credential.objects.create(
         kind=Credential.Kind.SERVER_TO_SERVER,
         name="School S2S app",
