@@ -14,3 +14,11 @@ class ZoomHubConfig(AppConfig):
             description="Deletes expired rows from the session table (Django's clearsessions).",
         ),
     ]
+
+    def ready(self):
+        from zoomhub import metrics, workers
+        from zoomhub.zoom import transport
+
+        if metrics.observe_zoom_response not in transport.RESPONSE_OBSERVERS:
+            transport.RESPONSE_OBSERVERS.append(metrics.observe_zoom_response)
+        workers.connect_signals()

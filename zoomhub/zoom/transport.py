@@ -22,6 +22,10 @@ import zoomhub
 
 USER_AGENT = f"ZoomHub/{zoomhub.__version__} python-requests/{requests.__version__}"
 
+# Called with every response the session receives (API, OAuth and downloads alike); the
+# project registers its metrics here. An observer must not raise.
+RESPONSE_OBSERVERS: list = []
+
 _session: requests.Session | None = None
 _session_pid: int | None = None
 _session_lock = threading.Lock()
@@ -83,12 +87,18 @@ def _new_session() -> requests.Session:
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     session.cookies.set_policy(_NoCookies())
+    session.hooks["response"].append(_observe)
     # Retries are ours (client.py decides what is safe to repeat); urllib3 must not add any.
     pool_size = int(getattr(settings, "ZOOM_HTTP_POOL_SIZE", 20))
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+def _observe(response, *args, **kwargs):
+    for observer in RESPONSE_OBSERVERS:
+        observer(response)
 
 
 def session() -> requests.Session:
