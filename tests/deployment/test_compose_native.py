@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import requests
-import urllib3
 from kombu import Connection
 
 from tests.deployment.compose import dependencies, is_one_shot, services, start_order
