@@ -1,6 +1,6 @@
 """Optional error reports to Sentry (SENTRY_DSN), scrubbed before anything leaves the server.
 
-Never sent: request bodies (a webhook body holds participants' names and e-mails), cookies,
+Never sent: log arguments (only a log call's template), request bodies (a webhook body holds participants' names and e-mails), cookies,
 Authorization and Zoom's signature headers, query strings (download tokens), local variables,
 and any value under a key that names a secret or token. E-mail addresses anywhere in the
 event's text are replaced. The scrubbing is ours, in before_send, so it does not depend on
@@ -64,6 +64,11 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
     for exception in (event.get("exception") or {}).get("values") or []:
         for frame in (exception.get("stacktrace") or {}).get("frames") or []:
             frame.pop("vars", None)
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict):
+        # As for breadcrumbs: the template, without the arguments.
+        logentry.pop("params", None)
+        logentry.pop("formatted", None)
     user = event.get("user")
     if isinstance(user, dict):
         event["user"] = {key: user[key] for key in ("id",) if key in user}
@@ -71,6 +76,14 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
 
 
 def scrub_breadcrumb(crumb: dict, hint: dict | None = None) -> dict | None:
+    record = (hint or {}).get("log_record")
+    if record is not None:
+        # The log call's template, never its arguments: those are where values (tokens,
+        # addresses, ids) go, and no key tells which of them is secret.
+        crumb["message"] = str(record.msg)
+        crumb.pop("data", None)
+    if crumb.get("category") == "query":
+        crumb.pop("data", None)
     return _scrub(crumb)
 
 
