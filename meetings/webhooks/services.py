@@ -40,6 +40,12 @@ def retry_delay(*, attempts: int) -> timedelta:
     return min(RETRY_BASE_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
 
 
+def _retry_broker_now() -> None:
+    from meetings.webhooks.broker import resume_publishing
+
+    resume_publishing()
+
+
 def _send_on_commit(event_id: int) -> None:
     from meetings.webhooks.broker import send_process_task
 
@@ -240,6 +246,10 @@ def webhook_events_sweep(*, now: datetime | None = None) -> SweepResult:
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
         WebhookEvent.objects.filter(pk__in=due).update(enqueued_at=now)
+        if due:
+            # The sweep tries the broker even if this process paused publishing after a failure;
+            # a first failure pauses it again, so a hung broker costs one timeout, not one per event.
+            transaction.on_commit(_retry_broker_now)
         for event_id in due:
             _send_on_commit(event_id)
     return SweepResult(sent=len(due), reclaimed=reclaimed, handlers_arrived=handlers_arrived)
