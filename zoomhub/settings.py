@@ -301,6 +301,8 @@ OAUTH_ZOOM_REDIRECT_URI = env.str("OAUTH_ZOOM_REDIRECT_URI", default="")
 ZOOM_CONNECT_TIMEOUT = env.float("ZOOM_CONNECT_TIMEOUT", default=5.0)
 ZOOM_READ_TIMEOUT = env.float("ZOOM_READ_TIMEOUT", default=30.0)
 ZOOM_DOWNLOAD_READ_TIMEOUT = env.float("ZOOM_DOWNLOAD_READ_TIMEOUT", default=60.0)
+# A token refresh's answer holds the only copy of the rotated refresh token: wait longer for it.
+ZOOM_OAUTH_READ_TIMEOUT = env.float("ZOOM_OAUTH_READ_TIMEOUT", default=60.0)
 ZOOM_MAX_RETRIES = env.int("ZOOM_MAX_RETRIES", default=4)
 ZOOM_RETRY_BASE_DELAY = env.float("ZOOM_RETRY_BASE_DELAY", default=1.0)
 ZOOM_RETRY_MAX_DELAY = env.float("ZOOM_RETRY_MAX_DELAY", default=20.0)

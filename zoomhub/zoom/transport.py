@@ -39,6 +39,7 @@ class Config:
     oauth_base_url: str
     connect_timeout: float
     read_timeout: float
+    oauth_read_timeout: float
     download_read_timeout: float
     max_retries: int
     retry_base_delay: float
@@ -63,6 +64,7 @@ class Config:
             oauth_base_url=value("ZOOM_OAUTH_BASE_URL", "https://zoom.us/oauth").rstrip("/"),
             connect_timeout=float(value("ZOOM_CONNECT_TIMEOUT", 5)),
             read_timeout=float(value("ZOOM_READ_TIMEOUT", 30)),
+            oauth_read_timeout=float(value("ZOOM_OAUTH_READ_TIMEOUT", 60)),
             download_read_timeout=float(value("ZOOM_DOWNLOAD_READ_TIMEOUT", 60)),
             max_retries=int(value("ZOOM_MAX_RETRIES", 4)),
             retry_base_delay=float(value("ZOOM_RETRY_BASE_DELAY", 1.0)),
