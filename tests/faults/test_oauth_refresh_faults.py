@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Credential
 from accounts.services.tokens import LOST_IN_TRANSIT_MESSAGE, OAuthCredentialTokens
-from tests.sandbox.conftest import ACCOUNT, OAUTH_ID, OAUTH_SECRET, zoom  # noqa: F401 - fixture
+from tests.sandbox.conftest import ACCOUNT, OAUTH_ID, OAUTH_SECRET
 from tests.sandbox.test_end_to_end_client import connect_without_a_browser
 from zoomhub.zoom.errors import ZoomConnectionError, ZoomReauthorizationRequired
 

@@ -154,34 +154,36 @@ def test_a_hung_redis_costs_each_webhook_milliseconds_and_loses_nothing(
 def test_a_worker_survives_ten_redis_restarts_under_webhook_load(client, broker_on, tmp_path, monkeypatch):
     credential = _credential()
     monkeypatch.setattr(services, "RESEND_AFTER", timedelta(seconds=2))
-    with private_redis(append_only=True, folder=str(tmp_path)) as server:
-        with celery_worker(extra_env={"REDIS_URL": server.url}, concurrency=2) as (worker, queue):
-            broker_on(server, queue=queue)
-            number = 0
-            for _restart in range(10):
-                for _ in range(20):
-                    number += 1
-                    assert _deliver(client, credential, number).status_code == 200
-                server.stop()
-                for _ in range(5):  # Redis is down: stored, answered, sent later by the sweep
-                    number += 1
-                    assert _deliver(client, credential, number).status_code == 200
-                server.start()
-                assert worker.poll() is None, "the worker died when Redis restarted"
+    with (
+        private_redis(append_only=True, folder=str(tmp_path)) as server,
+        celery_worker(extra_env={"REDIS_URL": server.url}, concurrency=2) as (worker, queue),
+    ):
+        broker_on(server, queue=queue)
+        number = 0
+        for _restart in range(10):
+            for _ in range(20):
+                number += 1
+                assert _deliver(client, credential, number).status_code == 200
+            server.stop()
+            for _ in range(5):  # Redis is down: stored, answered, sent later by the sweep
+                number += 1
+                assert _deliver(client, credential, number).status_code == 200
+            server.start()
+            assert worker.poll() is None, "the worker died when Redis restarted"
 
-            last_sweep = 0.0
+        last_sweep = 0.0
 
-            def all_processed() -> bool:
-                nonlocal last_sweep
-                if not WebhookEvent.objects.exclude(state=WebhookEvent.State.PROCESSED).exists():
-                    return True
-                if time.monotonic() - last_sweep > 2:
-                    last_sweep = time.monotonic()
-                    services.webhook_events_sweep()  # what beat does every 30 seconds
-                return False
+        def all_processed() -> bool:
+            nonlocal last_sweep
+            if not WebhookEvent.objects.exclude(state=WebhookEvent.State.PROCESSED).exists():
+                return True
+            if time.monotonic() - last_sweep > 2:
+                last_sweep = time.monotonic()
+                services.webhook_events_sweep()  # what beat does every 30 seconds
+            return False
 
-            wait_until(all_processed, timeout=180, what="every event processed")
-            assert worker.poll() is None
+        wait_until(all_processed, timeout=180, what="every event processed")
+        assert worker.poll() is None
     events = WebhookEvent.objects.all()
     assert events.count() == number
     assert set(events.values_list("attempts", flat=True)) == {1}  # processed once each
