@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.apps import apps
 from django.conf import settings
 from django.http import HttpResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import values as prometheus_values
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -35,6 +35,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 logger = logging.getLogger(__name__)
 
 METRICS_PATH = "/metrics"
+# The classic text format: every Prometheus version (2.x and 3.x) reads it.
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 if MULTIPROC_DIR:
@@ -214,7 +216,7 @@ class MetricsMiddleware:
         if request.path == METRICS_PATH:
             if not _allowed(request):
                 return HttpResponse("Forbidden.", status=403, content_type="text/plain; charset=utf-8")
-            return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+            return HttpResponse(exposition(), content_type=CONTENT_TYPE)
         if not request.path.startswith("/webhooks/"):
             return self.get_response(request)
         started = time.perf_counter()

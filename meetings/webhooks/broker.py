@@ -89,7 +89,9 @@ def send_process_task(*, event_id: int) -> bool:
             return True
         except Exception as error:
             _forget_producer()
-            timed_out = any(word in f"{type(error).__name__} {error}".lower() for word in ("timeout", "timed out"))
+            timed_out = any(
+                word in f"{type(error).__name__} {error}".lower() for word in ("timeout", "timed out")
+            )
             if attempt == 2 or timed_out:
                 _pause()
                 logger.warning(
