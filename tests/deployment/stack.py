@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -64,14 +65,34 @@ def native_command(command: list[str]) -> list[str]:
     return command
 
 
+INTERPOLATION = re.compile(r"\$\{(?P<name>\w+)(?::(?P<kind>[-?])(?P<rest>[^}]*))?\}")
+
+
+def interpolate(value: str, dotenv: dict[str, str]) -> str:
+    """Compose's ${NAME}, ${NAME:-default} and ${NAME:?error} against the .env values."""
+
+    def one(match):
+        found = dotenv.get(match["name"], "")
+        if found:
+            return found
+        if match["kind"] == "?":
+            raise ValueError(f"{match['name']}: {match['rest']}")
+        return match["rest"] or ""
+
+    return INTERPOLATION.sub(one, value)
+
+
 def service_environment(name: str, *, database_url: str, redis_url: str, folders: dict[str, Path]) -> dict:
     """What compose puts in the service's environment, with its hosts and volumes made local."""
-    declared = dict(services()[name].get("environment") or {})
+    declared = {
+        key: interpolate(value, {"POSTGRES_PASSWORD": "unused-here"}) if isinstance(value, str) else value
+        for key, value in (services()[name].get("environment") or {}).items()
+    }
     declared["DATABASE_URL"] = database_url
     declared["REDIS_URL"] = redis_url
-    for key in ("MEDIA_ROOT", "STATIC_ROOT"):
-        if key in declared:
-            declared[key] = str(folders[declared[key]])
+    for key, value in declared.items():
+        if isinstance(value, str) and value in folders:  # a path where a volume is mounted
+            declared[key] = str(folders[value])
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "ALLOWED_HOSTS", "DJANGO_"))}
     return {
         **keep,

@@ -307,7 +307,7 @@ def test_backup_script_and_restore_into_a_scratch_database(tmp_path):
     (media / "recordings").mkdir(parents=True)
     (media / "recordings" / "a.m4a").write_bytes(b"audio")
     with scratch_database("backup_src") as source_url, scratch_database("backup_dst") as target_url:
-        folders = {"/app/media": media, "/app/staticfiles": tmp_path / "static"}
+        folders = {**_volume_folders(tmp_path), "/app/media": media}
         env = service_environment("migrate", database_url=source_url, redis_url="", folders=folders)
         migrate = subprocess.run(
             native_command(["python", "manage.py", "migrate", "--noinput"]),
