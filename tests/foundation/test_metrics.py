@@ -152,3 +152,16 @@ def test_a_stalled_worker_shows_on_the_dashboard_and_in_metrics(admin_client, se
     assert value(samples, "zoomhub_worker_stalled") == 1
     assert value(samples, "zoomhub_worker_last_task_age_seconds") >= 7 * 60
     assert "No worker has taken a task for 7 minutes" in admin_client.get("/").content.decode()
+
+
+def test_the_sample_grafana_dashboard_graphs_only_metrics_zoomhub_exposes():
+    import re
+
+    from django.conf import settings
+
+    dashboard = json.loads((settings.BASE_DIR / "docs" / "grafana-dashboard.json").read_text())
+    documented = (settings.BASE_DIR / "docs" / "metrics.md").read_text()
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel.get("targets", [])]
+    used = {name for expr in exprs for name in re.findall(r"zoomhub_[a-z_]+", expr)}
+    base = {re.sub(r"_(bucket|count|sum)$", "", name) for name in used}
+    assert base and all(f"`{name}`" in documented for name in base), base
