@@ -24,17 +24,19 @@ lock: install
 	$(UV_COMPILE) requirements-dev.txt -o requirements-dev.lock
 
 # Embedded defaults: SQLite and a filesystem broker under var/, unless .env or the
-# environment say otherwise.
+# environment say otherwise. run_all lives in the sandbox app (sandbox.settings installs it) and
+# starts web, worker and beat with the product's settings.
 run: install
 	mkdir -p var
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py install_schedules
 	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_superuser
-	DEBUG=$${DEBUG:-true} $(PY) manage.py run_all
+	DEBUG=$${DEBUG:-true} $(PY) manage.py run_all --settings=sandbox.settings
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -44,7 +46,9 @@ test: install
 	bash scripts/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The database benchmarks need PostgreSQL and Redis: DATABASE_URL=postgres://… REDIS_URL=redis://… make bench

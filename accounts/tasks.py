@@ -19,7 +19,7 @@ def _retry_if_transient(task, error: ZoomError):
     raise error
 
 
-@shared_task(bind=True)
+@shared_task(name="accounts.check_credential", bind=True)
 def credential_check_task(self, *, credential_id: int) -> str:
     credential = Credential.objects.filter(pk=credential_id).first()
     if credential is None:
@@ -28,7 +28,7 @@ def credential_check_task(self, *, credential_id: int) -> str:
     return result.status
 
 
-@shared_task(bind=True)
+@shared_task(name="accounts.refresh_zoom_users", bind=True)
 def zoom_users_refresh_task(self, *, credential_id: int) -> int:
     credential = Credential.objects.filter(pk=credential_id, status=Credential.Status.ACTIVE).first()
     if credential is None:
@@ -40,7 +40,7 @@ def zoom_users_refresh_task(self, *, credential_id: int) -> int:
         raise
 
 
-@shared_task
+@shared_task(name="accounts.refresh_all_zoom_users")
 def zoom_users_refresh_all() -> int:
     """Beat's daily job: one refresh task per usable credential, so one slow account delays no other."""
     credential_ids = list(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import api_token_views, views
+from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,8 +11,6 @@ urlpatterns = [
     path("<int:pk>/test/", views.credential_test, name="credential_test"),
     path("<int:pk>/refresh-users/", views.credential_refresh_users, name="credential_refresh_users"),
     path("<int:pk>/disconnect/", views.credential_disconnect, name="credential_disconnect"),
-    path("api-tokens/", api_token_views.api_token_list, name="api_token_list"),
-    path("api-tokens/<int:pk>/revoke/", api_token_views.api_token_revoke, name="api_token_revoke"),
     path("oauth/connect/", views.oauth_connect, name="oauth_connect"),
     path("oauth/callback/", views.oauth_callback, name="oauth_callback"),
 ]

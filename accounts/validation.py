@@ -1,6 +1,6 @@
 """The rules a credential must follow, shared by the forms and the services.
 
-They are the seed "Zoom Credentials Guide"'s rules: a Server-to-Server app needs account_id (at
+They are the rules of docs/zoom-setup.md: a Server-to-Server app needs account_id (at
 least 5 characters), client_id (at least 5) and client_secret (at least 10); a user OAuth
 credential needs an access token (at least 10); a master account must be Server-to-Server; the
 same account_id + client_id cannot be connected twice. The duplicate rule is for

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from accounts import services
-from accounts.models import ApiToken, User
+from accounts.models import User
+from api import services
 from api.errors import ApiError
+from api.models import ApiToken
 
 
 @dataclass(frozen=True)

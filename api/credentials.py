@@ -1,4 +1,4 @@
-"""/api/v1/credentials/ — connected Zoom accounts, in the seed "Zoom Credentials Guide"'s JSON.
+"""/api/v1/credentials/ — connected Zoom accounts, in the JSON of docs/api.md ("Credentials").
 
 Every rule is accounts.validation's (through accounts.services); secrets are accepted, stored
 encrypted and never returned: answers show them masked ("••••" and at most the last four
@@ -59,7 +59,7 @@ class CredentialFields(InputSchema):
     account: str = Field(
         "",
         max_length=200,
-        description="A free label from the seed's format; ZoomHub names accounts by account_name and does not store it.",
+        description="A free label some clients send; ZoomHub names accounts by account_name and does not store it.",
     )
     access_token: str = Field(
         "",

@@ -5,8 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from accounts import services
-from api import attendance, credentials, meetings, oauth, recordings, sources
+from api import attendance, credentials, meetings, oauth, recordings, services, sources
 from api.errors import error_response, install_handlers
 
 DESCRIPTION = """

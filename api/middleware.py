@@ -41,8 +41,9 @@ class ApiErrorShapeMiddleware:
             return response
         status = response.status_code
         shaped = error_response(status, str(MESSAGES.get(status, _("The request failed."))))
-        if response.has_header("Allow"):
-            shaped["Allow"] = response["Allow"]
+        for header in ("Allow", "Retry-After"):
+            if response.has_header(header):
+                shaped[header] = response[header]
         return shaped
 
     def process_exception(self, request, exception):

@@ -1,7 +1,7 @@
-"""/api/v1/sources and /api/v1/tasks — the seed's "Input Source" and its syncs.
+"""/api/v1/sources and /api/v1/tasks — recording sources ("Input Source", docs/api.md) and their syncs.
 
 Rules are recordings.validation's (through recordings.services); sync dates are checked by the
-"Sync now" form's rules. A sync is a SyncRun: its id is the task_id the seed polls.
+"Sync now" form's rules. A sync is a SyncRun: its id is the task_id a client polls.
 """
 
 import datetime as dt
@@ -47,7 +47,7 @@ MAX_TASK_ERRORS = 200
 
 
 class SourceConfig(InputSchema):
-    """The seed's ZoomSourceConfig."""
+    """A source's Zoom settings (ZoomSourceConfig, docs/api.md)."""
 
     user_id: str | None = Field(None, max_length=200, description="Sync only this Zoom user (ID or email).")
     include_trash: bool = False

@@ -10,7 +10,7 @@ class AttendanceConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Fetch attendance from Zoom",
-            task="attendance.tasks.attendance_sweep_task",
+            task="attendance.sweep_fetches",
             every_seconds=300,
             description=(
                 "Sends attendance fetches whose task was lost, and finds lessons whose end passed "
@@ -18,3 +18,40 @@ class AttendanceConfig(AppConfig):
             ),
         ),
     ]
+
+    # Participant events are stored by the webhooks app and read from there when a session is built.
+    zoom_webhook_events = ("meeting.participant_joined", "meeting.participant_left")
+
+    def ready(self):
+        from attendance import dashboard, panels, receivers
+        from meetings.panels import LessonPanel, lesson_panels
+        from meetings.signals import lesson_ended, lesson_started
+        from webhooks.registry import handlers
+        from zoomhub import wiring
+        from zoomhub.cards import dashboard_cards
+
+        wiring.connect(
+            lesson_started,
+            receivers.open_session_when_lesson_starts,
+            signal_name="meetings.signals.lesson_started",
+            app_label=self.label,
+        )
+        wiring.connect(
+            lesson_ended,
+            receivers.fetch_attendance_when_lesson_ends,
+            signal_name="meetings.signals.lesson_ended",
+            app_label=self.label,
+        )
+        for event_type in self.zoom_webhook_events:
+            handlers.register_stored(event_type, app_label=self.label)
+        lesson_panels.register(
+            LessonPanel(
+                key="attendance",
+                title=_("Attendance"),
+                template="attendance/_lesson_attendance.html",
+                load=panels.lesson_sessions,
+                app_label=self.label,
+                order=10,
+            )
+        )
+        dashboard_cards.register(dashboard.cards, app_label=self.label)

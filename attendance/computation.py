@@ -213,7 +213,7 @@ def session_status(
     rules: AttendanceRules,
     data_ready: bool = True,
 ) -> SessionStatus:
-    """The seed's coaching rule, extended: both → Completed, teacher only → No show,
+    """The school's coaching rule (docs/attendance.md), extended: both → Completed, teacher only → No show,
     students only → Teacher absent, nobody → Never took place; Pending until the data is in."""
     if not data_ready:
         return SessionStatus.PENDING

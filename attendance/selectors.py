@@ -12,7 +12,7 @@ from attendance.models import Attendance, Session
 from attendance.segments import Segment as ZoomSegment
 from attendance.segments import SegmentParseError, segments_from_live_events
 from meetings.models import Person
-from meetings.webhooks.selectors import webhook_events_for_meeting
+from webhooks.selectors import webhook_events_for_meeting
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ LIVE_EVENT_TYPES = ("meeting.participant_joined", "meeting.participant_left")
 def live_event_bodies(*, zoom_uuid: str) -> list[dict]:
     """The stored participant webhooks of one meeting instance, oldest first.
 
-    The webhook event log keeps meeting.participant_joined/left rows as they came (CONTRACTS.md);
+    The webhook event log keeps meeting.participant_joined/left rows as they came (docs/webhooks.md);
     they are the live segments.
     """
     if not zoom_uuid:

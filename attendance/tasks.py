@@ -5,7 +5,7 @@ from celery import shared_task
 from attendance import services
 
 
-@shared_task
+@shared_task(name="attendance.fetch_session")
 def session_fetch_task(*, session_id: int) -> str:
     """Fetch one session's participants if it is due; the service schedules the next try itself.
 
@@ -15,7 +15,7 @@ def session_fetch_task(*, session_id: int) -> str:
     return outcome.state if outcome else "not due"
 
 
-@shared_task
+@shared_task(name="attendance.sweep_fetches")
 def attendance_sweep_task() -> dict:
     """Beat: fetches whose task was lost, and lessons that ended without Zoom's events."""
     result = services.attendance_sweep()

@@ -91,8 +91,8 @@ def run() -> list[Row]:
                 worker = bench_webhooks.start_worker(queue, env)
                 processes.append(worker)
 
-                from meetings.models import WebhookEvent
                 from recordings.models import Recording, SyncRun
+                from webhooks.models import WebhookEvent
 
                 warmed = WebhookEvent.objects.count()
                 deliveries = bench_webhooks.with_duplicates(bench_webhooks._bodies(int(RATE * SECONDS)))

@@ -5,8 +5,8 @@ import time
 import requests
 
 from benchmarks.common import Row, percentile
-from zoomhub.sandbox.control_client import SandboxControl
-from zoomhub.sandbox.server import Sandbox
+from sandbox.control_client import SandboxControl
+from sandbox.server import Sandbox
 
 
 def run() -> list[Row]:

@@ -59,11 +59,11 @@ class DatabaseClock:
 
 @contextlib.contextmanager
 def _sandbox_process():
-    from zoomhub.sandbox.control_client import SandboxControl
+    from sandbox.control_client import SandboxControl
 
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "zoomhub.sandbox", "--port", str(port)],
+        [sys.executable, "-m", "sandbox", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -187,7 +187,7 @@ def with_duplicates(bodies: list[bytes]) -> list[bytes]:
 
 def wait_until_processed(timeout: float = PROCESS_TIMEOUT) -> float:
     """Seconds until no event is pending, processing or failed (or the timeout)."""
-    from meetings.models import WebhookEvent
+    from webhooks.models import WebhookEvent
 
     started = time.monotonic()
     deadline = started + timeout
@@ -198,7 +198,7 @@ def wait_until_processed(timeout: float = PROCESS_TIMEOUT) -> float:
 
 def processed_once() -> tuple[int, int, int]:
     """(events processed with exactly one claim, events stored, events still open)."""
-    from meetings.models import WebhookEvent
+    from webhooks.models import WebhookEvent
 
     return (
         WebhookEvent.objects.filter(state=WebhookEvent.State.PROCESSED, attempts=1).count(),
@@ -235,7 +235,7 @@ def run() -> list[Row]:
     with bench_database("webhooks") as (db, bench_name):
         try:
             from accounts.models import Credential
-            from meetings.models import WebhookEvent
+            from webhooks.models import WebhookEvent
 
             credential = Credential.objects.create(
                 kind=Credential.Kind.SERVER_TO_SERVER,

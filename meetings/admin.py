@@ -6,7 +6,6 @@ from django.utils.translation import ngettext
 from meetings import services
 from meetings.models import Meeting, MeetingTimelineEvent, Person
 from meetings.timezones import format_lesson_time
-from meetings.webhooks.admin import WebhookEventAdmin  # noqa: F401  (registers the event log)
 
 # ---------------------------------------------------------------------------------------------
 # Lessons: Person, Meeting (branch lessons).

@@ -10,24 +10,23 @@ class MeetingsConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Retry lesson pushes to Zoom",
-            task="meetings.tasks.meetings_push_sweep",
+            task="meetings.sweep_pushes",
             every_seconds=60,
             description=(
                 "Sends lessons to Zoom again when a push failed (after its back-off, or after the daily "
                 "limit resets), when its task was lost, or when its worker died."
             ),
         ),
-        DefaultSchedule(
-            name="Sweep Zoom webhook events",
-            task="meetings.webhooks.tasks.webhook_events_sweep_task",
-            every_seconds=30,
-            description=(
-                "Sends webhook events whose processing task never reached a worker (broker down), "
-                "retries failed events when their back-off ends, reclaims events of workers that died."
-            ),
-        ),
     ]
 
+    # The Zoom events this app handles (checked at start-up by webhooks/checks.py).
+    zoom_webhook_events = ("meeting.started", "meeting.ended", "meeting.updated", "meeting.deleted")
+
     def ready(self):
-        # Celery's autodiscovery imports <app>.tasks only; the webhook tasks live in a subpackage.
-        from meetings.webhooks import tasks  # noqa: F401
+        from meetings import dashboard, event_handlers
+        from webhooks.registry import handlers
+        from zoomhub.cards import dashboard_cards
+
+        for event_type in self.zoom_webhook_events:
+            handlers.register(event_type, event_handlers.HANDLERS[event_type], app_label=self.label)
+        dashboard_cards.register(dashboard.cards, app_label=self.label)

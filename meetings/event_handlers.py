@@ -1,4 +1,4 @@
-"""Zoom meeting events for lessons, called by the webhook dispatcher (meetings/webhooks/dispatch.py).
+"""Zoom meeting events for lessons, registered with the webhooks app in MeetingsConfig.ready().
 
 Each handler has the contract's signature: handle(*, event_type, body, credential) -> None, where
 `body` is the whole webhook JSON. Returning marks the event processed; raising has it retried.
@@ -43,10 +43,3 @@ HANDLERS = {
     "meeting.updated": meeting_updated,
     "meeting.deleted": meeting_deleted,
 }
-
-
-def handle(*, event_type: str, body: dict, credential: Credential | None) -> None:
-    """One entry point for all four, for a dispatcher that maps every meeting event to one name."""
-    handler = HANDLERS.get(event_type)
-    if handler is not None:
-        handler(event_type=event_type, body=body, credential=credential)

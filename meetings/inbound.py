@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.models import Credential, ZoomUser
+from meetings import signals
 from meetings.models import MAX_DURATION_MINUTES, Meeting, MeetingTimelineEvent
 from meetings.recurrence import MAX_OCCURRENCES, PYTHON_WEEKDAY
 from meetings.services import timeline_add
@@ -24,14 +24,6 @@ from meetings.timezones import format_lesson_time, is_valid_timezone, parse_zoom
 logger = logging.getLogger(__name__)
 Kind = MeetingTimelineEvent.Kind
 Status = Meeting.Status
-
-# Called after a lesson's meeting ended (and the transaction committed) as
-# hook(*, meeting: Meeting, zoom_uuid: str, ended_at: datetime | None). The attendance app provides
-# it; settings.MEETINGS_ENDED_HOOK overrides the name. Until it exists, nothing happens.
-ENDED_HOOK = "attendance.services.attendance_schedule_fetch"
-# Likewise after meeting.started: hook(*, meeting, zoom_uuid: str, started_at: datetime | None);
-# settings.MEETINGS_STARTED_HOOK overrides the name.
-STARTED_HOOK = "attendance.services.attendance_session_begin"
 
 
 def find_lesson(zoom_object: dict, *, for_update: bool = False) -> Meeting | None:
@@ -71,8 +63,8 @@ def meeting_mark_started(*, zoom_object: dict) -> Meeting | None:
     meeting.ended_at = None
     meeting.save(update_fields=["status", "started_at", "ended_at", "updated_at"])
     timeline_add(meeting=meeting, kind=Kind.STARTED, zoom_uuid=zoom_uuid, at=started_at)
-    transaction.on_commit(
-        lambda: _call_hook("MEETINGS_STARTED_HOOK", STARTED_HOOK, meeting, zoom_uuid, started_at=started_at)
+    signals.send_on_commit(
+        signals.lesson_started, meeting=meeting, zoom_uuid=zoom_uuid, started_at=started_at
     )
     return meeting
 
@@ -91,22 +83,8 @@ def meeting_mark_ended(*, zoom_object: dict) -> Meeting | None:
     meeting.ended_at = ended_at
     meeting.save(update_fields=["status", "ended_at", "updated_at"])
     timeline_add(meeting=meeting, kind=Kind.ENDED, zoom_uuid=zoom_uuid, at=ended_at)
-    transaction.on_commit(
-        lambda: _call_hook("MEETINGS_ENDED_HOOK", ENDED_HOOK, meeting, zoom_uuid, ended_at=ended_at)
-    )
+    signals.send_on_commit(signals.lesson_ended, meeting=meeting, zoom_uuid=zoom_uuid, ended_at=ended_at)
     return meeting
-
-
-def _call_hook(
-    setting: str, default: str, meeting: Meeting, zoom_uuid: str, **when: dt.datetime | None
-) -> None:
-    name = getattr(settings, setting, "") or default
-    try:
-        hook = import_string(name)
-    except ImportError:
-        logger.debug("no attendance hook %s yet; nothing to do", name)
-        return
-    hook(meeting=meeting, zoom_uuid=zoom_uuid, **when)
 
 
 def _single_occurrence(payload: dict, meeting: Meeting) -> bool:
@@ -143,7 +121,8 @@ def meeting_apply_zoom_update(*, payload: dict) -> Meeting | None:
         changes.append(_("timezone %(old)s → %(new)s") % {"old": meeting.timezone, "new": zone})
         meeting.timezone = zone
     start = parse_zoom_time(zoom_object.get("start_time"))
-    if start and start != meeting.start_at:
+    start_moved = bool(start and start != meeting.start_at)
+    if start_moved:
         changes.append(
             _("start %(old)s → %(new)s")
             % {
@@ -160,6 +139,9 @@ def meeting_apply_zoom_update(*, payload: dict) -> Meeting | None:
         return meeting  # our own PATCH coming back, or a redelivery
     meeting.save()
     timeline_add(meeting=meeting, kind=Kind.CHANGED_IN_ZOOM, message="; ".join(changes))
+    signals.send_on_commit(
+        signals.lesson_changed, meeting=meeting, actor=None, from_zoom=True, rescheduled=start_moved
+    )
     return meeting
 
 
@@ -185,6 +167,7 @@ def meeting_mark_deleted_in_zoom(*, payload: dict) -> Meeting | None:
     meeting.push_next_attempt_at = None
     meeting.save()
     timeline_add(meeting=meeting, kind=Kind.CANCELED_IN_ZOOM)
+    signals.send_on_commit(signals.lesson_cancelled, meeting=meeting, actor=None, from_zoom=True)
     return meeting
 
 
@@ -232,6 +215,7 @@ def _import_one(client, host: ZoomUser, item: dict, result: ImportResult) -> Non
             timeline_add(
                 meeting=meeting, kind=Kind.IMPORTED, message=_("Zoom meeting ID %(id)s.") % {"id": zoom_id}
             )
+            signals.send_on_commit(signals.lesson_scheduled, meeting=meeting, actor=None, from_zoom=True)
     except IntegrityError:
         result.already_known += 1  # imported meanwhile by a concurrent run
         return

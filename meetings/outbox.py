@@ -16,7 +16,6 @@ Never two Zoom meetings for one lesson:
 
 import datetime as dt
 import logging
-import random
 import uuid
 from dataclasses import dataclass
 
@@ -30,6 +29,7 @@ from accounts.models import Credential
 from meetings.models import Meeting, MeetingTimelineEvent
 from meetings.services import push_enqueue, timeline_add
 from meetings.timezones import format_lesson_time, zoom_utc
+from zoomhub.zoom.backoff import backoff_delay
 from zoomhub.zoom.errors import ZoomError, ZoomNotFound, ZoomRateLimited
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,8 @@ STALE_CLAIM = dt.timedelta(minutes=15)
 STALE_PENDING = dt.timedelta(minutes=2)
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=6)
+# ±10 % on each wait, so lessons that failed in one Zoom outage are not all retried in one burst.
+RETRY_JITTER = 0.1
 # Zoom's code for "Meeting does not exist" on DELETE/PATCH/GET /meetings/{id}.
 MEETING_NOT_FOUND = 3001
 
@@ -264,12 +266,6 @@ def _record_success(meeting: Meeting, claim: str, revision: int, note: str) -> P
     return PushResult("synced", note)
 
 
-def retry_delay(attempts: int) -> dt.timedelta:
-    """1, 2, 4 … minutes, at most 6 hours, with jitter so a Zoom outage is not hit in lockstep."""
-    delay = min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
-    return delay * random.uniform(0.9, 1.1)
-
-
 def _next_utc_midnight(now: dt.datetime) -> dt.datetime:
     tomorrow = (now.astimezone(dt.UTC) + dt.timedelta(days=1)).date()
     return dt.datetime.combine(tomorrow, dt.time(0, 0), tzinfo=dt.UTC)
@@ -298,7 +294,9 @@ def _record_failure(meeting: Meeting, claim: str, error: Exception) -> str:
     elif (isinstance(error, ZoomError) and error.transient) or (
         isinstance(error, PushProblem) and error.retry
     ):
-        retry_at = now + retry_delay(attempts)
+        retry_at = now + backoff_delay(
+            attempts, first=FIRST_RETRY, longest=LONGEST_RETRY, jitter=RETRY_JITTER
+        )
     else:
         retry_at = None  # Zoom refused the request itself: only staff's Retry sends it again.
     message = failure_message(error, retry_at=retry_at, zone_name=meeting.timezone)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Credential, ZoomUser
+from meetings import signals
 from meetings.models import MAX_DURATION_MINUTES, Meeting, MeetingTimelineEvent, Person
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, occurrence_starts
 from meetings.timezones import format_lesson_time, get_zone, is_valid_timezone
@@ -229,6 +230,7 @@ def meeting_schedule(*, plan: LessonPlan, actor=None) -> Meeting:
         message=_("For %(when)s.") % {"when": format_lesson_time(meeting.start_at, meeting.timezone)},
     )
     push_enqueue(meeting.pk)
+    signals.send_on_commit(signals.lesson_scheduled, meeting=meeting, actor=actor, from_zoom=False)
     return meeting
 
 
@@ -271,6 +273,9 @@ def meeting_reschedule(*, meeting: Meeting, plan: LessonPlan, actor=None) -> Mee
         timeline_add(meeting=meeting, kind=Kind.EDITED, actor=actor)
     if zoom_changed and meeting.push_state == Meeting.PushState.PENDING:
         push_enqueue(meeting.pk)
+    signals.send_on_commit(
+        signals.lesson_changed, meeting=meeting, actor=actor, from_zoom=False, rescheduled=before != after
+    )
     return meeting
 
 
@@ -308,6 +313,7 @@ def meeting_cancel(*, meeting: Meeting, actor=None, reason: str = "") -> Meeting
     timeline_add(meeting=meeting, kind=Kind.CANCELED, actor=actor, message=reason)
     if meeting.push_state == Meeting.PushState.PENDING:
         push_enqueue(meeting.pk)
+    signals.send_on_commit(signals.lesson_cancelled, meeting=meeting, actor=actor, from_zoom=False)
     return meeting
 
 
@@ -323,7 +329,7 @@ def meeting_retry_push(*, meeting: Meeting, actor=None) -> bool:
 
 
 def person_learn_alias(*, person: Person, email: str = "", name: str = "") -> Person:
-    """Remember another email or name a person joins Zoom under (attendance matching uses them)."""
+    """Remember another email or name a person joins Zoom under, so they are recognised next time."""
     changed = False
     email = email.strip().lower()
     name = name.strip()

@@ -5,13 +5,13 @@ from celery import shared_task
 from meetings import outbox
 
 
-@shared_task
+@shared_task(name="meetings.push_meeting")
 def meeting_push_task(*, meeting_id: int) -> str:
     """Send one lesson's saved state to Zoom. Failures are kept on the lesson and retried by the sweep."""
     return outbox.meeting_push(meeting_id=meeting_id).outcome
 
 
-@shared_task
+@shared_task(name="meetings.sweep_pushes")
 def meetings_push_sweep() -> int:
     """Beat: push again what failed (after its back-off), lost its task, or lost its worker."""
     meeting_ids = outbox.meetings_due_for_push()

@@ -106,7 +106,7 @@ def parse_zoom_time(value: str | None) -> dt.datetime | None:
 
 
 def format_lesson_time(moment: dt.datetime, zone_name: str, *, with_zone: bool = True) -> str:
-    """ "Wednesday, 25 February 2026, 15:00 (Tallinn time)", as the seed shows lessons to people."""
+    """ "Wednesday, 25 February 2026, 15:00 (Tallinn time)": how the school writes lesson times for people."""
     local = to_local(moment, zone_name)
     text = f"{formats.date_format(local, 'l, j F Y')}, {local:%H:%M}"
     if with_zone:

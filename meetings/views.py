@@ -17,6 +17,7 @@ from meetings import services
 from meetings.calendar import week_grid, week_start_for
 from meetings.forms import LessonFilterForm, LessonForm
 from meetings.models import Meeting, MeetingTimelineEvent, Person
+from meetings.panels import lesson_panels
 from meetings.timezones import get_zone, school_timezone_name
 
 PAGE_SIZE = 25
@@ -88,7 +89,12 @@ def _detail_context(meeting: Meeting) -> dict:
     timeline = (
         MeetingTimelineEvent.objects.filter(meeting=meeting).select_related("actor").order_by("-at", "-pk")
     )
-    return {"lesson": meeting, "timeline": timeline, "occurrences": meeting.occurrence_starts()}
+    return {
+        "lesson": meeting,
+        "timeline": timeline,
+        "occurrences": meeting.occurrence_starts(),
+        "panels": lesson_panels.render_for(meeting),
+    }
 
 
 @require_GET

@@ -10,20 +10,48 @@ class RecordingsConfig(AppConfig):
     default_schedules = [
         DefaultSchedule(
             name="Sync recordings of active sources",
-            task="recordings.tasks.sync_active_sources",
+            task="recordings.sync_active_sources",
             crontab="7 * * * *",
             description="Hourly incremental sync of every active source (from the last success minus an overlap).",
         ),
         DefaultSchedule(
             name="Recording download queue",
-            task="recordings.tasks.download_queue",
+            task="recordings.queue_downloads",
             every_seconds=300,
             description="Queues due downloads of recording files, retries with back-off, resumes lost ones.",
         ),
         DefaultSchedule(
             name="Recording retention",
-            task="recordings.tasks.retention",
+            task="recordings.expire_local_copies",
             crontab="41 2 * * *",
             description="Deletes local copies older than each source's retention days.",
         ),
     ]
+
+    # The Zoom events this app handles (checked at start-up by webhooks/checks.py).
+    zoom_webhook_events = ("recording.completed", "recording.trashed", "recording.deleted")
+
+    def ready(self):
+        from meetings.panels import LessonPanel, lesson_panels
+        from recordings import dashboard, event_handlers, panels
+        from webhooks.registry import handlers
+        from zoomhub.cards import dashboard_cards
+
+        handlers.register("recording.completed", event_handlers.recording_completed, app_label=self.label)
+        handlers.register("recording.trashed", event_handlers.recording_trashed, app_label=self.label)
+        handlers.register("recording.deleted", event_handlers.recording_deleted, app_label=self.label)
+        lesson_panels.register(
+            LessonPanel(
+                key="recordings",
+                title=_("Recordings"),
+                template="recordings/_lesson_recordings.html",
+                load=panels.lesson_recordings,
+                app_label=self.label,
+                order=20,
+            )
+        )
+        dashboard_cards.register(dashboard.cards, app_label=self.label)
+        from recordings import metrics
+        from zoomhub.metrics import metric_sources
+
+        metric_sources.register(metrics.collect, app_label=self.label)

@@ -1,4 +1,4 @@
-"""Zoom's recording events, called by the webhook dispatcher (meetings/webhooks/dispatch.py).
+"""Zoom's recording events, registered with the webhooks app in RecordingsConfig.ready().
 
 handle(*, event_type, body, credential): raise to have the event retried, return when done.
 Deliveries are at least once, so each handler is idempotent: the upsert is keyed by Zoom's ids.
@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from recordings import signals
 from recordings.models import Recording, RecordingFile, Source
 from recordings.services.downloads import recording_files_enqueue
 from recordings.services.upsert import file_id, recordings_mark, recordings_upsert
@@ -65,12 +66,16 @@ def recording_completed(*, event_type: str, body: dict, credential) -> None:
             target=(obj.get("host_email") or "").lower(),
             host_email=obj.get("host_email") or "",
         )
+        recording = Recording.objects.get(uuid=obj["uuid"])
         if token:
-            recording = Recording.objects.get(uuid=obj["uuid"])
             recording.download_token = token
             recording.download_token_expires_at = _event_time(body) + DOWNLOAD_TOKEN_LIFETIME
             recording.save(update_fields=["download_token", "download_token_expires_at"])
         recording_files_enqueue(file_ids=result.new_file_ids)
+        if result.created or result.new_file_ids:  # a redelivery or a reprocess brings nothing new
+            signals.send_on_commit(
+                signals.recording_completed, recording=recording, created=result.created > 0
+            )
     logger.info(
         "recording.completed for meeting %s: %s created, %s updated",
         obj.get("id"),

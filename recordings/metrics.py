@@ -1,4 +1,4 @@
-"""Sync runs, recordings and downloads per state, for /metrics (zoomhub.metrics)."""
+"""Sync runs, recordings and downloads per state, for /metrics (registered with zoomhub.metrics in apps.py)."""
 
 from django.db.models import Count
 

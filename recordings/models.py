@@ -14,7 +14,7 @@ from encrypted_fields.fields import EncryptedTextField
 
 
 class Source(models.Model):
-    """What to sync: the seed's "Input Source" (ZoomSourceConfig) on one connected Zoom account."""
+    """What to sync: an "Input Source" (ZoomSourceConfig, docs/recordings.md) on one connected Zoom account."""
 
     class RecordingType(models.TextChoices):
         CLOUD = "cloud", _("Cloud recordings (video and audio)")

@@ -28,7 +28,9 @@ from recordings.services import (
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=50)
+@shared_task(
+    name="recordings.sync_source", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=50
+)
 def sync_run_task(self, run_id: int) -> str:
     try:
         run = sync_run_execute(run_id=run_id, task_id=self.request.id or "")
@@ -43,7 +45,7 @@ def sync_run_task(self, run_id: int) -> str:
     return run.state if run else "nothing to do"
 
 
-@shared_task(acks_late=True)
+@shared_task(name="recordings.sync_active_sources", acks_late=True)
 def sync_active_sources() -> int:
     """Beat, hourly: an incremental run for every active source, and rescue of runs whose worker died."""
     started = 0
@@ -63,13 +65,13 @@ def sync_active_sources() -> int:
     return started
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="recordings.download_file", acks_late=True, reject_on_worker_lost=True)
 def recording_file_download_task(file_id: int) -> str:
     file = recording_file_download(file_id=file_id)
     return file.download_state if file else "taken"
 
 
-@shared_task(acks_late=True)
+@shared_task(name="recordings.queue_downloads", acks_late=True)
 def download_queue() -> int:
     """Beat: queue every download that is due (new, retry time reached, or its worker died)."""
     due = recording_files_due()
@@ -78,6 +80,6 @@ def download_queue() -> int:
     return len(due)
 
 
-@shared_task(acks_late=True)
+@shared_task(name="recordings.expire_local_copies", acks_late=True)
 def retention() -> int:
     return local_copies_expire()

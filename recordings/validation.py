@@ -1,4 +1,4 @@
-"""The rules of a Source (the seed's ZoomSourceConfig), shared by the form, the admin and services.
+"""The rules of a Source (ZoomSourceConfig, docs/recordings.md), shared by the form, the admin and services.
 
 Each rule answers with a message staff can act on, attached to the field to change.
 """

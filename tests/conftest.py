@@ -1,8 +1,38 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
+from tests.checkout import ROOT, checkout_files
+
+# Hypothesis (under schemathesis) keeps its example database in ./.hypothesis unless told otherwise.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / "var" / "hypothesis"))
+
 # Playwright fixtures (browser, page, screenshot) for tests/browser and tests/e2e.
 pytest_plugins = ["tests.browser_fixtures"]
+
+_files_before_the_run = pytest.StashKey[set[str] | None]()
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_files_before_the_run] = checkout_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when it left new files in the checkout (tests/checkout.py says why)."""
+    before = session.config.stash.get(_files_before_the_run, None)
+    after = checkout_files()
+    if before is None or after is None:
+        return
+    left = sorted(after - before)
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", "the test run left files in the checkout", red=True)
+        for path in left:
+            reporter.write_line(f"  {path}  (runtime files belong under var/)")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

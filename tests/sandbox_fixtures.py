@@ -13,8 +13,8 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from zoomhub.sandbox.control_client import SandboxControl
-from zoomhub.sandbox.server import Sandbox
+from sandbox.control_client import SandboxControl
+from sandbox.server import Sandbox
 
 
 @dataclass

@@ -12,8 +12,13 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("FIELD_ENCRYPTION_SALTS", "test-salt")
 
-from zoomhub.settings import *  # noqa: F403
+# The sandbox app too: its commands (run_all, zoom_sandbox) are tested.
+from sandbox.settings import *  # noqa: F403
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's in-memory database: worker and server processes started by tests open
+    # it too (tests/processes.py), and it stays under var/ instead of the checkout.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

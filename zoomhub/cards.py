@@ -1,13 +1,12 @@
-"""The dashboard's cards: each app may offer some in `<app>/dashboard.py` as `cards() -> list[Card]`.
+"""The dashboard's cards: each app registers a provider in its `AppConfig.ready()`.
 
-Each app's function runs a constant number of queries, so the dashboard stays fast whatever
-the school's size.
+A provider is `cards() -> list[Card]` and runs a constant number of queries, so the dashboard
+stays fast whatever the school's size. Providers are shown in the order they were registered
+(the order of INSTALLED_APPS).
 """
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.apps import apps
 
 
 @dataclass(frozen=True)
@@ -18,14 +17,33 @@ class Card:
     attention: bool = False  # shown highlighted: something needs a person
 
 
+CardProvider = Callable[[], list[Card]]
+
+
+@dataclass(frozen=True)
+class Registration:
+    app_label: str
+    provider: CardProvider
+
+
+class CardRegistry:
+    def __init__(self) -> None:
+        self.registrations: list[Registration] = []
+
+    def register(self, provider: CardProvider, *, app_label: str) -> None:
+        registration = Registration(app_label=app_label, provider=provider)
+        if registration not in self.registrations:  # ready() may run twice in some test set-ups
+            self.registrations.append(registration)
+
+    def collect(self) -> list[Card]:
+        cards: list[Card] = []
+        for registration in self.registrations:
+            cards.extend(registration.provider())
+        return cards
+
+
+dashboard_cards = CardRegistry()
+
+
 def collect_cards() -> list[Card]:
-    cards: list[Card] = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.dashboard":
-                raise
-            continue
-        cards.extend(module.cards())
-    return cards
+    return dashboard_cards.collect()

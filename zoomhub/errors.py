@@ -4,7 +4,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils.translation import gettext
 from django.views import defaults
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -48,18 +47,14 @@ RETRY_AFTER_SECONDS = 30
 
 
 def server_error(request):
-    """handler500: a lost database is a 503 that says "try again", without any internals."""
+    """handler500: a lost database is a 503 that says "try again", without any internals.
+
+    Under /api/ the API's own middleware (api.middleware) gives this answer its JSON error shape.
+    """
     error = sys.exc_info()[1]
     if not database_unavailable(error):
         return defaults.server_error(request)
-    if request.path.startswith("/api/"):
-        from api.errors import error_response
-
-        response = error_response(
-            503, gettext("The database is unavailable for a moment; retry shortly."), code="unavailable"
-        )
-    else:
-        # No base.html: its context processors would ask the database that just failed.
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    # No base.html: its context processors would ask the database that just failed.
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -7,7 +7,8 @@ them; without it (make run, tests) a scrape sees the answering process's own cou
 
 Gauges (events waiting, queue depth, sync runs and recordings per state, downloads in flight,
 the last task a worker took) are read when Prometheus asks, from the database and Redis: each app
-may offer some in `<app>/metrics.py` as `collect() -> Iterable[Metric]`, the way cards work.
+registers a `collect() -> Iterable[Metric]` with `metric_sources` in its `AppConfig.ready()`,
+the way dashboard cards are registered.
 
 docs/metrics.md lists every metric.
 """
@@ -15,7 +16,6 @@ docs/metrics.md lists every metric.
 from __future__ import annotations
 
 import hmac
-import importlib
 import ipaddress
 import logging
 import os
@@ -24,7 +24,6 @@ import time
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
-from django.apps import apps
 from django.conf import settings
 from django.http import HttpResponse
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -143,25 +142,26 @@ def observe_zoom_response(response) -> None:
         logger.exception("Could not count a Zoom answer")
 
 
-class _AppGauges:
-    """Gauges each app reads at scrape time (`<app>/metrics.py`: collect())."""
+class MetricSources:
+    """The apps' scrape-time gauges, registered in their AppConfig.ready()."""
+
+    def __init__(self) -> None:
+        self.sources: list[tuple[str, object]] = []
+
+    def register(self, collect, *, app_label: str) -> None:
+        if (app_label, collect) not in self.sources:  # ready() may run twice in some test set-ups
+            self.sources.append((app_label, collect))
 
     def collect(self):
-        for config in apps.get_app_configs():
-            try:
-                module = importlib.import_module(f"{config.name}.metrics")
-            except ModuleNotFoundError as error:
-                if error.name != f"{config.name}.metrics":
-                    raise
-                continue
-            collect = getattr(module, "collect", None)
-            if collect is None:
-                continue
+        for app_label, collect in self.sources:
             try:
                 yield from collect()
             except Exception:
                 # One broken source (Redis down, say) must not hide the others.
-                logger.exception("Metrics of %s could not be read", config.name)
+                logger.exception("Metrics of %s could not be read", app_label)
+
+
+metric_sources = MetricSources()
 
 
 def gauge(
@@ -184,7 +184,7 @@ def exposition() -> bytes:
         MultiProcessCollector(registry)  # every process's counters, this one's included
     else:
         registry.register(_Counters())
-    registry.register(_AppGauges())
+    registry.register(metric_sources)
     return generate_latest(registry)
 
 

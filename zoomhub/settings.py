@@ -53,14 +53,19 @@ INSTALLED_APPS = [
     "ninja",
     "zoomhub",
     "accounts",
+    "webhooks",
     "meetings",
     "recordings",
     "attendance",
+    "api",
 ]
 
 MIDDLEWARE = [
     "zoomhub.health.HealthCheckMiddleware",
     "zoomhub.metrics.MetricsMiddleware",
+    # Outside the others, so every answer under /api/ gets the API's error shape, even one made by
+    # handler500 for an error raised in a middleware below.
+    "api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zoomhub.headers.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -75,7 +80,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zoomhub.access.StaffOnlyMiddleware",
-    "api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "zoomhub.urls"
@@ -254,6 +258,9 @@ if not REDIS_URL:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange tables (the workers' control and broadcast messages); kombu's default is a
+        # "control" folder in the current directory, i.e. the checkout.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -297,7 +304,7 @@ ZOOM_OAUTH_BASE_URL = env.str("ZOOM_OAUTH_BASE_URL", default="https://zoom.us/oa
 OAUTH_ZOOM_CLIENT_ID = env.str("OAUTH_ZOOM_CLIENT_ID", default="")
 OAUTH_ZOOM_CLIENT_SECRET = env.str("OAUTH_ZOOM_CLIENT_SECRET", default="")
 OAUTH_ZOOM_REDIRECT_URI = env.str("OAUTH_ZOOM_REDIRECT_URI", default="")
-# The Zoom library's HTTP behaviour (zoomhub/zoom/; README "The Zoom library").
+# The Zoom library's HTTP behaviour (zoomhub/zoom/; docs/zoom.md).
 ZOOM_CONNECT_TIMEOUT = env.float("ZOOM_CONNECT_TIMEOUT", default=5.0)
 ZOOM_READ_TIMEOUT = env.float("ZOOM_READ_TIMEOUT", default=30.0)
 ZOOM_DOWNLOAD_READ_TIMEOUT = env.float("ZOOM_DOWNLOAD_READ_TIMEOUT", default=60.0)
@@ -318,11 +325,8 @@ OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN = env.str("OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN", def
 ZOOM_WEBHOOK_MAX_BODY_BYTES = env.int("ZOOM_WEBHOOK_MAX_BODY_BYTES", default=1024 * 1024)
 # True while ZOOM_*_BASE_URL point at our Zoom sandbox: pages show a banner.
 ZOOM_SANDBOX = env.bool("ZOOM_SANDBOX", default=False)
-# The port `make run` (manage.py run_all) starts the sandbox on, unless ZOOM_SANDBOX=off or a
-# real Zoom is configured; `manage.py zoom_sandbox` uses it too.
-ZOOM_SANDBOX_PORT = env.int("ZOOM_SANDBOX_PORT", default=8010)
 
-# Attendance rules (README "Attendance rules"). Present: at least MIN_PRESENT_MINUTES in the
+# Attendance rules (docs/attendance.md). Present: at least MIN_PRESENT_MINUTES in the
 # lesson, or MIN_PRESENT_SHARE (0-1) of its scheduled duration when that is set.
 ATTENDANCE_MIN_PRESENT_MINUTES = env.float("ATTENDANCE_MIN_PRESENT_MINUTES", default=10.0)
 _attendance_share = env.str("ATTENDANCE_MIN_PRESENT_SHARE", default="").strip()

@@ -4,8 +4,10 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from accounts import signals
 from accounts.models import Credential
 from accounts.services.tokens import oauth_app_keys
 from accounts.validation import credential_validate
@@ -51,7 +53,7 @@ def credential_create(
     plan: str = Credential.Plan.PRO,
     webhook_secret_token: str = "",
 ) -> Credential:
-    """Validate (the seed's rules, see accounts.validation) and store a new credential."""
+    """Validate (the rules of accounts.validation) and store a new credential."""
     values = {
         "kind": kind,
         "name": _clean(name),
@@ -135,4 +137,43 @@ def credential_disconnect(*, credential: Credential) -> Credential:
             oauth.revoke_token(client_id=client_id, client_secret=client_secret, token=token)
         except ZoomError as error:
             logger.warning("Zoom did not revoke the token of credential %s: %s", row.pk, error)
+    signals.send_on_commit(signals.credential_deauthorized, credential=row, by_zoom=False)
     return row
+
+
+def credential_deauthorize(
+    *, zoom_user_id: str, account_id: str = "", client_id: str = "", deauthorized_at: str = ""
+) -> list[Credential]:
+    """A Zoom user removed our OAuth app (Zoom's app_deauthorized): revoke those connections.
+
+    Zoom requires Marketplace apps to stop using the user's data at once
+    (https://developers.zoom.us/docs/integrations/end-user-auth/ "deauthorization"). A
+    credential matches on the Zoom user, and on account and client where it recorded them.
+    Nothing identifies a connection without the user: then nothing is revoked.
+    """
+    if not zoom_user_id:
+        return []
+    matches = Credential.objects.filter(kind=Credential.Kind.OAUTH, zoom_user_id=zoom_user_id)
+    if account_id:
+        matches = matches.filter(Q(account_id=account_id) | Q(account_id=""))
+    if client_id:
+        matches = matches.filter(Q(client_id=client_id) | Q(client_id=""))
+    when = f" at {deauthorized_at}" if deauthorized_at else ""
+    with transaction.atomic():
+        revoked = list(matches.select_for_update().order_by("pk"))
+        # Already revoked (staff disconnected first, which makes Zoom send this event) is announced once.
+        newly_revoked = [c.pk for c in revoked if c.status != Credential.Status.REVOKED]
+        Credential.objects.filter(pk__in=[c.pk for c in revoked]).update(
+            status=Credential.Status.REVOKED,
+            access_token=None,
+            refresh_token=None,
+            token_expires_at=None,
+            last_error=f"The Zoom user removed ZoomHub's app{when}; connect again to restore.",
+            updated_at=timezone.now(),
+        )
+        for credential in revoked:
+            credential.refresh_from_db()
+            if credential.pk in newly_revoked:
+                signals.send_on_commit(signals.credential_deauthorized, credential=credential, by_zoom=True)
+    logger.info("app_deauthorized: revoked %s credential(s) for Zoom user %s", len(revoked), zoom_user_id)
+    return revoked

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Credential
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
-from zoomhub.zoom.errors import ZoomConnectionError, ZoomReauthorizationRequired
+from zoomhub.zoom.errors import ZoomConnectionError, ZoomError, ZoomReauthorizationRequired
 from zoomhub.zoom.tokens import ServerToServerTokens, TokenSource
 
 logger = logging.getLogger(__name__)
@@ -182,32 +182,61 @@ class GrantTokens:
         return None
 
 
+class _NoAccountTokens:
+    """For URLs that carry their own access token: there is no account token to fall back on."""
+
+    rate_limit_key = "download-token"
+
+    def get_token(self) -> str:
+        raise ZoomError(_("No Zoom account to fetch this file with."))
+
+    def invalidate(self, token: str) -> None:
+        return None
+
+
+def download_token_client() -> ZoomClient:
+    """A client for downloads that carry a webhook's download_token (passed as access_token=)."""
+    return ZoomClient(_NoAccountTokens())
+
+
 def _credential_unusable_message(credential: Credential) -> str:
     if credential.status == Credential.Status.REVOKED:
         return _("This Zoom account was disconnected; connect it again to use it.")
     return RECONNECT_MESSAGE
 
 
-def credential_token_source(*, credential: Credential) -> TokenSource:
+def credential_token_source(*, credential: Credential, account_id: str = "") -> TokenSource:
+    """The credential's token source; `account_id` asks a master account for a sub-account's tokens.
+
+    Zoom issues a master account's Server-to-Server app tokens for its sub-accounts when the
+    token request names the sub-account's ID (https://developers.zoom.us/docs/internal-apps/s2s-oauth/).
+    """
+    if account_id and credential.kind != Credential.Kind.SERVER_TO_SERVER:
+        raise ValueError("Only a Server-to-Server credential gets tokens for another account.")
     if credential.kind == Credential.Kind.SERVER_TO_SERVER:
         return ServerToServerTokens(
-            account_id=credential.account_id,
+            account_id=account_id or credential.account_id,
             client_id=credential.client_id,
             client_secret=credential.client_secret or "",
         )
     return OAuthCredentialTokens(credential)
 
 
-def credential_client(*, credential: Credential) -> ZoomClient:
-    """The Zoom client for a credential: the one way the project calls Zoom for an account."""
-    return credential_client_and_tokens(credential=credential)[0]
+def credential_client(*, credential: Credential, account_id: str = "") -> ZoomClient:
+    """The Zoom client for a credential: the one way the project calls Zoom for an account.
+
+    `account_id`: a master account's sub-account to act in (Server-to-Server credentials only).
+    """
+    return credential_client_and_tokens(credential=credential, account_id=account_id)[0]
 
 
-def credential_client_and_tokens(*, credential: Credential) -> tuple[ZoomClient, TokenSource]:
+def credential_client_and_tokens(
+    *, credential: Credential, account_id: str = ""
+) -> tuple[ZoomClient, TokenSource]:
     """The client and its token source (whose granted_scopes a check compares with the needed ones)."""
     if credential.status == Credential.Status.REVOKED:
         raise CredentialUnusable(
             _credential_unusable_message(credential), credential_status=credential.status
         )
-    tokens = credential_token_source(credential=credential)
+    tokens = credential_token_source(credential=credential, account_id=account_id)
     return ZoomClient(tokens, plan=credential.plan), tokens

@@ -1,4 +1,4 @@
-"""Every attendance write and Zoom call (design.md, "Apps").
+"""Every attendance write and Zoom call (docs/development.md, "Inside an app").
 
 - fetching: the meeting.started / meeting.ended hooks the lessons app calls, and the fetch of a
   session's participants from Zoom with back-off and fallbacks;
@@ -19,7 +19,6 @@ from attendance.services.fetching import (
     attendance_session_begin,
     fetch_enqueue,
     occurrence_start,
-    retry_delay,
     session_claim_fetch,
     session_fetch,
     session_fetch_due,
@@ -36,7 +35,6 @@ __all__ = [
     "attendance_sweep",
     "fetch_enqueue",
     "occurrence_start",
-    "retry_delay",
     "session_claim_fetch",
     "session_clear_override",
     "session_fetch",

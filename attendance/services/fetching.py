@@ -31,11 +31,13 @@ from attendance.selectors import live_segments
 from attendance.storage import store_segments
 from meetings.models import Meeting
 from zoomhub.queueing import enqueue_on_commit
+from zoomhub.zoom.backoff import backoff_delay
 from zoomhub.zoom.errors import ZoomError, ZoomRateLimited
 
 logger = logging.getLogger(__name__)
 DataState = Session.DataState
-MAX_RETRY_SECONDS = 3600
+LONGEST_RETRY = dt.timedelta(hours=1)
+MIN_FIRST_RETRY = dt.timedelta(seconds=1)
 # A fetch whose worker died is taken over after this long.
 CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 
@@ -46,12 +48,6 @@ def fetch_delay() -> dt.timedelta:
 
 def report_wait() -> dt.timedelta:
     return dt.timedelta(hours=settings.ATTENDANCE_REPORT_WAIT_HOURS)
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """The first delay, then twice, four times … as long after each fruitless attempt, at most an hour."""
-    base = max(1.0, float(settings.ATTENDANCE_FETCH_DELAY_SECONDS))
-    return dt.timedelta(seconds=min(MAX_RETRY_SECONDS, base * 2 ** max(0, attempts - 1)))
 
 
 # -- sessions from Zoom's meeting events ---------------------------------------------------------
@@ -248,7 +244,11 @@ def session_fetch(*, session: Session, now: dt.datetime | None = None) -> FetchO
         else:
             session.data_state = DataState.PENDING
             session.data_source = Session.Source.LIVE if live else Session.Source.NONE
-            session.next_fetch_at = max(retry_at or now, now + retry_delay(session.fetch_attempts))
+            # The first try's delay starts the back-off (at least a second: 0 would retry at once).
+            wait = backoff_delay(
+                session.fetch_attempts, first=max(fetch_delay(), MIN_FIRST_RETRY), longest=LONGEST_RETRY
+            )
+            session.next_fetch_at = max(retry_at or now, now + wait)
             session.data_reason = _("Waiting for Zoom's participant report (attempt %(n)s: %(problem)s).") % {
                 "n": session.fetch_attempts,
                 "problem": problem or _("not ready"),

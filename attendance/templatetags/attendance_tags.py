@@ -1,6 +1,5 @@
 from django import template
 
-from attendance.models import Session
 from meetings.timezones import format_lesson_time
 
 register = template.Library()
@@ -38,14 +37,3 @@ def clock(moment, zone: str) -> str:
     from meetings.timezones import to_local
 
     return to_local(moment, zone).strftime("%H:%M")
-
-
-@register.simple_tag
-def lesson_sessions(lesson, limit: int = 20):
-    """The held sessions of a lesson with their attendance, for the lesson page (two queries)."""
-    return list(
-        Session.objects.filter(meeting=lesson)
-        .select_related("teacher")
-        .prefetch_related("attendances__person")
-        .order_by("-scheduled_start", "-pk")[:limit]
-    )

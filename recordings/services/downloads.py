@@ -30,12 +30,15 @@ from django.utils.translation import gettext as _
 
 from recordings.models import Recording, RecordingFile, Source
 from zoomhub.queueing import enqueue_on_commit
+from zoomhub.zoom.backoff import backoff_delay
 from zoomhub.zoom.errors import ZoomError
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 PROGRESS_EVERY = 32 << 20  # bytes between progress writes to the database
+# Downloads wait RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS after a failure, then twice as long … at most this.
+LONGEST_RETRY = timedelta(hours=6)
 
 
 class _LocalFile(File):
@@ -128,12 +131,6 @@ def _claim(file_id: int) -> RecordingFile | None:
     return RecordingFile.objects.select_related("recording__source__credential").get(pk=file_id)
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(
-        seconds=min(6 * 3600, settings.RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
-    )
-
-
 def _failed(file: RecordingFile, message: str, *, retry: bool) -> RecordingFile:
     attempts = file.download_attempts + 1
     retry = retry and attempts < settings.RECORDINGS_DOWNLOAD_MAX_ATTEMPTS
@@ -141,7 +138,11 @@ def _failed(file: RecordingFile, message: str, *, retry: bool) -> RecordingFile:
     file.download_error = message[:2000]
     if retry:
         file.download_state = RecordingFile.Download.PENDING
-        file.next_attempt_at = timezone.now() + _retry_delay(attempts)
+        file.next_attempt_at = timezone.now() + backoff_delay(
+            attempts,
+            first=timedelta(seconds=settings.RECORDINGS_DOWNLOAD_RETRY_BASE_SECONDS),
+            longest=LONGEST_RETRY,
+        )
     else:
         file.download_state = RecordingFile.Download.FAILED
         file.next_attempt_at = None
@@ -234,27 +235,15 @@ def recording_file_download(*, file_id: int) -> RecordingFile | None:
     return file
 
 
-class _NoTokens:
-    """A token source for downloads that carry a webhook's download_token and need no API token."""
-
-    rate_limit_key = "download-token"
-
-    def get_token(self) -> str:
-        raise ZoomError(_("No Zoom account to fetch this file with."))
-
-    def invalidate(self, token: str) -> None:
-        return None
-
-
 def _download(recording: Recording, url: str, *, write, offset) -> int:
     """Download with the webhook's download_token while it is valid, else with the account's token."""
-    from zoomhub.zoom.client import ZoomClient
+    from accounts.services import download_token_client
     from zoomhub.zoom.errors import ZoomAuthError
 
     token = _valid_download_token(recording)
     if token:
         try:
-            return ZoomClient(_NoTokens()).download(
+            return download_token_client().download(
                 url, write=write, offset=offset(), access_token=token, chunk_size=CHUNK
             )
         except ZoomAuthError:

@@ -79,20 +79,9 @@ class SourceClients:
             return self._clients[account_id]
 
     def _build(self, account_id: str):
-        credential = self.source.credential
-        if not account_id:
-            from accounts.services import credential_client
+        from accounts.services import credential_client
 
-            return credential_client(credential=credential)
-        from zoomhub.zoom.client import ZoomClient
-        from zoomhub.zoom.tokens import ServerToServerTokens
-
-        tokens = ServerToServerTokens(
-            account_id=account_id,
-            client_id=credential.client_id,
-            client_secret=credential.client_secret or "",
-        )
-        return ZoomClient(tokens, plan=credential.plan)
+        return credential_client(credential=self.source.credential, account_id=account_id)
 
 
 @dataclass

@@ -1,13 +1,13 @@
-"""README "Rotating the encryption keys": new salt first, rotate, drop the old salt, read back."""
+"""docs/security.md "Rotating the encryption keys": new salt first, rotate, drop the old salt, read back."""
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from accounts.encryption import encrypted_fields, forget_derived_keys
 from accounts.models import Credential
 from tests.accounts.conftest import S2S_SECRET, WEBHOOK_SECRET, make_oauth, make_s2s
-from zoomhub.encryption import encrypted_fields, forget_derived_keys
 
 pytestmark = pytest.mark.django_db
 

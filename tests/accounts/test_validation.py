@@ -1,4 +1,4 @@
-"""Every rule of the seed "Zoom Credentials Guide", through the add form and through the service."""
+"""Every rule for adding Zoom credentials (docs/zoom-setup.md), through the add form and through the service."""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -179,7 +179,7 @@ def test_the_task_refreshes_and_the_daily_job_fans_out(zoom, monkeypatch):
 def test_a_daily_schedule_refreshes_zoom_users():
     from zoomhub.schedules import declared_schedules
 
-    schedule = next(s for s in declared_schedules() if s.task == "accounts.tasks.zoom_users_refresh_all")
+    schedule = next(s for s in declared_schedules() if s.task == "accounts.refresh_all_zoom_users")
     _minute, hour, *every_day = schedule.crontab.split()
     assert every_day == ["*", "*", "*"] and hour.isdigit()
 
@@ -216,4 +216,4 @@ def test_a_broker_outage_is_logged_not_a_500(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(f"/zoom-accounts/{credential.pk}/refresh-users/")
     assert response.status_code == 302
-    assert "Could not queue accounts.tasks.zoom_users_refresh_task" in caplog.text
+    assert "Could not queue accounts.refresh_zoom_users" in caplog.text

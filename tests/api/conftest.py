@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from accounts import services
-from accounts.models import ApiToken
+from api import services
+from api.models import ApiToken
 
 
 class ApiClient:

@@ -1,4 +1,4 @@
-"""POST/GET /api/v1/credentials/ with the seed's JSON bodies; secrets are never answered."""
+"""POST/GET /api/v1/credentials/ with the JSON bodies of docs/api.md; secrets are never answered."""
 
 import json
 from urllib.parse import parse_qs, urlparse

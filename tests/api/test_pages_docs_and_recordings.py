@@ -7,7 +7,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from accounts.models import ApiToken, Credential
+from accounts.models import Credential
+from api.models import ApiToken
 from recordings.models import Recording, RecordingFile, Source
 from tests.api.conftest import ApiClient, assert_error, make_token
 

@@ -1,4 +1,4 @@
-"""The seed "Zoom Credentials Guide"'s curl examples (master account, variant A), changed only in
+"""The curl examples of docs/api.md (master account, variant A), changed only in
 host and token, replayed against ZoomHub with the Zoom sandbox standing in for Zoom: add the
 credentials, create the source with user_emails, POST the sync with from_date, poll the task.
 
@@ -12,7 +12,7 @@ from recordings.tasks import sync_run_task
 
 pytestmark = pytest.mark.django_db
 
-# The seed's values, verbatim.
+# The values of those examples, verbatim.
 ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET = (
     "Ab1CdEf2GhIjKlMnO",
     "Tex0m1WATNWdFfnbBmwjSg",
@@ -70,7 +70,7 @@ def test_the_seeds_curl_examples_sync_a_master_accounts_recordings(
     with django_capture_on_commit_callbacks(execute=True):
         sync = api.post(f"/api/v1/sources/{source.json()['id']}/sync?from_date=2025-01-01")
     assert sync.status_code == 202, sync.content
-    # … and follow it, as the seed's FAQ says.
+    # … and follow it, as docs/api.md says.
     task = api.get(f"/api/v1/tasks/{sync.json()['task_id']}").json()
 
     assert task["state"] == "succeeded", task

@@ -1,4 +1,4 @@
-"""POST/GET /api/v1/sources (the seed's Input Source), POST …/sync → task_id, GET /tasks/{id}."""
+"""POST/GET /api/v1/sources (an Input Source, docs/api.md), POST …/sync → task_id, GET /tasks/{id}."""
 
 import datetime as dt
 

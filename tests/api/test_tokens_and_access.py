@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import ApiToken
+from api import services
+from api.models import ApiToken
 from tests.api.conftest import ApiClient, assert_error, make_token
 
 pytestmark = pytest.mark.django_db

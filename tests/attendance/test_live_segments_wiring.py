@@ -8,8 +8,8 @@ import responses
 
 from attendance import services
 from attendance.models import Attendance, Segment, Session
-from meetings.webhooks.services import webhook_event_record
 from tests.attendance.conftest import ACTUAL_END, ZOOM_UUID, fixture, report_url
+from webhooks.services import webhook_event_record
 
 pytestmark = pytest.mark.django_db
 

@@ -249,3 +249,35 @@ def test_unknown_sessions_and_wrong_methods_are_not_errors(staff_client):
     assert staff_client.get(reverse("attendance:session_detail", args=[999999])).status_code == 404
     assert staff_client.get(reverse("attendance:session_override", args=[999999])).status_code == 405
     assert staff_client.post(reverse("attendance:session_match", args=[999999])).status_code == 404
+
+
+def _lesson_page_queries(client, lesson) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("meetings:lesson_detail", args=[lesson.pk]))
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_lesson_page_panels_query_the_same_however_many_sessions_and_attendees(
+    staff_client, host, people
+):
+    one = make_sessions(host, people["anna"], [people["ivan"]], 1)[0].meeting
+    many = make_sessions(
+        host,
+        people["anna"],
+        [people["ivan"], people["maria"], people["oleg"]],
+        15,
+        first=START + dt.timedelta(days=60),
+    )[0].meeting
+
+    few_queries, _ = _lesson_page_queries(staff_client, one)
+    many_queries, page = _lesson_page_queries(staff_client, many)
+
+    assert many_queries == few_queries
+    assert page.count('id="lesson-session-') == 15
+    assert page.count("Олег Сидоров 42&nbsp;min") == 15
+    # Registered panels, in their order: attendance, then recordings, each in its own section.
+    assert page.index('id="lesson-attendance"') < page.index('id="lesson-recordings"')

@@ -18,8 +18,8 @@ from accounts.models import Credential, ZoomUser
 from attendance.models import Attendance, Session
 from meetings.models import Meeting, Person
 from meetings.services import LessonPlan, meeting_schedule
-from meetings.webhooks import broker
 from tests.processes import celery_worker
+from webhooks import broker
 from zoomhub.celery_app import app
 
 pytestmark = [

@@ -176,7 +176,7 @@ def test_the_compose_services_run_natively_in_their_declared_order(stack, tmp_pa
     with Connection(stack.redis_url) as connection:
         from zoomhub.celery_app import app
 
-        app.send_task("zoomhub.tasks.clear_expired_sessions", connection=connection)
+        app.send_task("zoomhub.clear_expired_sessions", connection=connection)
     wait_until(lambda: stack.health_command("worker").returncode == 0, timeout=90, what="worker health")
     # Beat runs the schedules install_schedules wrote (the webhook sweep is due every 30 s).
     wait_until(lambda: "Sending due task" in stack.log("beat"), timeout=90, what="beat sending a task")

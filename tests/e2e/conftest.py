@@ -7,10 +7,10 @@ import pytest
 
 from accounts.models import Credential
 from accounts.services import zoom_users_refresh
+from sandbox.wiring import sandbox_demo_connect, sandbox_environment
 from tests.processes import celery_worker
 from tests.sandbox_fixtures import running_sandbox
 from zoomhub.celery_app import app
-from zoomhub.sandbox_demo import sandbox_demo_connect, sandbox_environment
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from meetings.models import Meeting, Person
-from zoomhub.sandbox import demo
-from zoomhub.sandbox_demo import OAUTH_CALLBACK_PATH, OAUTH_WEBHOOK_PATH, sandbox_environment
+from sandbox import demo
+from sandbox.wiring import OAUTH_CALLBACK_PATH, OAUTH_WEBHOOK_PATH, sandbox_environment
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,8 +12,9 @@ import pytest
 from django.db import close_old_connections, connections
 from django.test import Client
 
-from accounts.models import ApiToken, Credential
-from accounts.services import api_token_create
+from accounts.models import Credential
+from api.models import ApiToken
+from api.services import api_token_create
 from tests.faults.servers import CutOffProxy
 from zoomhub.zoom.webhooks import sign
 

@@ -18,10 +18,10 @@ import redis
 from django.utils import timezone
 
 from accounts.models import Credential
-from meetings.models import WebhookEvent
-from meetings.webhooks import broker, services
 from tests.faults.servers import private_redis, wait_until
 from tests.processes import celery_worker
+from webhooks import broker, services
+from webhooks.models import WebhookEvent
 from zoomhub.celery_app import app
 from zoomhub.zoom.webhooks import sign
 

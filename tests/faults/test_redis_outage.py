@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from accounts.models import Credential
 from accounts.services import credential_client
-from meetings.models import WebhookEvent
-from meetings.webhooks import broker, services
 from tests.faults.servers import private_redis
+from webhooks import broker, services
+from webhooks.models import WebhookEvent
 from zoomhub.celery_app import app
 from zoomhub.zoom import ratelimit
 from zoomhub.zoom.webhooks import sign

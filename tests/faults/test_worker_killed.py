@@ -12,9 +12,9 @@ from accounts.models import Credential, ZoomUser
 from meetings.models import Meeting, Person
 from meetings.outbox import STALE_CLAIM, meeting_push
 from meetings.tasks import meeting_push_task
+from sandbox.wiring import sandbox_environment
 from tests.faults.servers import wait_until
 from tests.processes import celery_worker
-from zoomhub.sandbox_demo import sandbox_environment
 from zoomhub.zoom import ratelimit
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -63,7 +63,8 @@ OWN_ANSWERS = {
     "/accounts/2fa/recovery-codes/": 404,  # nothing to show before an authenticator exists
     "/accounts/2fa/recovery-codes/download/": 404,
     "/accounts/2fa/totp/deactivate/": 404,
-    "/admin/meetings/webhookevent/add/": 403,  # events come from Zoom only, nobody adds one
+    "/admin/webhooks/webhookevent/add/": 403,  # events come from Zoom only, nobody adds one
+    "/admin/api/apitoken/add/": 403,  # tokens are made on the API tokens page, which shows the value once
 }
 
 

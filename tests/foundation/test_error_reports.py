@@ -101,7 +101,7 @@ def test_a_crash_in_webhook_intake_reaches_sentry_without_body_secrets_tokens_or
         logging.getLogger("zoomhub.test").warning("storing for ivan.petrov@gmail.com with %s", client_secret)
         raise RuntimeError(f"store failed for ivan.petrov@gmail.com (Authorization: Bearer {ACCESS_TOKEN})")
 
-    monkeypatch.setattr("meetings.webhooks.views.webhook_event_record", crash)
+    monkeypatch.setattr("webhooks.views.webhook_event_record", crash)
     body = FIXTURE.read_bytes()
     now = int(time.time())
     signature = sign(WEBHOOK_SECRET, now, body)

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from zoomhub.management.commands.run_all import Supervisor
+from sandbox.management.commands.run_all import Supervisor
 
 
 class Clock:

@@ -1,4 +1,4 @@
-"""Settings behave as the README promises: loud without a secret key, clean for deployment."""
+"""Settings behave as docs/security.md and docs/operations.md promise: loud without a secret key, clean for deployment."""
 
 import os
 import subprocess

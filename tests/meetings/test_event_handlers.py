@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
-from meetings import event_handlers
+from meetings import event_handlers, signals
 from meetings.models import Meeting, MeetingTimelineEvent
 from tests.meetings.conftest import fixture, tallinn
 
@@ -14,11 +15,18 @@ Kind = MeetingTimelineEvent.Kind
 ZOOM_ID = 1234567890  # the id in Zoom's documented examples
 ZOOM_UUID = "4444AAAiAAAAAiAiAiiAii=="
 
-ended_hook_calls: list[dict] = []
 
+@pytest.fixture
+def ended_signals():
+    """Every lesson_ended sent while the test runs, with its arguments."""
+    sent: list[dict] = []
 
-def record_ended(**kwargs):
-    ended_hook_calls.append(kwargs)
+    def receiver(**kwargs):
+        sent.append(kwargs)
+
+    signals.lesson_ended.connect(receiver, dispatch_uid="test-ended-signals")
+    yield sent
+    signals.lesson_ended.disconnect(dispatch_uid="test-ended-signals")
 
 
 @pytest.fixture
@@ -78,11 +86,9 @@ def test_meeting_started_marks_the_lesson_started(lesson, other_lesson):
     assert snapshot(other_lesson) == untouched
 
 
-def test_meeting_ended_marks_the_lesson_ended_and_calls_the_attendance_hook(
-    lesson, settings, django_capture_on_commit_callbacks
+def test_meeting_ended_marks_the_lesson_ended_and_announces_it_once(
+    lesson, ended_signals, django_capture_on_commit_callbacks
 ):
-    settings.MEETINGS_ENDED_HOOK = f"{__name__}.record_ended"
-    ended_hook_calls.clear()
     deliver("meeting.started__scheduled")
     with django_capture_on_commit_callbacks(execute=True):
         deliver("meeting.ended__scheduled")
@@ -92,18 +98,36 @@ def test_meeting_ended_marks_the_lesson_ended_and_calls_the_attendance_hook(
     assert lesson.status == Meeting.Status.ENDED
     assert lesson.ended_at == dt.datetime(2021, 7, 13, 22, 44, 51, tzinfo=dt.UTC)
     assert lesson.timeline.filter(kind=Kind.ENDED).count() == 1
-    assert len(ended_hook_calls) == 1
-    assert ended_hook_calls[0]["meeting"].pk == lesson.pk
-    assert ended_hook_calls[0]["zoom_uuid"] == ZOOM_UUID
+    assert len(ended_signals) == 1
+    assert ended_signals[0]["sender"] is Meeting
+    assert ended_signals[0]["meeting"].pk == lesson.pk
+    assert ended_signals[0]["zoom_uuid"] == ZOOM_UUID
+    assert ended_signals[0]["ended_at"] == dt.datetime(2021, 7, 13, 22, 44, 51, tzinfo=dt.UTC)
 
 
-def test_without_an_attendance_app_the_ended_hook_does_nothing(
-    lesson, settings, django_capture_on_commit_callbacks
+def test_a_failing_receiver_neither_undoes_the_end_nor_stops_the_others(
+    lesson, ended_signals, django_capture_on_commit_callbacks, caplog
 ):
-    settings.MEETINGS_ENDED_HOOK = "attendance.services.no_such_function_yet"
-    with django_capture_on_commit_callbacks(execute=True):
-        deliver("meeting.ended__scheduled")
+    def broken(**kwargs):
+        raise RuntimeError("a receiver's bug")
+
+    signals.lesson_ended.connect(broken, dispatch_uid="test-broken-receiver")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver("meeting.ended__scheduled")
+    finally:
+        signals.lesson_ended.disconnect(dispatch_uid="test-broken-receiver")
     assert Meeting.objects.get(pk=lesson.pk).status == Meeting.Status.ENDED
+    assert len(ended_signals) == 1
+    assert "a receiver's bug" in caplog.text
+
+
+def test_nothing_is_announced_when_the_transaction_rolls_back(lesson, ended_signals):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        deliver("meeting.ended__scheduled")
+        raise RuntimeError("rolled back")
+    assert ended_signals == []
+    assert Meeting.objects.get(pk=lesson.pk).status == Meeting.Status.SCHEDULED
 
 
 def test_a_late_started_event_does_not_undo_the_end(lesson):
@@ -185,11 +209,4 @@ def test_a_lesson_is_found_by_uuid_when_zoom_sends_no_id(lesson):
     body = fixture("meeting.started__scheduled")
     del body["payload"]["object"]["id"]
     deliver("meeting.started__scheduled", body)
-    assert Meeting.objects.get(pk=lesson.pk).status == Meeting.Status.STARTED
-
-
-def test_the_single_entry_point_dispatches_by_event_type(lesson):
-    body = fixture("meeting.started__scheduled")
-    event_handlers.handle(event_type="meeting.started", body=body, credential=None)
-    event_handlers.handle(event_type="meeting.sharing_started", body=body, credential=None)
     assert Meeting.objects.get(pk=lesson.pk).status == Meeting.Status.STARTED

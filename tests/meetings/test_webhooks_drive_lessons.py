@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import Meeting, WebhookEvent
+from meetings.models import Meeting
 from tests.meetings.conftest import fixture, tallinn
 from tests.webhooks.conftest import SECRET, deliver
+from webhooks.models import WebhookEvent
 from zoomhub.celery_app import app
 
 pytestmark = pytest.mark.django_db

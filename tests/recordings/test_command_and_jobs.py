@@ -53,9 +53,9 @@ def test_the_command_explains_bad_input(source):
 
 def test_beat_declares_hourly_sync_download_queue_and_daily_retention():
     tasks_by_name = {s.task: s for s in declared_schedules()}
-    assert tasks_by_name["recordings.tasks.sync_active_sources"].crontab.startswith("7 * ")
-    assert tasks_by_name["recordings.tasks.download_queue"].every_seconds == 300
-    assert tasks_by_name["recordings.tasks.retention"].crontab.split()[1] == "2"
+    assert tasks_by_name["recordings.sync_active_sources"].crontab.startswith("7 * ")
+    assert tasks_by_name["recordings.queue_downloads"].every_seconds == 300
+    assert tasks_by_name["recordings.expire_local_copies"].crontab.split()[1] == "2"
 
 
 def test_the_hourly_job_syncs_each_active_source_once(source, credential, django_capture_on_commit_callbacks):

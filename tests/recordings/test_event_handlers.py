@@ -138,3 +138,29 @@ def test_the_download_token_never_reaches_a_page(host_source, admin_client):
         assert response.status_code == 200, url
         assert token not in response.content.decode(), url
         assert "example.com/recording/download" not in response.content.decode(), url
+
+
+def test_recording_completed_is_announced_once_with_the_stored_recording(
+    host_source, django_capture_on_commit_callbacks
+):
+    from recordings.signals import recording_completed
+
+    announced: list[dict] = []
+
+    def receiver(**arguments):
+        announced.append(arguments)
+
+    recording_completed.connect(receiver, dispatch_uid="test-recording-completed")
+    try:
+        for _ in range(2):  # the second is a redelivery: nothing new to announce
+            with django_capture_on_commit_callbacks(execute=True):
+                event_handlers.recording_completed(
+                    event_type="recording.completed",
+                    body=completed_event(),
+                    credential=host_source.credential,
+                )
+    finally:
+        recording_completed.disconnect(dispatch_uid="test-recording-completed")
+    assert [(a["sender"], a["recording"], a["created"]) for a in announced] == [
+        (Recording, Recording.objects.get(uuid="4444AAAiAAAAAiAiAiiAii=="), True)
+    ]

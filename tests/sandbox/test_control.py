@@ -3,9 +3,9 @@
 import pytest
 import requests
 
+from sandbox.control_client import SandboxControlError
+from sandbox.demo import OAUTH_CLIENT_SECRET, S2S_CLIENT_ID, S2S_CLIENT_SECRET, SCHOOL_ACCOUNT_ID
 from tests.sandbox.conftest import S2S_SECRET, Api, s2s_grant
-from zoomhub.sandbox.control_client import SandboxControlError
-from zoomhub.sandbox.demo import OAUTH_CLIENT_SECRET, S2S_CLIENT_ID, S2S_CLIENT_SECRET, SCHOOL_ACCOUNT_ID
 
 
 def test_calls_are_counted_per_endpoint_and_the_log_hides_tokens(zoom, api):

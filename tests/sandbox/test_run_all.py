@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Credential
-from zoomhub.management.commands.run_all import process_table
-from zoomhub.sandbox import demo
-from zoomhub.sandbox.control_client import SandboxControl
-from zoomhub.sandbox_demo import sandbox_demo_connect, sandbox_environment, sandbox_wanted
+from sandbox import demo
+from sandbox.control_client import SandboxControl
+from sandbox.management.commands.run_all import child_environment, process_table
+from sandbox.wiring import sandbox_demo_connect, sandbox_environment, sandbox_wanted
 
 
 @pytest.mark.parametrize(
@@ -34,8 +34,20 @@ def test_the_sandbox_starts_unless_switched_off_or_zoom_is_configured(environ, w
 def test_process_table_runs_the_sandbox_first_only_when_wanted():
     with_sandbox = process_table(host="127.0.0.1", port=8000, sandbox_port=8010)
     assert next(iter(with_sandbox)) == "zoom"
-    assert with_sandbox["zoom"][-5:] == ["zoom_sandbox", "--port", "8010", "--seed", "demo"]
+    assert with_sandbox["zoom"] == [sys.executable, "-m", "sandbox", "--port", "8010", "--seed", "demo"]
     assert "zoom" not in process_table(host="127.0.0.1", port=8000)
+
+
+def test_web_worker_and_beat_run_with_the_product_settings_not_the_sandbox_app():
+    environ = {"DJANGO_SETTINGS_MODULE": "sandbox.settings", "PATH": "/usr/bin"}
+    with_sandbox = child_environment(
+        environ, sandbox_url="http://127.0.0.1:8010", web_url="http://127.0.0.1:8000"
+    )
+    assert with_sandbox["DJANGO_SETTINGS_MODULE"] == "zoomhub.settings"
+    assert with_sandbox["ZOOM_API_BASE_URL"] == "http://127.0.0.1:8010/v2"
+    without = child_environment(environ, sandbox_url=None, web_url="http://127.0.0.1:8000")
+    assert without["DJANGO_SETTINGS_MODULE"] == "zoomhub.settings"
+    assert "ZOOM_API_BASE_URL" not in without
 
 
 def test_children_are_pointed_at_the_sandbox_and_the_demo_oauth_app():

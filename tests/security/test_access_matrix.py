@@ -46,7 +46,7 @@ OWN_ANSWERS_STAFF = {
     **OWN_ANSWERS_ALL,
     "accounts/2fa/recovery-codes/": 404,  # staff_user has no authenticator
     "accounts/2fa/recovery-codes/download/": 404,
-    "admin/^(?P<app_label>auth|account|mfa|django_celery_beat|accounts|meetings|recordings|attendance)/$": 404,
+    "admin/^(?P<app_label>auth|account|mfa|django_celery_beat|accounts|webhooks|meetings|recordings|attendance|api)/$": 404,
     "admin/autocomplete/": 403,
 }
 OWN_ANSWERS_SUPERUSER = {
@@ -55,7 +55,8 @@ OWN_ANSWERS_SUPERUSER = {
     # Rows that come from Zoom or are made on ZoomHub's pages: nobody adds them in the admin.
     "admin/accounts/zoomuser/add/": 403,
     "admin/meetings/meeting/add/": 403,
-    "admin/meetings/webhookevent/add/": 403,
+    "admin/webhooks/webhookevent/add/": 403,
+    "admin/api/apitoken/add/": 403,
     "admin/recordings/syncrun/add/": 403,
     "admin/attendance/session/add/": 403,
     "admin/attendance/segment/add/": 403,

@@ -11,7 +11,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.test import Client
 
-from accounts.models import ApiToken, Credential
+from accounts.models import Credential
+from api.models import ApiToken
 from meetings.models import Meeting
 from tests.security.routes import concrete_urls
 from tests.security.test_access_matrix import POST_ONLY

@@ -12,12 +12,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from accounts.models import ApiToken, Credential, ZoomUser
+from accounts.models import Credential, ZoomUser
+from api.models import ApiToken
 from attendance.models import Segment, Session
-from meetings.models import Meeting, Person, WebhookEvent
+from meetings.models import Meeting, Person
 from recordings.models import Recording, RecordingFile, Source, SyncRun
 from tests.security.routes import concrete_urls
 from tests.security.world import build_world, secret_settings
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 

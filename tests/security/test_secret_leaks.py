@@ -253,7 +253,7 @@ def test_a_500_while_a_secret_is_posted_leaks_it_nowhere(world, error_reports, m
 
 
 def test_a_500_inside_webhook_intake_does_not_mail_the_webhook_secret(world, error_reports, monkeypatch):
-    from meetings.webhooks import views
+    from webhooks import views
 
     def broken(**kwargs):
         raise RuntimeError("storing failed")

@@ -11,7 +11,7 @@ from django.test import Client
 
 from accounts.models import Credential
 from accounts.services.oauth_connect import SESSION_KEY
-from meetings.models import WebhookEvent
+from webhooks.models import WebhookEvent
 from zoomhub.zoom.webhooks import sign
 
 pytestmark = pytest.mark.django_db

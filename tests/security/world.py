@@ -12,11 +12,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts.models import ApiToken, Credential, User, ZoomUser
-from accounts.services import api_token_create
+from accounts.models import Credential, User, ZoomUser
+from api.models import ApiToken
+from api.services import api_token_create
 from attendance.models import Attendance, ManualMatch, Segment, Session
-from meetings.models import Meeting, Person, WebhookEvent
+from meetings.models import Meeting, Person
 from recordings.models import Recording, RecordingFile, Source, SyncRun
+from webhooks.models import WebhookEvent
 
 S2S_CLIENT_SECRET = "s2sSECRETzq81Lm0PvX4"
 S2S_WEBHOOK_SECRET = "whSECRETs2s7Yt3Ko9Qa"
@@ -252,4 +254,4 @@ def _build_admin_only_rows(superuser: User) -> None:
     CrontabSchedule.objects.create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=59.43, longitude=24.75)
     ClockedSchedule.objects.create(clocked_time=timezone.now() + dt.timedelta(days=1))
-    PeriodicTask.objects.create(name="World job", task="recordings.tasks.sync_all", interval=interval)
+    PeriodicTask.objects.create(name="World job", task="recordings.sync_active_sources", interval=interval)

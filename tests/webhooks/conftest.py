@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Credential
-from meetings.webhooks import dispatch
 from tests.webhooks import handlers as test_handlers
+from webhooks import registry
 from zoomhub.celery_app import app
 from zoomhub.zoom.webhooks import sign
 
@@ -83,11 +83,22 @@ def eager_tasks():
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
+def use_handler(monkeypatch, event_type: str, handler) -> None:
+    """Handle `event_type` with `handler` (a function or dotted path) for this test only."""
+    registration = registry.Registration(event_type=event_type, handler=handler, app_label="tests")
+    monkeypatch.setitem(registry.handlers.registrations, event_type, registration)
+
+
+def without_handler(monkeypatch, event_type: str) -> None:
+    """As if no installed app handled `event_type`, for this test only."""
+    monkeypatch.delitem(registry.handlers.registrations, event_type)
+
+
 @pytest.fixture
 def counting_handlers(monkeypatch):
     """meeting.started / recording.completed handled by a test handler that records its calls."""
     test_handlers.calls.clear()
-    monkeypatch.setitem(dispatch.HANDLERS, "meeting.started", "tests.webhooks.handlers.record_call")
-    monkeypatch.setitem(dispatch.HANDLERS, "recording.completed", "tests.webhooks.handlers.record_call")
+    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.record_call")
+    use_handler(monkeypatch, "recording.completed", "tests.webhooks.handlers.record_call")
     yield test_handlers.calls
     test_handlers.calls.clear()

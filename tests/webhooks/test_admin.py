@@ -3,13 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import WebhookEvent
-from meetings.webhooks import dispatch
-from meetings.webhooks.services import webhook_event_process, webhook_event_record
-from tests.webhooks.conftest import SECRET, compact, zoom_event
+from tests.webhooks.conftest import SECRET, compact, use_handler, zoom_event
+from webhooks.models import WebhookEvent
+from webhooks.services import webhook_event_process, webhook_event_record
 
 pytestmark = pytest.mark.django_db
-CHANGELIST = reverse("admin:meetings_webhookevent_changelist")
+CHANGELIST = reverse("admin:webhooks_webhookevent_changelist")
 
 
 def store(name, credential=None, **object_changes):
@@ -66,7 +65,7 @@ def test_search_by_meeting_id_as_zoom_prints_it_or_by_uuid(admin_client, term):
 
 def test_the_event_page_shows_the_body_read_only_with_tokens_masked(admin_client, credential):
     event = store("recording.completed__two_files", credential=credential)
-    response = admin_client.get(reverse("admin:meetings_webhookevent_change", args=[event.pk]))
+    response = admin_client.get(reverse("admin:webhooks_webhookevent_change", args=[event.pk]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -80,14 +79,14 @@ def test_the_event_page_shows_the_body_read_only_with_tokens_masked(admin_client
 def test_reprocess_puts_events_back_in_line_and_runs_them(
     admin_client, monkeypatch, counting_handlers, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setitem(dispatch.HANDLERS, "meeting.started", "tests.webhooks.handlers.fail")
+    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.fail")
     event = store("meeting.started__scheduled")
     webhook_event_process(event_id=event.pk)
     event.refresh_from_db()
     assert event.state == WebhookEvent.State.FAILED
 
     # The bug is fixed; the admin reprocesses the event.
-    monkeypatch.setitem(dispatch.HANDLERS, "meeting.started", "tests.webhooks.handlers.record_call")
+    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.record_call")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             CHANGELIST, {"action": "reprocess", "_selected_action": [event.pk]}, follow=True

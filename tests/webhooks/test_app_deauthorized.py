@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import Credential
-from meetings.models import WebhookEvent
 from tests.webhooks.conftest import OAUTH_SECRET, deliver, zoom_event
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +85,40 @@ def test_a_redelivered_deauthorization_is_harmless(client, oauth_url, django_cap
     teacher.refresh_from_db()
     assert teacher.status == Credential.Status.REVOKED
     assert WebhookEvent.objects.count() == 1
+
+
+def test_accounts_announces_each_connection_it_revokes_once(
+    client, oauth_url, django_capture_on_commit_callbacks
+):
+    from accounts import services
+    from accounts.signals import credential_deauthorized
+
+    teacher = oauth_credential("teacher@example.com", zoom_user_id="z9jkdsfsdfjhdkfjQ")
+    # Server-to-Server: disconnecting it asks Zoom for nothing (no grant to revoke).
+    colleague = Credential.objects.create(
+        kind=Credential.Kind.SERVER_TO_SERVER,
+        name="Colleague's school",
+        account_id="OtherAccount01",
+        client_id="s2sClientId02",
+        client_secret="s2s-client-secret-value-2",
+    )
+    announced: list[tuple] = []
+
+    def receiver(*, sender, credential, by_zoom, **kwargs):
+        announced.append((sender, credential.pk, by_zoom, credential.status))
+
+    credential_deauthorized.connect(receiver, dispatch_uid="test-deauthorized")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver(client, oauth_url, zoom_event("app_deauthorized__user"), secret=OAUTH_SECRET)
+        with django_capture_on_commit_callbacks(execute=True):
+            # Already revoked: the call is harmless and announces nothing again.
+            services.credential_deauthorize(zoom_user_id="z9jkdsfsdfjhdkfjQ")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.credential_disconnect(credential=colleague)
+    finally:
+        credential_deauthorized.disconnect(dispatch_uid="test-deauthorized")
+    assert announced == [
+        (Credential, teacher.pk, True, Credential.Status.REVOKED),
+        (Credential, colleague.pk, False, Credential.Status.REVOKED),
+    ]

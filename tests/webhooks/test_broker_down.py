@@ -8,9 +8,9 @@ import pytest
 import redis
 from django.utils import timezone
 
-from meetings.models import WebhookEvent
-from meetings.webhooks import broker, services
 from tests.webhooks.conftest import deliver, zoom_event
+from webhooks import broker, services
+from webhooks.models import WebhookEvent
 from zoomhub.celery_app import app
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,6 @@ def test_failed_events_are_sent_again_when_their_back_off_ends(
 def test_the_sweep_is_a_default_schedule():
     from zoomhub.schedules import declared_schedules
 
-    sweep = [s for s in declared_schedules() if s.task == "meetings.webhooks.tasks.webhook_events_sweep_task"]
+    sweep = [s for s in declared_schedules() if s.task == "webhooks.sweep_events"]
     assert len(sweep) == 1
     assert sweep[0].every_seconds <= 60

@@ -1,29 +1,48 @@
-"""The dispatch table is the contract with the apps that handle events (CONTRACTS.md)."""
+"""Which app handles which Zoom event: the registry the apps fill in their ready()."""
 
-from meetings.webhooks import dispatch
-from meetings.webhooks.handlers import app_deauthorized
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
 from recordings.event_handlers import recording_completed
+from tests.webhooks.conftest import use_handler, without_handler
+from webhooks import registry
+from webhooks.handlers import app_deauthorized
 
 
-def test_handlers_are_named_after_their_event_in_the_agreed_modules():
-    assert dispatch.HANDLERS == {
-        "meeting.started": "meetings.event_handlers.meeting_started",
-        "meeting.ended": "meetings.event_handlers.meeting_ended",
-        "meeting.updated": "meetings.event_handlers.meeting_updated",
-        "meeting.deleted": "meetings.event_handlers.meeting_deleted",
-        "meeting.participant_joined": dispatch.Route.STORED,
-        "meeting.participant_left": dispatch.Route.STORED,
-        "recording.completed": "recordings.event_handlers.recording_completed",
-        "recording.trashed": "recordings.event_handlers.recording_trashed",
-        "recording.deleted": "recordings.event_handlers.recording_deleted",
-        "app_deauthorized": "meetings.webhooks.handlers.app_deauthorized",
+def test_each_app_registers_the_events_it_handles():
+    owners = {event: r.app_label for event, r in registry.handlers.registrations.items()}
+    assert owners == {
+        "meeting.started": "meetings",
+        "meeting.ended": "meetings",
+        "meeting.updated": "meetings",
+        "meeting.deleted": "meetings",
+        "meeting.participant_joined": "attendance",
+        "meeting.participant_left": "attendance",
+        "recording.completed": "recordings",
+        "recording.trashed": "recordings",
+        "recording.deleted": "recordings",
+        "app_deauthorized": "webhooks",
     }
 
 
-def test_resolution_is_lazy_and_says_why_there_is_no_handler(monkeypatch):
-    assert dispatch.resolve("app_deauthorized") is app_deauthorized
-    assert dispatch.resolve("meeting.participant_joined") is dispatch.Route.STORED
-    assert dispatch.resolve("recording.completed") is recording_completed
-    monkeypatch.setitem(dispatch.HANDLERS, "recording.completed", "not_installed_app.handlers.completed")
-    assert dispatch.resolve("recording.completed") is dispatch.Route.NOT_INSTALLED
-    assert dispatch.resolve("webinar.started") is dispatch.Route.IGNORED
+def test_resolution_gives_the_handler_stored_or_unhandled(monkeypatch):
+    assert registry.handlers.resolve("app_deauthorized") is app_deauthorized
+    assert registry.handlers.resolve("meeting.participant_joined") is registry.Route.STORED
+    assert registry.handlers.resolve("recording.completed") is recording_completed
+    assert registry.handlers.resolve("webinar.started") is registry.Route.UNHANDLED
+    without_handler(monkeypatch, "recording.completed")
+    assert registry.handlers.resolve("recording.completed") is registry.Route.UNHANDLED
+
+
+def test_a_dotted_handler_that_does_not_import_is_an_error_not_a_silent_skip(monkeypatch):
+    use_handler(monkeypatch, "recording.completed", "recordings.event_handlers.recording_complete")
+    with pytest.raises(ImproperlyConfigured, match="recording_complete"):
+        registry.handlers.resolve("recording.completed")
+
+
+def test_two_apps_cannot_claim_one_event():
+    fresh = registry.HandlerRegistry()
+    fresh.register("meeting.ended", app_deauthorized, app_label="meetings")
+    fresh.register("meeting.ended", app_deauthorized, app_label="meetings")  # ready() twice: fine
+    with pytest.raises(ImproperlyConfigured, match=r"meetings.*attendance"):
+        fresh.register("meeting.ended", recording_completed, app_label="attendance")

@@ -5,8 +5,8 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
-from meetings.models import WebhookEvent
 from tests.webhooks.conftest import compact, deliver, signed_headers, zoom_event
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -81,11 +81,11 @@ def test_a_signed_event_with_nul_characters_is_stored_not_refused(client, webhoo
     assert WebhookEvent.objects.get().participant_name == "JillChill"
 
 
-def test_a_signed_event_without_the_usual_fields_is_kept_and_ignored(
+def test_a_signed_event_without_the_usual_fields_is_kept_as_unhandled(
     client, webhook_url, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         assert deliver(client, webhook_url, {"something": "else"}).status_code == 200
     event = WebhookEvent.objects.get()
     assert event.event_type == ""
-    assert event.state == WebhookEvent.State.IGNORED
+    assert event.state == WebhookEvent.State.UNHANDLED

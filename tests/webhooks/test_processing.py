@@ -7,21 +7,27 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from meetings.models import WebhookEvent
-from meetings.webhooks import dispatch, services
-from meetings.webhooks.services import (
+from tests.webhooks import handlers as test_handlers
+from tests.webhooks.conftest import compact, deliver, use_handler, without_handler, zoom_event
+from webhooks import services
+from webhooks.models import WebhookEvent
+from webhooks.services import (
     MAX_ATTEMPTS,
-    retry_delay,
+    RETRY_BASE_DELAY,
+    RETRY_MAX_DELAY,
     webhook_event_claim,
     webhook_event_process,
     webhook_event_record,
     webhook_events_sweep,
 )
-from tests.webhooks import handlers as test_handlers
-from tests.webhooks.conftest import compact, deliver, zoom_event
+from zoomhub.zoom.backoff import backoff_delay
 
 pytestmark = pytest.mark.django_db
 State = WebhookEvent.State
+
+
+def event_retry_delay(attempts: int) -> timedelta:
+    return backoff_delay(attempts, first=RETRY_BASE_DELAY, longest=RETRY_MAX_DELAY)
 
 
 def record(name: str, credential=None) -> WebhookEvent:
@@ -74,12 +80,12 @@ def test_two_workers_claiming_at_once_one_wins(monkeypatch):
 
 
 def test_the_back_off_doubles_from_thirty_seconds_up_to_an_hour():
-    delays = [retry_delay(attempts=n).total_seconds() for n in range(1, 10)]
+    delays = [event_retry_delay(n).total_seconds() for n in range(1, 10)]
     assert delays == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
 def test_a_failing_handler_is_retried_later_then_given_up(monkeypatch):
-    monkeypatch.setitem(dispatch.HANDLERS, "meeting.started", "tests.webhooks.handlers.fail")
+    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.fail")
     event = record("meeting.started__scheduled")
 
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -89,8 +95,8 @@ def test_a_failing_handler_is_retried_later_then_given_up(monkeypatch):
         assert event.attempts == attempt
         assert event.last_error == "RuntimeError: Zoom answered 503 (test)"
         if attempt < MAX_ATTEMPTS:
-            assert event.next_attempt_at >= before + retry_delay(attempts=attempt)
-            assert event.next_attempt_at <= timezone.now() + retry_delay(attempts=attempt)
+            assert event.next_attempt_at >= before + event_retry_delay(attempt)
+            assert event.next_attempt_at <= timezone.now() + event_retry_delay(attempt)
             # Not before its time...
             assert webhook_event_process(event_id=event.pk) == "skipped"
             # ...and again once it has come.
@@ -101,7 +107,7 @@ def test_a_failing_handler_is_retried_later_then_given_up(monkeypatch):
 
 
 def test_a_handler_that_fails_once_succeeds_on_retry(monkeypatch):
-    monkeypatch.setitem(dispatch.HANDLERS, "meeting.started", "tests.webhooks.handlers.fail_then_succeed")
+    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.fail_then_succeed")
     monkeypatch.setitem(test_handlers.failures_left, "count", 1)
     test_handlers.calls.clear()
     event = record("meeting.started__scheduled")
@@ -122,7 +128,7 @@ def test_a_failed_handlers_database_writes_are_rolled_back(monkeypatch, credenti
         raise RuntimeError("boom")
 
     monkeypatch.setattr(test_handlers, "rename_then_fail", rename_then_fail, raising=False)
-    monkeypatch.setitem(dispatch.HANDLERS, "meeting.started", "tests.webhooks.handlers.rename_then_fail")
+    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.rename_then_fail")
     event = record("meeting.started__scheduled", credential=credential)
     assert webhook_event_process(event_id=event.pk) == State.FAILED
     credential.refresh_from_db()
@@ -136,11 +142,7 @@ def test_a_failed_handlers_database_writes_are_rolled_back(monkeypatch, credenti
         ("meeting.participant_left__docs_example", State.PROCESSED),
     ],
 )
-def test_events_without_a_handler_to_call(fixture, state, monkeypatch):
-    # The recordings app installs its handlers; here they are missing, as before it existed.
-    monkeypatch.setitem(
-        dispatch.HANDLERS, "recording.completed", "not_installed_app.event_handlers.recording_completed"
-    )
+def test_events_an_app_only_needs_stored_are_done_once_stored(fixture, state):
     event = record(fixture)
     assert webhook_event_process(event_id=event.pk) == state
     event.refresh_from_db()
@@ -154,44 +156,41 @@ def test_meeting_events_reach_the_lessons_handlers():
     assert webhook_event_process(event_id=event.pk) == State.PROCESSED
 
 
-def test_events_wait_as_unhandled_while_their_handler_is_not_installed(monkeypatch):
-    monkeypatch.setitem(dispatch.HANDLERS, "meeting.ended", "not_installed_app.event_handlers.meeting_ended")
+def test_events_wait_as_unhandled_while_no_installed_app_handles_them(monkeypatch):
+    without_handler(monkeypatch, "meeting.ended")
     event = record("meeting.ended__scheduled")
     assert webhook_event_process(event_id=event.pk) == State.UNHANDLED
 
 
-def test_an_unknown_event_is_kept_and_ignored():
+def test_an_event_no_app_uses_is_kept_as_unhandled():
     body = {
         "event": "user.presence_status_updated",
         "event_ts": 1,
         "payload": {"account_id": "A", "object": {}},
     }
     receipt = webhook_event_record(credential_id=None, raw_body=compact(body).decode(), body=body)
-    assert webhook_event_process(event_id=receipt.event_id) == State.IGNORED
+    assert webhook_event_process(event_id=receipt.event_id) == State.UNHANDLED
     event = WebhookEvent.objects.get()
-    assert event.state == State.IGNORED
+    assert event.state == State.UNHANDLED
+    assert event.next_attempt_at is None
     assert event.body == body
 
 
 def test_unhandled_events_are_processed_once_their_handler_is_installed(monkeypatch, counting_handlers):
-    monkeypatch.setitem(
-        dispatch.HANDLERS, "recording.completed", "not_installed_app.event_handlers.recording_completed"
-    )
+    without_handler(monkeypatch, "recording.completed")
     event = record("recording.completed__two_files")
     assert webhook_event_process(event_id=event.pk) == State.UNHANDLED
 
-    # The recordings app arrives with its handler: the sweep hands the kept events to it.
-    monkeypatch.setitem(dispatch.HANDLERS, "recording.completed", "tests.webhooks.handlers.record_call")
+    # A deployment registers a handler for it: the sweep hands the kept events over.
+    use_handler(monkeypatch, "recording.completed", "tests.webhooks.handlers.record_call")
     with_commit = webhook_events_sweep()
     assert with_commit.handlers_arrived == 1
     assert webhook_event_process(event_id=event.pk) == State.PROCESSED
     assert [c["body"]["download_token"] for c in counting_handlers] == [event.body["download_token"]]
 
 
-def test_a_broken_handler_module_fails_the_event_instead_of_waiting_forever(monkeypatch):
-    monkeypatch.setitem(
-        dispatch.HANDLERS, "meeting.started", "tests.webhooks.broken_handlers.meeting_started"
-    )
+def test_a_registered_handler_that_does_not_import_fails_the_event_loudly(monkeypatch):
+    use_handler(monkeypatch, "meeting.started", "tests.webhooks.broken_handlers.meeting_started")
     event = record("meeting.started__scheduled")
     assert webhook_event_process(event_id=event.pk) == State.FAILED
     event.refresh_from_db()

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from meetings.models import WebhookEvent
-from meetings.webhooks.events import fingerprint
 from tests.webhooks.conftest import deliver, zoom_event
+from webhooks.events import fingerprint
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 

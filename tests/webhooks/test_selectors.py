@@ -2,9 +2,9 @@
 
 import pytest
 
-from meetings.webhooks.selectors import webhook_events_for_meeting
-from meetings.webhooks.services import webhook_event_record
 from tests.webhooks.conftest import compact, zoom_event
+from webhooks.selectors import webhook_events_for_meeting
+from webhooks.services import webhook_event_record
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from meetings.models import WebhookEvent
 from tests.webhooks.conftest import SECRET, compact, deliver, signed_headers, zoom_event
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 

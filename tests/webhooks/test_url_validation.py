@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 import redis
 
-from meetings.models import WebhookEvent
 from tests.webhooks.conftest import OAUTH_SECRET, SECRET, compact, deliver, zoom_event
+from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db
 

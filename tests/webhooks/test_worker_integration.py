@@ -6,10 +6,10 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Credential
-from meetings.models import WebhookEvent
-from meetings.webhooks import broker
 from tests.processes import celery_worker
 from tests.webhooks.conftest import OAUTH_SECRET, deliver, zoom_event
+from webhooks import broker
+from webhooks.models import WebhookEvent
 from zoomhub.celery_app import app
 
 pytestmark = [

@@ -1,0 +1,63 @@
+"""Start-up fails loudly when a webhook handler or a signal receiver goes missing."""
+
+import re
+
+import pytest
+from django.core import checks, management
+from django.core.management.base import SystemCheckError
+
+from attendance import receivers
+from meetings.signals import lesson_ended
+from tests.webhooks.conftest import use_handler, without_handler
+from webhooks import registry
+from zoomhub import wiring
+
+
+def error_ids() -> set[str]:
+    return {message.id for message in checks.run_checks() if message.level >= checks.ERROR}
+
+
+def test_the_installed_apps_are_wired_completely():
+    assert error_ids() == set()
+
+
+def test_a_subscribed_event_whose_handler_was_removed_stops_the_start(monkeypatch):
+    without_handler(monkeypatch, "meeting.ended")
+    assert "webhooks.E001" in error_ids()
+    with pytest.raises(
+        SystemCheckError, match=re.escape("'meetings' subscribes to the Zoom event 'meeting.ended'")
+    ):
+        management.call_command("check")
+
+
+def test_a_renamed_handler_named_by_dotted_path_stops_the_start(monkeypatch):
+    # As if meetings.event_handlers.meeting_ended had been renamed after it was registered by name.
+    use_handler(monkeypatch, "meeting.ended", "meetings.event_handlers.meeting_has_ended")
+    registration = registry.handlers.registrations["meeting.ended"]
+    monkeypatch.setitem(
+        registry.handlers.registrations,
+        "meeting.ended",
+        registry.Registration(event_type="meeting.ended", handler=registration.handler, app_label="meetings"),
+    )
+    messages = [m for m in checks.run_checks() if m.id == "webhooks.E002"]
+    assert len(messages) == 1
+    assert "meeting_has_ended" in messages[0].msg
+
+
+def test_an_event_handled_by_another_app_than_the_one_subscribing_is_an_error(monkeypatch):
+    use_handler(monkeypatch, "recording.completed", "recordings.event_handlers.recording_completed")
+    assert "webhooks.E001" in error_ids()  # registered by "tests", while recordings subscribes
+
+
+def test_a_disconnected_receiver_stops_the_start():
+    ended = [c for c in wiring.connections.values() if c.signal is lesson_ended]
+    assert [c.receiver_name for c in ended] == ["attendance.receivers.fetch_attendance_when_lesson_ends"]
+    uid = ended[0].dispatch_uid
+    assert lesson_ended.disconnect(dispatch_uid=uid)
+    try:
+        assert "zoomhub.E001" in error_ids()
+        with pytest.raises(SystemCheckError, match="fetch_attendance_when_lesson_ends"):
+            management.call_command("check")
+    finally:
+        lesson_ended.connect(receivers.fetch_attendance_when_lesson_ends, weak=False, dispatch_uid=uid)
+    assert error_ids() == set()

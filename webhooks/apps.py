@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from zoomhub.schedules import DefaultSchedule
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+    verbose_name = _("Zoom webhooks")
+    # Events this app handles itself (see webhooks/registry.py for how the other apps subscribe).
+    zoom_webhook_events = ("app_deauthorized",)
+    default_schedules = [
+        DefaultSchedule(
+            name="Sweep Zoom webhook events",
+            task="webhooks.sweep_events",
+            every_seconds=30,
+            description=(
+                "Sends webhook events whose processing task never reached a worker (broker down), "
+                "retries failed events when their back-off ends, reclaims events of workers that died."
+            ),
+        ),
+    ]
+
+    def ready(self):
+        from webhooks import checks, dashboard  # noqa: F401  (checks registers the start-up check)
+        from webhooks.handlers import app_deauthorized
+        from webhooks.registry import handlers
+        from zoomhub.cards import dashboard_cards
+
+        handlers.register("app_deauthorized", app_deauthorized, app_label=self.label)
+        dashboard_cards.register(dashboard.cards, app_label=self.label)
+        from webhooks import metrics
+        from zoomhub.metrics import metric_sources
+
+        metric_sources.register(metrics.collect, app_label=self.label)

@@ -1,0 +1,292 @@
+"""Webhook events: recording a delivery, claiming and processing it, sweeping what was missed.
+
+Life of an event: stored `pending` by the intake (its task sent on commit) → claimed by one
+worker (`processing`) → `processed`, `unhandled` (no installed app registered a handler for it)
+or `failed` with a retry time (exponential back-off); after MAX_ATTEMPTS it stays `failed`
+with no retry time. The beat sweep resends tasks that never arrived (broker down), retries
+failed events whose time came, and reclaims events whose worker died mid-way.
+"""
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from webhooks import registry
+from webhooks.events import event_fields, fingerprint
+from webhooks.models import WebhookEvent
+from zoomhub.zoom.backoff import backoff_delay
+
+logger = logging.getLogger(__name__)
+State = WebhookEvent.State
+
+MAX_ATTEMPTS = 8
+RETRY_BASE_DELAY = timedelta(seconds=30)
+RETRY_MAX_DELAY = timedelta(hours=1)
+# A pending event whose task was sent this long ago and is still pending: send it again
+# (the broker may have lost it, or never got it).
+RESEND_AFTER = timedelta(seconds=30)
+# Longer than the processing task's hard time limit, so a live worker never loses its claim.
+STALE_CLAIM_AFTER = timedelta(minutes=10)
+SWEEP_BATCH = 1000
+LAST_ERROR_LIMIT = 2000
+
+
+def _retry_broker_now() -> None:
+    from webhooks.broker import resume_publishing
+
+    resume_publishing()
+
+
+def _send_on_commit(event_id: int) -> None:
+    from webhooks.broker import send_process_task
+
+    transaction.on_commit(lambda: send_process_task(event_id=event_id))
+
+
+@dataclass(frozen=True)
+class Receipt:
+    event_id: int | None
+    created: bool  # False: a redelivery of an event already stored
+
+
+# Every column of a new event, in the order of the INSERT below.
+_INSERT_COLUMNS = (
+    "credential_id",
+    "event_type",
+    "event_ts",
+    "fingerprint",
+    "raw_body",
+    "body",
+    "account_id",
+    "zoom_meeting_id",
+    "zoom_meeting_uuid",
+    "participant_uuid",
+    "participant_user_id",
+    "participant_email",
+    "participant_name",
+    "state",
+    "attempts",
+    "last_error",
+    "received_at",
+    "next_attempt_at",
+    "enqueued_at",
+)
+
+
+def _insert_once(values: dict) -> int | None:
+    """INSERT … ON CONFLICT (fingerprint) DO NOTHING RETURNING id: the new id, or None for a duplicate.
+
+    One statement and one round trip, committed on its own in autocommit mode; a duplicate is
+    not an error (no exception, no error line in the server log). Concurrent deliveries of one
+    event race on the unique index and exactly one of them gets an id. PostgreSQL and SQLite
+    (>= 3.35) both speak this SQL; this is the intake's hot path, so it skips the ORM's compiler.
+    """
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(WebhookEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _INSERT_COLUMNS)
+    placeholders = ", ".join(
+        "%s::jsonb" if (c == "body" and connection.vendor == "postgresql") else "%s" for c in _INSERT_COLUMNS
+    )
+    # Only our own quoted identifiers are interpolated; every value is a bound parameter.
+    conflict = connection.ops.quote_name("fingerprint")
+    returning = connection.ops.quote_name("id")
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT ({conflict}) DO NOTHING RETURNING {returning}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[c] for c in _INSERT_COLUMNS])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def webhook_event_record(*, credential_id: int | None, raw_body: str, body: dict) -> Receipt:
+    """Store a verified event once (its fingerprint is unique) and send its task once committed.
+
+    Database errors propagate so the view answers 503 and Zoom delivers again.
+    """
+    fields = event_fields(body)
+    connection = transaction.get_connection()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    # The raw text is the JSON to store, unless parse_body had to drop NULs jsonb cannot hold.
+    body_json = json.dumps(body) if "\\u0000" in raw_body else raw_body
+    event_id = _insert_once(
+        {
+            "credential_id": credential_id,
+            "event_type": fields.event_type,
+            "event_ts": fields.event_ts,
+            "fingerprint": fingerprint(body),
+            "raw_body": raw_body,
+            "body": body_json,
+            "account_id": fields.account_id,
+            "zoom_meeting_id": fields.zoom_meeting_id,
+            "zoom_meeting_uuid": fields.zoom_meeting_uuid,
+            "participant_uuid": fields.participant_uuid,
+            "participant_user_id": fields.participant_user_id,
+            "participant_email": fields.participant_email,
+            "participant_name": fields.participant_name,
+            "state": State.PENDING,
+            "attempts": 0,
+            "last_error": "",
+            "received_at": now,
+            "next_attempt_at": now,
+            "enqueued_at": now,
+        }
+    )
+    if event_id is None:
+        return Receipt(event_id=None, created=False)
+    # Runs at once in autocommit mode, or when the caller's transaction commits.
+    _send_on_commit(event_id)
+    return Receipt(event_id=event_id, created=True)
+
+
+def webhook_event_claim(*, event_id: int, now: datetime | None = None) -> datetime | None:
+    """Take the event for this worker; the claim time, or None when another worker got there first."""
+    now = now or timezone.now()
+    claimed = WebhookEvent.objects.filter(
+        pk=event_id, state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now
+    ).update(state=State.PROCESSING, claimed_at=now, attempts=F("attempts") + 1)
+    return now if claimed == 1 else None
+
+
+def _finish(event_id: int, claimed_at: datetime, **changes) -> bool:
+    """Record the outcome, only if our claim still stands (a reclaimed event belongs to another)."""
+    updated = WebhookEvent.objects.filter(pk=event_id, state=State.PROCESSING, claimed_at=claimed_at).update(
+        **changes
+    )
+    return updated == 1
+
+
+class ClaimLost(Exception):
+    """The claim was taken over (stale) while the handler ran; its writes are rolled back."""
+
+
+def webhook_event_process(*, event_id: int) -> str:
+    """Claim the event and run its handler; returns the state it ended in (or "skipped")."""
+    claimed_at = webhook_event_claim(event_id=event_id)
+    if claimed_at is None:
+        return "skipped"  # processed already, not due yet, or another worker has it
+    event = WebhookEvent.objects.select_related("credential").get(pk=event_id)
+    try:
+        route = registry.handlers.resolve(event.event_type)
+        if isinstance(route, registry.Route):
+            state = {registry.Route.STORED: State.PROCESSED, registry.Route.UNHANDLED: State.UNHANDLED}[route]
+            done_at = None if state == State.UNHANDLED else timezone.now()
+            _finish(
+                event_id, claimed_at, state=state, processed_at=done_at, next_attempt_at=None, last_error=""
+            )
+            return state
+        # The handler's writes and the "processed" mark commit together, or not at all.
+        with transaction.atomic():
+            route(event_type=event.event_type, body=event.body, credential=event.credential)
+            if not _finish(
+                event_id,
+                claimed_at,
+                state=State.PROCESSED,
+                processed_at=timezone.now(),
+                next_attempt_at=None,
+                last_error="",
+            ):
+                raise ClaimLost
+        return State.PROCESSED
+    except ClaimLost:
+        logger.warning(
+            "Webhook event %s was reclaimed while its handler ran; left to the new claim.", event_id
+        )
+        return "skipped"
+    except Exception as error:
+        return _record_failure(event, claimed_at, error)
+
+
+def _record_failure(event: WebhookEvent, claimed_at: datetime, error: Exception) -> str:
+    attempts = event.attempts  # read after the claim, so it counts this try
+    message = f"{type(error).__name__}: {error}"[:LAST_ERROR_LIMIT]
+    gave_up = attempts >= MAX_ATTEMPTS
+    next_attempt_at = (
+        None
+        if gave_up
+        else timezone.now() + backoff_delay(attempts, first=RETRY_BASE_DELAY, longest=RETRY_MAX_DELAY)
+    )
+    _finish(event.pk, claimed_at, state=State.FAILED, last_error=message, next_attempt_at=next_attempt_at)
+    logger.warning(
+        "Webhook event %s (%s) failed on attempt %s%s: %s",
+        event.pk,
+        event.event_type,
+        attempts,
+        " and will not be retried" if gave_up else "",
+        type(error).__name__,
+    )
+    return State.FAILED
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    sent: int
+    reclaimed: int
+    handlers_arrived: int
+
+
+def webhook_events_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Resend what is due: lost tasks, retries, stale claims, events that have a handler now."""
+    now = now or timezone.now()
+    reclaimed = _reclaim_stale_claims(now)
+    handlers_arrived = _release_unhandled(now)
+    with transaction.atomic():
+        due = list(
+            WebhookEvent.objects.select_for_update(skip_locked=True)
+            .filter(state__in=[State.PENDING, State.FAILED], next_attempt_at__lte=now)
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - RESEND_AFTER))
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        WebhookEvent.objects.filter(pk__in=due).update(enqueued_at=now)
+        if due:
+            # The sweep tries the broker even if this process paused publishing after a failure;
+            # a first failure pauses it again, so a hung broker costs one timeout, not one per event.
+            transaction.on_commit(_retry_broker_now)
+        for event_id in due:
+            _send_on_commit(event_id)
+    return SweepResult(sent=len(due), reclaimed=reclaimed, handlers_arrived=handlers_arrived)
+
+
+def _reclaim_stale_claims(now: datetime) -> int:
+    """Events a worker claimed and never finished (killed, lost): back in line to retry."""
+    stale = WebhookEvent.objects.filter(state=State.PROCESSING, claimed_at__lt=now - STALE_CLAIM_AFTER)
+    error = "The worker processing it stopped before finishing."
+    retried = stale.filter(attempts__lt=MAX_ATTEMPTS).update(
+        state=State.FAILED, next_attempt_at=now, last_error=error
+    )
+    given_up = stale.update(state=State.FAILED, next_attempt_at=None, last_error=error)
+    return retried + given_up
+
+
+def _release_unhandled(now: datetime) -> int:
+    """Events kept while no app handled them, whose event now has a handler: process them."""
+    waiting = WebhookEvent.objects.filter(state=State.UNHANDLED)
+    types = set(waiting.values_list("event_type", flat=True).distinct())
+    ready = [t for t in types if registry.handlers.has_handler(t)]
+    if not ready:
+        return 0
+    return waiting.filter(event_type__in=ready).update(
+        state=State.PENDING, next_attempt_at=now, enqueued_at=None, attempts=0
+    )
+
+
+def webhook_events_reprocess(*, event_ids: list[int]) -> int:
+    """Put events back in line (the admin's "reprocess"); events being processed are left alone."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            WebhookEvent.objects.filter(pk__in=event_ids)
+            .exclude(state=State.PROCESSING)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        WebhookEvent.objects.filter(pk__in=ids).update(
+            state=State.PENDING, next_attempt_at=now, enqueued_at=now, attempts=0, last_error=""
+        )
+        for event_id in ids:
+            _send_on_commit(event_id)
+    return len(ids)

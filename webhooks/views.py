@@ -1,0 +1,153 @@
+"""Zoom's webhook endpoint: verify, store once, answer fast.
+
+Zoom retries a delivery only after a status >= 500 or a timeout, never after a 4xx, and waits
+3 seconds (https://developers.zoom.us/docs/api/webhooks/#webhook-delivery). So: a genuine,
+well-signed event always gets 200 (stored) or 503 (could not store: Zoom will retry); 4xx is
+only for requests that cannot be a genuine event (bad signature, not JSON, too large, unknown
+URL). Processing happens later in a worker.
+"""
+
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.models import Credential
+from webhooks.events import URL_VALIDATION, MalformedBody, parse_body
+from webhooks.services import webhook_event_record
+from zoomhub.zoom.webhooks import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    url_validation_response,
+    verify_signature,
+)
+
+logger = logging.getLogger(__name__)
+
+# Zoom's plainToken is a short URL-safe random string. Refusing anything else matters when the
+# validation request comes unsigned: an answer is HMAC(secret, plainToken), and a plainToken
+# of "v0:<ts>:<body>" would make us sign a forged event for the caller.
+PLAIN_TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,128}")
+
+
+def _plain(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+# code -> (credential id, secret, read at). Reading the credential costs a database round trip
+# and a decryption on every delivery; the secret changes rarely, and a delivery that does not
+# verify against the kept secret re-reads it, so a new secret works at once. (An old secret
+# keeps working for at most SECRET_CACHE_SECONDS after it was replaced.)
+SECRET_CACHE_SECONDS = 10.0
+_secrets: dict[str, tuple[int, str, float]] = {}
+
+
+def _read_secret(code: str) -> tuple[int, str] | None:
+    credential = Credential.objects.only("id", "webhook_secret_token").filter(webhook_code=code).first()
+    if credential is None:
+        _secrets.pop(code, None)
+        return None
+    secret = credential.webhook_secret_token or ""
+    _secrets[code] = (credential.pk, secret, time.monotonic())
+    return credential.pk, secret
+
+
+@csrf_exempt
+@require_POST
+def credential_webhook(request: HttpRequest, code: str) -> HttpResponse:
+    """The webhook URL of one connected account's Zoom app (Server-to-Server or OAuth)."""
+    cached = _secrets.get(code)
+    try:
+        if cached is not None and time.monotonic() - cached[2] < SECRET_CACHE_SECONDS:
+            found = cached[:2]
+        else:
+            found = _read_secret(code)
+            cached = None
+        if found is None:
+            return _plain(404, "Unknown webhook URL.")
+        credential_id, secret = found
+        reread = None if cached is None else (lambda: _read_secret(code))
+        response = _intake(request, secret=secret, credential_id=credential_id, reread_secret=reread)
+    except DatabaseError:
+        _secrets.pop(code, None)  # the credential may be gone: read it afresh next time
+        logger.exception("Webhook intake could not use the database")
+        return _plain(503, "Temporarily unavailable, please retry.")
+    return response
+
+
+@csrf_exempt
+@require_POST
+def oauth_app_webhook(request: HttpRequest) -> HttpResponse:
+    """The webhook URL of the user-OAuth app behind "Connect with Zoom" (one secret for all users)."""
+    try:
+        return _intake(request, secret=settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN, credential_id=None)
+    except DatabaseError:
+        logger.exception("Webhook intake could not use the database")
+        return _plain(503, "Temporarily unavailable, please retry.")
+
+
+def _read_body(request: HttpRequest) -> bytes | None:
+    """The body, or None when it is larger than the limit (read no further than the limit)."""
+    limit = settings.ZOOM_WEBHOOK_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    raw = request.read(limit + 1)
+    return None if len(raw) > limit else raw
+
+
+def _intake(
+    request: HttpRequest, *, secret: str, credential_id: int | None, reread_secret=None
+) -> HttpResponse:
+    """Verify, parse, answer URL validation or store. DatabaseError propagates (the caller answers 503)."""
+    raw = _read_body(request)
+    if raw is None:
+        return _plain(413, "Body too large.")
+    timestamp = request.headers.get(TIMESTAMP_HEADER)
+    signature = request.headers.get(SIGNATURE_HEADER)
+    signed = timestamp is not None or signature is not None
+    if signed and not verify_signature(secret, timestamp, raw, signature, now=time.time()):
+        fresh = reread_secret() if reread_secret else None
+        if fresh is None or not verify_signature(fresh[1], timestamp, raw, signature, now=time.time()):
+            return _plain(401, "Invalid signature.")
+        credential_id, secret = fresh
+    try:
+        text, body = parse_body(raw)
+    except MalformedBody:
+        return _plain(400, "The body is not a JSON object.")
+
+    if body.get("event") == URL_VALIDATION:
+        if reread_secret is not None:
+            # Rare (every 72 h), and often right after someone pasted a new secret: no kept copy.
+            fresh = reread_secret()
+            secret = fresh[1] if fresh else ""
+        request.webhook_result = "url_validation"  # counted apart in /metrics
+        return _url_validation(body, secret)
+    if not signed:
+        return _plain(401, "Invalid signature.")
+
+    # Not stored → DatabaseError → 503: the only answer that makes Zoom deliver it again.
+    receipt = webhook_event_record(credential_id=credential_id, raw_body=text, body=body)
+    request.webhook_result = "accepted" if receipt.created else "duplicate"  # counted in /metrics
+    return HttpResponse(status=200)
+
+
+def _url_validation(body: dict, secret: str) -> HttpResponse:
+    """Zoom's endpoint check (every 72 h): needs only the secret, never the database or Redis."""
+    payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
+    plain_token = payload.get("plainToken")
+    if not secret:
+        return _plain(401, "No secret token is configured for this webhook URL.")
+    if not isinstance(plain_token, str) or not PLAIN_TOKEN.fullmatch(plain_token):
+        return _plain(400, "payload.plainToken is missing or malformed.")
+    return JsonResponse(
+        url_validation_response(secret, plain_token), json_dumps_params={"separators": (",", ":")}
+    )
