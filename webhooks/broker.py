@@ -32,7 +32,7 @@ _paused_until = 0.0
 
 def _timeout() -> float:
     """Seconds a broker may take to connect or answer before it counts as down (REDIS_*_TIMEOUT)."""
-    return float(getattr(settings, "REDIS_SOCKET_TIMEOUT", 0.5))
+    return float(getattr(settings, "REDIS_SOCKET_TIMEOUT", 1.0))
 
 
 def broker_paused() -> bool:

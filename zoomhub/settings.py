@@ -123,8 +123,8 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Every Redis client (cache, locks, rate limiter, broker publishing) gives up after these many
 # seconds: a hung Redis must cost a request milliseconds, not the seconds Zoom's webhooks lack.
-REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
-REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
