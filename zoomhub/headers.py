@@ -1,5 +1,9 @@
-"""Permissions-Policy: the browser features no ZoomHub page uses are switched off for every page."""
+"""Response headers: Permissions-Policy, and the Content-Security-Policy with Zoom's OAuth origin."""
 
+import dataclasses
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 
@@ -17,3 +21,26 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with Zoom's sign-in page allowed as a form target.
+
+    "Connect with Zoom" posts a form that ZoomHub answers with a redirect to Zoom's OAuth page;
+    browsers hold that redirect to the page's `form-action`, so Zoom's OAuth origin (read per
+    request: tests and `make run` point it at the sandbox) joins 'self' there.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request=request, response=response, report_only=report_only)
+        origin = _origin(settings.ZOOM_OAUTH_BASE_URL)
+        if origin:
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), origin]
+            parts = dataclasses.replace(parts, update=update)
+        return parts
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""

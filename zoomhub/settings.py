@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zoomhub.headers.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "zoomhub.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

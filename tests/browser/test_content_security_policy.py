@@ -91,10 +91,11 @@ def test_no_staff_page_breaks_the_content_security_policy(
 
     # The detector detects: an inline event handler on a page is reported.
     page.goto(f"{live_server.url}/")
-    page.evaluate(
-        """document.body.insertAdjacentHTML("beforeend", '<img src="data:," onerror="window.ran = 1">')"""
-    )
-    page.wait_for_function("window.__cspViolations.length > 0")
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            """document.body.insertAdjacentHTML("beforeend", '<img src="data:," onerror="window.ran = 1">')"""
+        )
+    assert page.evaluate("window.__cspViolations.length") > 0
     assert page.evaluate("window.ran") is None
 
     page.context.clear_cookies()
