@@ -4,12 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint format bench install clean messages translations check-translations
+.PHONY: run test lint format bench install lock clean messages translations check-translations
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installed from the lock: every package, transitive ones included, at a pinned version whose
+# hash pip checks (requirements-dev.lock includes the runtime ones of requirements.lock).
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 # The compiled catalogues Django reads, rebuilt whenever a .po file changes (pure Python, Babel).
@@ -31,6 +33,13 @@ messages: install
 check-translations: install
 	bash scripts/ensure_gettext.sh
 	$(PY) scripts/translations.py check
+
+# After editing requirements*.txt: resolve again and write both locks with hashes. Versions
+# already locked stay unless a pin moved (UPGRADE=1 asks for the newest allowed versions).
+UV_COMPILE = $(VENV)/bin/uv pip compile --generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade)
+lock: install
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt -o requirements-dev.lock
 
 # Embedded defaults: SQLite and a filesystem broker under var/, unless .env or the
 # environment say otherwise. run_all lives in the sandbox app (sandbox.settings installs it) and

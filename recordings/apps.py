@@ -67,3 +67,7 @@ class RecordingsConfig(AppConfig):
             )
         )
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        from recordings import metrics
+        from zoomhub.metrics import metric_sources
+
+        metric_sources.register(metrics.collect, app_label=self.label)

@@ -29,6 +29,10 @@ class WebhooksConfig(AppConfig):
 
         handlers.register("app_deauthorized", app_deauthorized, app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        from webhooks import metrics
+        from zoomhub.metrics import metric_sources
+
+        metric_sources.register(metrics.collect, app_label=self.label)
 
         # Every Celery worker runs one dispatcher that hands stored events over in batches.
         from celery import signals

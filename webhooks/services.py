@@ -42,6 +42,12 @@ NOTIFY_CHANNEL = "zoomhub_webhook_events"
 LAST_ERROR_LIMIT = 2000
 
 
+def _retry_broker_now() -> None:
+    from webhooks.broker import resume_publishing
+
+    resume_publishing()
+
+
 def _send_on_commit(event_id: int) -> None:
     from webhooks.broker import send_process_task
 
@@ -261,6 +267,10 @@ def webhook_events_sweep(*, now: datetime | None = None) -> SweepResult:
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
         WebhookEvent.objects.filter(pk__in=due).update(enqueued_at=now)
+        if due:
+            # The sweep tries the broker even if this process paused publishing after a failure;
+            # a first failure pauses it again, so a hung broker costs one timeout, not one per event.
+            transaction.on_commit(_retry_broker_now)
         for event_id in due:
             _send_on_commit(event_id)
     return SweepResult(sent=len(due), reclaimed=reclaimed, handlers_arrived=handlers_arrived)

@@ -135,12 +135,14 @@ def _intake(
             # Rare (every 72 h), and often right after someone pasted a new secret: no kept copy.
             fresh = reread_secret()
             secret = fresh[1] if fresh else ""
+        request.webhook_result = "url_validation"  # counted apart in /metrics
         return _url_validation(body, secret)
     if not signed:
         return _plain(401, "Invalid signature.")
 
     # Not stored → DatabaseError → 503: the only answer that makes Zoom deliver it again.
-    webhook_event_record(credential_id=credential_id, raw_body=text, body=body)
+    receipt = webhook_event_record(credential_id=credential_id, raw_body=text, body=body)
+    request.webhook_result = "accepted" if receipt.created else "duplicate"  # counted in /metrics
     return HttpResponse(status=200)
 
 

@@ -16,4 +16,18 @@ class ZoomHubConfig(AppConfig):
     ]
 
     def ready(self):
-        from zoomhub import wiring  # noqa: F401  (registers the check that receivers stay connected)
+        from zoomhub import (
+            metrics,
+            wiring,  # noqa: F401  (registers the check that receivers stay connected)
+            workers,
+        )
+        from zoomhub.zoom import transport
+
+        if metrics.observe_zoom_response not in transport.RESPONSE_OBSERVERS:
+            transport.RESPONSE_OBSERVERS.append(metrics.observe_zoom_response)
+        workers.connect_signals()
+        from zoomhub import dashboard
+        from zoomhub.cards import dashboard_cards
+
+        dashboard_cards.register(dashboard.cards, app_label=self.label)
+        metrics.metric_sources.register(metrics.collect, app_label=self.label)

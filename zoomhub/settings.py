@@ -1,8 +1,10 @@
 """ZoomHub settings: one module, every value from the environment (see .env.example)."""
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     # Only for its bundled Swagger UI files: the API docs page then loads them from ZoomHub, not a CDN.
     "ninja",
     "zoomhub",
@@ -59,11 +62,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "zoomhub.health.HealthCheckMiddleware",
+    "zoomhub.metrics.MetricsMiddleware",
     # Outside the others, so every answer under /api/ gets the API's error shape, even one made by
     # handler500 for an error raised in a middleware below.
     "api.middleware.ApiErrorShapeMiddleware",
     "api.paths.TrailingSlashMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "zoomhub.headers.PermissionsPolicyMiddleware",
+    "zoomhub.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: picks the language from the cookie or
@@ -95,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zoomhub.context_processors.zoomhub",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -119,6 +126,10 @@ AUTH_USER_MODEL = "accounts.User"
 # Redis: cache (tokens, rate limits, login throttling) and Celery broker. Without it, a
 # local-memory cache and kombu's filesystem transport, so `make run` needs no server.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every Redis client (cache, locks, rate limiter, broker publishing) gives up after these many
+# seconds: a hung Redis must cost a request milliseconds, not the seconds Zoom's webhooks lack.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -126,7 +137,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="zoomhub"),
             # A Redis outage must degrade the cache, not take pages down.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -195,6 +209,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ZoomHub <zoomhub@localhost>")
+# Server errors are mailed to ADMINS ("Name <address>, Name <address>") from SERVER_EMAIL.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+ADMINS = [(name, address) for name, address in getaddresses(env.list("ADMINS", default=[])) if address]
 
 # Security: production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -205,8 +222,40 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The number of proxies (nginx: 1) whose X-Forwarded-For gives the client's IP to sign-in rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Content-Security-Policy (django-csp): only ZoomHub's own files run; the one inline script a
+# page may need carries the request's nonce. Images also as data: URLs (the TOTP QR code,
+# Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no ZoomHub page uses (zoomhub.headers.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 # Celery: JSON only, tasks are idempotent so a lost worker's task runs again.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
@@ -225,7 +274,17 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # The worker's own connection: longer than the web's (it waits on BRPOP between tasks),
+        # but bounded, so a hung Redis ends in a reconnect instead of a worker stuck forever.
+        "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+        "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=10.0),
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+    CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery-results'}"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
@@ -241,6 +300,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost Redis keeps trying to reconnect instead of exiting (the default gives up
+# after 100 tries); the runner and compose's restart policy catch what is left.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A worker writes when it took its last task (zoomhub.workers); none for this long is reported
+# on the dashboard, in /metrics and by the worker health check.
+WORKER_STALL_MINUTES = env.float("WORKER_STALL_MINUTES", default=5.0)
 
 # Zoom endpoints (the sandbox or a proxy may stand in) and the user-OAuth app.
 ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2")
@@ -254,6 +320,8 @@ OAUTH_ZOOM_CONFIG_FILE = env.path("OAUTH_ZOOM_CONFIG_FILE", default=BASE_DIR / "
 ZOOM_CONNECT_TIMEOUT = env.float("ZOOM_CONNECT_TIMEOUT", default=5.0)
 ZOOM_READ_TIMEOUT = env.float("ZOOM_READ_TIMEOUT", default=30.0)
 ZOOM_DOWNLOAD_READ_TIMEOUT = env.float("ZOOM_DOWNLOAD_READ_TIMEOUT", default=60.0)
+# A token refresh's answer holds the only copy of the rotated refresh token: wait longer for it.
+ZOOM_OAUTH_READ_TIMEOUT = env.float("ZOOM_OAUTH_READ_TIMEOUT", default=60.0)
 ZOOM_MAX_RETRIES = env.int("ZOOM_MAX_RETRIES", default=4)
 ZOOM_RETRY_BASE_DELAY = env.float("ZOOM_RETRY_BASE_DELAY", default=1.0)
 ZOOM_RETRY_MAX_DELAY = env.float("ZOOM_RETRY_MAX_DELAY", default=20.0)
@@ -332,6 +400,19 @@ LOGGING = {
 }
 # Error reports (ADMINS' e-mail) show no POST values and no local variables but numbers.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "zoomhub.errors.SecretHidingReporterFilter"
+# Optional: error reports to Sentry too, scrubbed of secrets, tokens, webhook bodies and e-mail
+# addresses before they leave (zoomhub.sentry).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from zoomhub.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE)
+
+# /metrics (Prometheus): open to a bearer METRICS_TOKEN, and without one to METRICS_ALLOWED_NETWORKS.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 
 # Recordings (recordings app): syncs, downloads, retention.
 RECORDINGS_SYNC_THREADS = env.int("RECORDINGS_SYNC_THREADS", default=8)

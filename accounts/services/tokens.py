@@ -12,7 +12,12 @@ from accounts.models import Credential
 from accounts.services.oauth_app import oauth_app
 from zoomhub.zoom import oauth
 from zoomhub.zoom.client import ZoomClient
-from zoomhub.zoom.errors import ZoomClientRejected, ZoomError, ZoomReauthorizationRequired
+from zoomhub.zoom.errors import (
+    ZoomClientRejected,
+    ZoomConnectionError,
+    ZoomError,
+    ZoomReauthorizationRequired,
+)
 from zoomhub.zoom.tokens import ServerToServerTokens, TokenSource
 
 logger = logging.getLogger(__name__)
@@ -22,6 +27,12 @@ EXPIRY_MARGIN = timedelta(minutes=2)
 
 RECONNECT_MESSAGE = gettext_noop(
     "Zoom no longer accepts this account's authorization: reconnect it with “Connect with Zoom”."
+)
+# Zoom rotated the refresh token, and the network lost the answer that held the new one: Zoom
+# accepts only the newest refresh token, so nothing but a new connection can bring it back.
+LOST_IN_TRANSIT_MESSAGE = gettext_noop(
+    "Zoom's answer to a token refresh was lost on the network after Zoom had replaced the refresh "
+    "token, so this account's authorization is gone: reconnect it with “Connect with Zoom”."
 )
 
 
@@ -114,6 +125,14 @@ class OAuthCredentialTokens:
     one (what broke Cal.com's Zoom app, calcom PR #729). So a refresh locks the row, re-reads
     it, refreshes only if the stored token is still expired or is the one that just got a 401,
     and saves the new pair before anything else happens.
+
+    A refresh whose answer did not arrive has an unknown outcome: Zoom may or may not have
+    rotated the token. It is sent again at once with the same refresh token; if that works,
+    nothing was lost. Only Zoom's `invalid_grant` makes the account "Reconnect needed"; when it
+    answers a token we had just sent without hearing back, the message says the answer was lost
+    (Zoom accepts only the newest refresh token: that grant cannot be recovered). A refresh that
+    still gets no answer leaves everything as it was and fails as a transient error, to be
+    retried with the same token.
     """
 
     def __init__(self, credential: Credential):
@@ -140,6 +159,7 @@ class OAuthCredentialTokens:
     def _refresh(self) -> str:
         reauthorization_needed = None
         refused: ZoomClientRejected | None = None
+        reconnect_message = RECONNECT_MESSAGE
         with transaction.atomic():
             row = Credential.objects.select_for_update().get(pk=self.credential_id)
             if row.status in (Credential.Status.RECONNECT_NEEDED, Credential.Status.REVOKED):
@@ -151,13 +171,11 @@ class OAuthCredentialTokens:
             if not row.refresh_token:
                 reauthorization_needed = _("The access token expired and there is no refresh token.")
             else:
-                client_id, client_secret = oauth_app_keys(row)
                 try:
-                    grant = oauth.refresh_access_token(
-                        client_id=client_id, client_secret=client_secret, refresh_token=row.refresh_token
-                    )
+                    grant = _refresh_with_one_resend(row)
                 except ZoomReauthorizationRequired as error:
                     reauthorization_needed = error.message or str(error)
+                    reconnect_message = getattr(error, "reconnect_message", RECONNECT_MESSAGE)
                 except ZoomClientRejected as error:
                     refused = error
                 else:
@@ -178,18 +196,44 @@ class OAuthCredentialTokens:
             raise CredentialUnusable(message, credential_status=Credential.Status.INVALID)
         Credential.objects.filter(pk=self.credential_id).update(
             status=Credential.Status.RECONNECT_NEEDED,
-            last_error=_(RECONNECT_MESSAGE),
+            last_error=_(reconnect_message),
             updated_at=timezone.now(),
         )
         logger.warning(
             "Zoom credential %s needs reconnecting: %s", self.credential_id, reauthorization_needed
         )
-        raise ZoomReauthorizationRequired(_(RECONNECT_MESSAGE))
+        raise ZoomReauthorizationRequired(_(reconnect_message))
 
     def _remember(self, row: Credential) -> None:
         self._access_token = row.access_token or ""
         self._expires_at = row.token_expires_at
         self.granted_scopes = set(row.scope.split())
+
+
+def _refresh_with_one_resend(row: Credential):
+    """Refresh; after an answer that never came, send the same refresh token once more at once."""
+    client_id, client_secret = oauth_app_keys(row)
+    try:
+        return oauth.refresh_access_token(
+            client_id=client_id, client_secret=client_secret, refresh_token=row.refresh_token
+        )
+    except ZoomConnectionError as error:
+        if not error.request_may_have_succeeded:
+            raise  # never reached Zoom: nothing changed there, the task retries later
+        logger.warning(
+            "No answer to Zoom credential %s's token refresh (%s); sending the same refresh token again",
+            row.pk,
+            error,
+        )
+    try:
+        return oauth.refresh_access_token(
+            client_id=client_id, client_secret=client_secret, refresh_token=row.refresh_token
+        )
+    except ZoomReauthorizationRequired as error:
+        # Refused now, after a send whose answer we never saw: that send rotated the token.
+        logger.error("Zoom credential %s: the refresh token was rotated and its answer lost", row.pk)
+        error.reconnect_message = LOST_IN_TRANSIT_MESSAGE
+        raise
 
 
 class GrantTokens:

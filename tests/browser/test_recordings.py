@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Credential
 from recordings.models import Recording, RecordingFile, Source, SyncRun
@@ -55,7 +56,8 @@ def test_the_progress_bar_updates_live_until_the_run_is_done(
     SyncRun.objects.filter(pk=run.pk).update(
         state="succeeded", steps_done=12, recordings_seen=1, recordings_created=1
     )
-    page.wait_for_function("document.querySelector('#run-state').innerText === 'Succeeded'", timeout=10_000)
+    # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("#run-state")).to_have_text("Succeeded", timeout=10_000)
     assert page.locator("#run-created").inner_text() == "1"
     screenshot("run-finished")
 

@@ -7,6 +7,7 @@ starts its own Redis (and stops it), or puts a proxy in front of PostgreSQL and 
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import subprocess
 import threading
@@ -34,7 +35,10 @@ def wait_until(check, *, timeout: float = 10.0, what: str = "condition") -> None
 class PrivateRedis:
     """redis-server as a child process; stop() and start() keep the same port."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, append_only: bool = False, folder: str | None = None) -> None:
+        # append_only: persistence as compose runs Redis (AOF), so a restart keeps the queue.
+        self.append_only = append_only
+        self.folder = folder
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
@@ -56,7 +60,8 @@ class PrivateRedis:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.append_only else "no",
+                *(["--dir", self.folder] if self.folder else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -64,16 +69,24 @@ class PrivateRedis:
         wait_until(self._answers, what=f"redis on port {self.port}")
         return self
 
+    def pause(self) -> None:
+        """SIGSTOP: Redis hangs (connections open, nothing answers), as on a frozen host."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a stopped process cannot act on SIGTERM
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
 
 
 @contextlib.contextmanager
-def private_redis() -> Iterator[PrivateRedis]:
-    server = PrivateRedis().start()
+def private_redis(**options) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(**options).start()
     try:
         yield server
     finally:

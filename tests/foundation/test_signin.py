@@ -72,3 +72,25 @@ def test_two_factor_setup_is_offered_to_staff_after_reauthentication(staff_clien
     response = staff_client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
     assert b"otpauth://" in response.content or b"Authenticator" in response.content
+
+
+def test_the_admin_asks_for_the_same_second_factor_as_the_staff_pages(client, superuser, password):
+    """A superuser with an authenticator: the admin's sign-in stops at the code, like any page."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    secret = generate_totp_secret()
+    TOTP.activate(superuser, secret)
+    login = client.get("/admin/login/?next=/admin/")
+    assert login["Location"].startswith(reverse("account_login"))
+    response = client.post(login["Location"], {"login": superuser.email, "password": password})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_authenticate"))
+    assert client.get("/admin/").status_code == 302  # the password alone opens nothing
+    assert client.get("/admin/accounts/credential/").status_code == 302
+
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200

@@ -92,13 +92,18 @@ def exchange_code(
 
 
 def refresh_access_token(*, client_id: str, client_secret: str, refresh_token: str) -> TokenGrant:
-    """A new access token AND a new refresh token; the old refresh token stops working at once."""
+    """A new access token AND a new refresh token; the old refresh token stops working at once.
+
+    Zoom's answer is the only copy of the new refresh token, so this call waits for it longer
+    than for an API answer (ZOOM_OAUTH_READ_TIMEOUT): giving up on a slow answer would lose it.
+    """
     answer = _token_endpoint(
         "token",
         client_id=client_id,
         client_secret=client_secret,
         data={"grant_type": "refresh_token", "refresh_token": refresh_token},
         hide=(refresh_token,),
+        read_timeout=transport.Config.load().oauth_read_timeout,
     )
     return _grant(answer)
 
@@ -147,13 +152,15 @@ def _token_endpoint(
     data: dict | None = None,
     params: dict | None = None,
     hide: tuple[str | None, ...] = (),
+    read_timeout: float | None = None,
 ) -> dict:
     config = transport.Config.load()
+    timeout = config.timeout if read_timeout is None else (config.connect_timeout, read_timeout)
     url = f"{config.oauth_base_url}/{endpoint}"
     hidden = (client_secret, *hide)
     try:
         response = transport.session().post(
-            url, data=data, params=params, auth=(client_id, client_secret), timeout=config.timeout
+            url, data=data, params=params, auth=(client_id, client_secret), timeout=timeout
         )
     except requests.ConnectTimeout:
         raise ZoomConnectionError(f"Could not connect to Zoom's OAuth server ({endpoint}).") from None

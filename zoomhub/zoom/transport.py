@@ -23,6 +23,10 @@ import zoomhub
 
 USER_AGENT = f"ZoomHub/{zoomhub.__version__} python-requests/{requests.__version__}"
 
+# Called with every response the session receives (API, OAuth and downloads alike); the
+# project registers its metrics here. An observer must not raise.
+RESPONSE_OBSERVERS: list = []
+
 _session: requests.Session | None = None
 _session_pid: int | None = None
 _session_lock = threading.Lock()
@@ -36,6 +40,7 @@ class Config:
     oauth_base_url: str
     connect_timeout: float
     read_timeout: float
+    oauth_read_timeout: float
     download_read_timeout: float
     max_retries: int
     retry_base_delay: float
@@ -60,6 +65,7 @@ class Config:
             oauth_base_url=value("ZOOM_OAUTH_BASE_URL", "https://zoom.us/oauth").rstrip("/"),
             connect_timeout=float(value("ZOOM_CONNECT_TIMEOUT", 5)),
             read_timeout=float(value("ZOOM_READ_TIMEOUT", 30)),
+            oauth_read_timeout=float(value("ZOOM_OAUTH_READ_TIMEOUT", 60)),
             download_read_timeout=float(value("ZOOM_DOWNLOAD_READ_TIMEOUT", 60)),
             max_retries=int(value("ZOOM_MAX_RETRIES", 4)),
             retry_base_delay=float(value("ZOOM_RETRY_BASE_DELAY", 1.0)),
@@ -90,12 +96,18 @@ def _new_session() -> requests.Session:
         # ~/.netrc cost more CPU than the rest of the call).
         session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
         session.trust_env = False
+    session.hooks["response"].append(_observe)
     # Retries are ours (client.py decides what is safe to repeat); urllib3 must not add any.
     pool_size = int(getattr(settings, "ZOOM_HTTP_POOL_SIZE", 20))
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+def _observe(response, *args, **kwargs):
+    for observer in RESPONSE_OBSERVERS:
+        observer(response)
 
 
 def session() -> requests.Session:

@@ -2,6 +2,9 @@
 
 Unless ZOOM_SANDBOX is off or a real Zoom is configured, the Zoom sandbox starts first (with its
 demo world), the demo school's credential is created, and the others run against the sandbox.
+
+A child that dies is started again after a back-off (1 s, doubling up to 30 s; back to 1 s once
+it has run for a minute), and the output says so: a worker that lost Redis comes back by itself.
 """
 
 import os
@@ -38,7 +41,16 @@ def process_table(*, host: str, port: int, sandbox_port: int | None = None) -> d
         **sandbox,
         "web": [python, manage, "runserver", f"{host}:{port}"],
         # Threads keep the embedded (SQLite + filesystem broker) setup to one process.
-        "worker": [*celery, "worker", "--loglevel=INFO", "--pool=threads", "--concurrency=4"],
+        "worker": [
+            *celery,
+            "worker",
+            "--loglevel=INFO",
+            "--pool=threads",
+            "--concurrency=4",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         "beat": [*celery, "beat", "--loglevel=INFO"],
     }
 
@@ -78,19 +90,23 @@ class Command(BaseCommand):
                     sys.stdout.write(f"{colour}{name:<{width}} |{RESET} {line}")
                     sys.stdout.flush()
 
-        for index, (name, command) in enumerate(table.items()):
+        colours = {name: COLOURS[index % len(COLOURS)] for index, name in enumerate(table)}
+
+        def spawn(name: str) -> subprocess.Popen:
             child = subprocess.Popen(
-                command,
+                table[name],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
                 env=child_env,
                 start_new_session=True,  # Ctrl-C reaches us once; we stop each child ourselves.
             )
+            threading.Thread(target=pump, args=(name, colours[name], child.stdout), daemon=True).start()
+            return child
+
+        for name in table:
+            child = spawn(name)
             children[name] = child
-            threading.Thread(
-                target=pump, args=(name, COLOURS[index % len(COLOURS)], child.stdout), daemon=True
-            ).start()
             if name == "zoom":
                 try:
                     self._connect_sandbox(sandbox_url, web_url, child)
@@ -114,14 +130,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
+        supervisor = Supervisor(spawn, children, say=self.stderr.write)
         while not stopping.is_set():
-            for name, child in children.items():
-                if child.poll() is not None:
-                    self.stderr.write(f"{name} exited with {child.returncode}; stopping the others")
-                    exit_code = child.returncode or 1
-                    stopping.set()
-                    break
+            supervisor.check()
             stopping.wait(0.5)
 
         for child in children.values():
@@ -132,7 +143,7 @@ class Command(BaseCommand):
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(child.pid, signal.SIGKILL)
-        sys.exit(exit_code)
+        sys.exit(0)
 
     def _connect_sandbox(self, sandbox_url: str, web_url: str, child: subprocess.Popen) -> None:
         """Wait until the sandbox answers, then create the demo credential and point its webhooks here."""
@@ -151,3 +162,42 @@ class Command(BaseCommand):
         # the lesson form offers them at once.
         zoom_users_refresh_task.delay(credential_id=credential.pk)
         self.stdout.write(f"Sandbox demo account ready: credential {credential.name!r}")
+
+
+class Supervisor:
+    """Restarts children that exit, each after its own back-off, and says so."""
+
+    FIRST_DELAY = 1.0
+    MAX_DELAY = 30.0
+    # A child that ran this long before dying starts again after FIRST_DELAY, not a longer wait.
+    HEALTHY_AFTER = 60.0
+
+    def __init__(self, spawn, children: dict[str, subprocess.Popen], *, say, clock=time.monotonic):
+        self.spawn = spawn
+        self.children = children
+        self.say = say
+        self.clock = clock
+        self.delays = dict.fromkeys(children, self.FIRST_DELAY)
+        self.started = dict.fromkeys(children, clock())
+        self.restart_at: dict[str, float] = {}
+        self.restarts = dict.fromkeys(children, 0)
+
+    def check(self) -> None:
+        now = self.clock()
+        for name, child in list(self.children.items()):
+            if name in self.restart_at:
+                if now >= self.restart_at[name]:
+                    del self.restart_at[name]
+                    self.restarts[name] += 1
+                    self.children[name] = self.spawn(name)
+                    self.started[name] = now
+                    self.say(f"{name} restarted (restart {self.restarts[name]})")
+                continue
+            if child.poll() is None:
+                continue
+            if now - self.started[name] >= self.HEALTHY_AFTER:
+                self.delays[name] = self.FIRST_DELAY
+            delay = self.delays[name]
+            self.delays[name] = min(delay * 2, self.MAX_DELAY)
+            self.restart_at[name] = now + delay
+            self.say(f"{name} exited with {child.returncode}; restarting it in {delay:g} s")

@@ -1,0 +1,32 @@
+"""Gunicorn for ZoomHub behind nginx: `gunicorn zoomhub.wsgi:application --config deploy/gunicorn.conf.py`.
+
+gthread workers: each process serves GUNICORN_THREADS requests at once, so a page waiting on
+PostgreSQL or a webhook waiting on Redis does not block the requests behind it. Static files and
+recording downloads never reach gunicorn (nginx serves them), so requests are short.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request running longer than this is a bug or a hung dependency: the worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak never grows without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# nginx is the only client; it sets X-Forwarded-Proto/For on every request.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
+accesslog = "-"
+errorlog = "-"
+
+
+def child_exit(server, worker):
+    """A worker that exits leaves its /metrics file behind; its live gauges must stop counting."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
