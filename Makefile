@@ -63,9 +63,9 @@ format: install
 
 test: install
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_nginx.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache
 	bash scripts/ensure_gettext.sh
