@@ -24,7 +24,7 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         from attendance import dashboard, panels, receivers
-        from meetings.panels import LessonPanel, lesson_panels
+        from meetings.panels import LessonPanel, PersonPanel, lesson_panels, person_panels
         from meetings.signals import lesson_ended, lesson_started
         from webhooks.registry import handlers
         from zoomhub import wiring
@@ -52,6 +52,16 @@ class AttendanceConfig(AppConfig):
                 load=panels.lesson_sessions,
                 app_label=self.label,
                 order=10,
+            )
+        )
+        person_panels.register(
+            PersonPanel(
+                key="attendance",
+                title=_("Attendance"),
+                template="attendance/_person_attendance.html",
+                load=panels.person_attendance,
+                app_label=self.label,
+                order=20,
             )
         )
         dashboard_cards.register(dashboard.cards, app_label=self.label)
