@@ -14,9 +14,10 @@ from meetings.timezones import format_lesson_time
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "role", "created_at"]
-    list_filter = ["role"]
+    list_display = ["name", "email", "role", "language", "time_zone", "archived_at", "created_at"]
+    list_filter = ["role", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "email", "other_emails", "other_names"]
+    raw_id_fields = ["zoom_user"]
 
 
 class TimelineInline(admin.TabularInline):

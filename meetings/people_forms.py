@@ -165,7 +165,7 @@ class PersonMergeForm(forms.Form):
         label=_("The duplicate record"),
         queryset=Person.objects.none(),
         help_text=_(
-            "Its lessons, attendance, emails and names move to the person on this page; then it is deleted."
+            "Its lessons, their history, emails and names move to the person on this page; then it is deleted."
         ),
     )
 

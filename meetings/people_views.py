@@ -193,10 +193,11 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_import(request: HttpRequest) -> HttpResponse:
-    form = PeopleImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = PeopleImportForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     text = ""
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             if form.cleaned_data.get("file"):
                 text = decode(form.cleaned_data["file"].read())
