@@ -28,7 +28,7 @@ class AttendanceConfig(AppConfig):
         from meetings.signals import lesson_ended, lesson_started
         from webhooks.registry import handlers
         from zoomhub import wiring
-        from zoomhub.cards import dashboard_cards
+        from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
         wiring.connect(
             lesson_started,
@@ -65,3 +65,13 @@ class AttendanceConfig(AppConfig):
             )
         )
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        dashboard_sections.register(
+            DashboardSection(
+                key="weeks",
+                title=_("The last 8 weeks"),
+                template="attendance/_dashboard_weeks.html",
+                load=dashboard.weeks_chart,
+                app_label=self.label,
+                order=50,
+            )
+        )

@@ -25,8 +25,18 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from meetings import dashboard, event_handlers
         from webhooks.registry import handlers
-        from zoomhub.cards import dashboard_cards
+        from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
         for event_type in self.zoom_webhook_events:
             handlers.register(event_type, event_handlers.HANDLERS[event_type], app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        dashboard_sections.register(
+            DashboardSection(
+                key="agenda",
+                title=_("Today and tomorrow"),
+                template="meetings/_dashboard_agenda.html",
+                load=dashboard.agenda,
+                app_label=self.label,
+                order=10,
+            )
+        )

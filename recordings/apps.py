@@ -35,7 +35,7 @@ class RecordingsConfig(AppConfig):
         from meetings.panels import LessonPanel, lesson_panels
         from recordings import dashboard, event_handlers, panels
         from webhooks.registry import handlers
-        from zoomhub.cards import dashboard_cards
+        from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
         handlers.register("recording.completed", event_handlers.recording_completed, app_label=self.label)
         handlers.register("recording.trashed", event_handlers.recording_trashed, app_label=self.label)
@@ -51,3 +51,13 @@ class RecordingsConfig(AppConfig):
             )
         )
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        dashboard_sections.register(
+            DashboardSection(
+                key="recordings-weeks",
+                title=_("Recordings, last 8 weeks"),
+                template="recordings/_dashboard_stored.html",
+                load=dashboard.weeks_stored,
+                app_label=self.label,
+                order=60,
+            )
+        )

@@ -16,4 +16,7 @@ class ZoomHubConfig(AppConfig):
     ]
 
     def ready(self):
-        from zoomhub import wiring  # noqa: F401  (registers the check that receivers stay connected)
+        from zoomhub import heartbeat, wiring  # noqa: F401  (wiring registers the receivers' check)
+        from zoomhub.cards import dashboard_cards
+
+        dashboard_cards.register(heartbeat.cards, app_label=self.label)
