@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, occurrence_starts, parse_weekdays
+from zoomhub.clock import short_school_time
 
 # ---------------------------------------------------------------------------------------------
 # Lessons: Person, Meeting, MeetingTimelineEvent (branch lessons).
@@ -355,4 +356,4 @@ class MeetingTimelineEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {short_school_time(self.at)}"

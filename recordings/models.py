@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
+from zoomhub.clock import short_school_time
+
 
 class Source(models.Model):
     """What to sync: an "Input Source" (ZoomSourceConfig, docs/recordings.md) on one connected Zoom account."""
@@ -263,7 +265,7 @@ class Recording(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.topic or self.zoom_meeting_id} ({self.start_time:%Y-%m-%d %H:%M})"
+        return f"{self.topic or self.zoom_meeting_id} ({short_school_time(self.start_time)})"
 
 
 class RecordingFile(models.Model):
