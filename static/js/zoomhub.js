@@ -57,3 +57,12 @@ document.addEventListener("change", (event) => {
   const hostId = JSON.parse(map.textContent)[event.target.value];
   if (hostId) host.value = String(hostId);
 });
+
+// The phone menu: the navigation folds behind one button on narrow screens.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("#menu-toggle");
+  if (!toggle) return;
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  document.getElementById("main-nav")?.classList.toggle("open", open);
+});
