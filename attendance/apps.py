@@ -25,12 +25,12 @@ class AttendanceConfig(AppConfig):
     def ready(self):
         from accounts.capabilities import capability_uses
         from attendance import dashboard, panels, receivers
-        from meetings.panels import LessonPanel, lesson_panels
+        from meetings.panels import LessonPanel, PersonPanel, lesson_panels, person_panels
         from meetings.signals import lesson_ended, lesson_started
         from meetings.usage import credential_hosts_lessons
         from webhooks.registry import handlers
         from zoomhub import wiring
-        from zoomhub.cards import dashboard_cards
+        from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
         # Every lesson's attendance is read from Zoom.
         capability_uses.register(("attendance",), credential_hosts_lessons, app_label=self.label)
@@ -58,4 +58,24 @@ class AttendanceConfig(AppConfig):
                 order=10,
             )
         )
+        person_panels.register(
+            PersonPanel(
+                key="attendance",
+                title=_("Attendance"),
+                template="attendance/_person_attendance.html",
+                load=panels.person_attendance,
+                app_label=self.label,
+                order=20,
+            )
+        )
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        dashboard_sections.register(
+            DashboardSection(
+                key="weeks",
+                title=_("The last 8 weeks"),
+                template="attendance/_dashboard_weeks.html",
+                load=dashboard.weeks_chart,
+                app_label=self.label,
+                order=50,
+            )
+        )

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from attendance.computation import SessionStatus
+from zoomhub.clock import short_school_time
 
 STATUS_CHOICES = [(status.value, status.label) for status in SessionStatus]
 # Staff decide what happened; "pending" is never a decision.
@@ -114,7 +115,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.meeting} · {self.scheduled_start:%Y-%m-%d %H:%M}"
+        return f"{self.meeting} · {short_school_time(self.scheduled_start)}"
 
     def save(self, *args, **kwargs):
         self.status = self.effective_status
@@ -195,7 +196,7 @@ class Segment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or self.email or self.identity} {self.join_at:%H:%M}"
+        return f"{self.name or self.email or self.identity} {short_school_time(self.join_at)[-5:]}"
 
 
 class Attendance(models.Model):

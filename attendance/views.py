@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from attendance import services
-from attendance.computation import SessionStatus
+from attendance.computation import AttendanceRules, SessionStatus
 from attendance.export import csv_filename, csv_rows
 from attendance.forms import MatchForm, OverrideForm, SessionFilterForm
 from attendance.models import Session
@@ -95,9 +96,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     segments = list(session.segments.select_related("person").order_by("join_at", "pk"))
     participants = unmatched_participants(session, segments)
-    _people, by_id = expected_people(session.meeting)
+    people, by_id = expected_people(session.meeting)
     zone = session.meeting.timezone
     candidates = {p.key: [by_id[i] for i in p.candidate_ids if i in by_id] for p in participants}
+    rules = AttendanceRules.from_settings()
+    lesson_minutes = (session.scheduled_end - session.scheduled_start).total_seconds() / 60
+    # Until Zoom's data is in, the session has computed nothing: the page shows the lesson's
+    # people and the rules that will be applied, not an empty table and "at least 0 minutes".
+    waiting = not attendances and session.data_state == Session.DataState.PENDING
     return render(
         request,
         "attendance/session_detail.html",
@@ -108,6 +114,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "segments": segments,
             "participants": [(p, candidates[p.key]) for p in participants],
             "lesson_people": sorted(by_id.values(), key=lambda p: p.name),
+            "waiting": waiting,
+            "expected": [(by_id[person.id], person.role) for person in people],
+            "threshold": session.threshold_minutes
+            if session.computed_at
+            else rules.threshold_minutes(lesson_minutes),
+            "rules": rules,
+            "report_delay_minutes": max(1, round(settings.ATTENDANCE_FETCH_DELAY_SECONDS / 60)),
             "timeline": build_timeline(session, attendances, participants, zone),
             "override_form": OverrideForm(
                 initial={"status": session.override_status or session.computed_status}

@@ -18,9 +18,10 @@ from zoomhub.collation import by_name
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "role", "created_at"]
-    list_filter = ["role"]
+    list_display = ["name", "email", "role", "language", "time_zone", "archived_at", "created_at"]
+    list_filter = ["role", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "email", "other_emails", "other_names"]
+    raw_id_fields = ["zoom_user"]
 
     def get_ordering(self, request):
         return [by_name()]

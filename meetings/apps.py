@@ -27,9 +27,19 @@ class MeetingsConfig(AppConfig):
         from meetings import dashboard, event_handlers
         from meetings.usage import credential_hosts_lessons
         from webhooks.registry import handlers
-        from zoomhub.cards import dashboard_cards
+        from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
         for event_type in self.zoom_webhook_events:
             handlers.register(event_type, event_handlers.HANDLERS[event_type], app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
         capability_uses.register(("lessons",), credential_hosts_lessons, app_label=self.label)
+        dashboard_sections.register(
+            DashboardSection(
+                key="agenda",
+                title=_("Today and tomorrow"),
+                template="meetings/_dashboard_agenda.html",
+                load=dashboard.agenda,
+                app_label=self.label,
+                order=10,
+            )
+        )

@@ -33,32 +33,68 @@ class HostChoiceField(forms.ModelChoiceField):
         return f"{obj} · {obj.credential.name}"
 
 
+class PersonPicker(forms.SelectMultiple):
+    """Chosen people as ticked boxes, plus a search box (htmx) and "add a new one" beside it.
+
+    Only the chosen people are rendered, never the whole school, so the form stays small.
+    """
+
+    template_name = "meetings/widgets/person_picker.html"
+
+    def __init__(self, *, role: str, attrs=None):
+        super().__init__(attrs)
+        self.role = role
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = [str(pk) for pk in (value or []) if str(pk).isdigit()]
+        context["widget"]["chosen"] = list(Person.objects.filter(pk__in=chosen).order_by("name"))
+        context["widget"]["role"] = self.role
+        return context
+
+
 class LessonForm(forms.Form):
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    topic = forms.CharField(
+        label=_("Topic"), max_length=200, help_text=_("What the lesson is called in ZoomHub and in Zoom.")
+    )
+    teacher = forms.ModelChoiceField(
+        label=_("Teacher"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Choosing a teacher who has a Zoom user picks that user as the host."),
+    )
     host = HostChoiceField(
         label=_("Zoom host"),
         queryset=ZoomUser.objects.none(),
         required=False,
         empty_label=_("The account's default host"),
-        help_text=_("The Zoom user the meeting belongs to; empty: the Zoom account's default host."),
+        help_text=_(
+            "The Zoom user the meeting belongs to (their licence holds it); empty: the teacher's Zoom "
+            "user, else the Zoom account's default host."
+        ),
     )
-    teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=Person.objects.none(), required=False)
     students = forms.ModelMultipleChoiceField(
         label=_("Students"),
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PersonPicker(role=Person.Role.STUDENT),
+        help_text=_("Search by name or email; a student not in ZoomHub yet can be added right here."),
     )
     start_date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day of the (first) lesson."),
     )
     start_time = forms.TimeField(
-        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("The clock time the lesson starts, in the time zone below."),
     )
     timezone = forms.ChoiceField(label=_("Timezone"), help_text=_("Date and time are in this timezone."))
     duration = forms.IntegerField(
         label=_("Duration (minutes)"),
         initial=60,
+        help_text=_("How long the lesson lasts; Zoom does not end it at this time."),
         min_value=1,
         max_value=MAX_DURATION_MINUTES,
         error_messages={
@@ -67,11 +103,23 @@ class LessonForm(forms.Form):
         },
     )
     description = forms.CharField(
-        label=_("Description"), required=False, max_length=1500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"),
+        required=False,
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to participants in Zoom's meeting details."),
     )
-    repeats = forms.BooleanField(label=_("Repeats weekly"), required=False)
+    repeats = forms.BooleanField(
+        label=_("Repeats weekly"),
+        required=False,
+        help_text=_("One Zoom meeting with the same link for every lesson."),
+    )
     recurrence_weekdays = forms.MultipleChoiceField(
-        label=_("On"), choices=WEEKDAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("On"),
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The weekdays the lesson is held on."),
     )
     recurrence_end = forms.ChoiceField(
         label=_("Ends"),
@@ -79,24 +127,55 @@ class LessonForm(forms.Form):
         initial="count",
         required=False,
         widget=forms.RadioSelect,
+        help_text=_("Zoom needs to know when a series stops."),
     )
     recurrence_count = forms.IntegerField(
-        label=_("Number of lessons"), required=False, min_value=1, max_value=MAX_OCCURRENCES
+        label=_("Number of lessons"),
+        required=False,
+        min_value=1,
+        max_value=MAX_OCCURRENCES,
+        help_text=_("How many lessons the series has in all (Zoom allows at most 60)."),
     )
     recurrence_until = forms.DateField(
         label=_("Last date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("No lesson of the series is held after this day."),
     )
-    host_video = forms.BooleanField(label=_("Host video on"), required=False, initial=True)
-    participant_video = forms.BooleanField(label=_("Participants' video on"), required=False, initial=True)
-    waiting_room = forms.BooleanField(label=_("Waiting room"), required=False)
-    join_before_host = forms.BooleanField(label=_("Participants may join before the host"), required=False)
-    mute_upon_entry = forms.BooleanField(label=_("Mute participants on entry"), required=False)
+    waiting_room = forms.BooleanField(
+        label=_("Waiting room"),
+        required=False,
+        help_text=_("Students wait until the teacher lets them in."),
+    )
+    join_before_host = forms.BooleanField(
+        label=_("Participants may join before the host"),
+        required=False,
+        help_text=_("Students can enter and talk before the teacher arrives."),
+    )
+    mute_upon_entry = forms.BooleanField(
+        label=_("Mute participants on entry"),
+        required=False,
+        help_text=_("Everyone's microphone is off when they come in; they can switch it on."),
+    )
+    host_video = forms.BooleanField(
+        label=_("Host video on"),
+        required=False,
+        initial=True,
+        help_text=_("The teacher's camera is on when the lesson starts."),
+    )
+    participant_video = forms.BooleanField(
+        label=_("Participants' video on"),
+        required=False,
+        initial=True,
+        help_text=_("Students' cameras are on when they come in; they can switch them off."),
+    )
     auto_recording = forms.ChoiceField(
         label=_("Automatic recording"),
         choices=Meeting.AutoRecording.choices,
         initial=Meeting.AutoRecording.NONE,
+        help_text=_(
+            "Record every lesson to Zoom's cloud from the start, without the teacher pressing Record."
+        ),
     )
     alternative_hosts = forms.CharField(
         label=_("Alternative hosts"),
@@ -116,8 +195,14 @@ class LessonForm(forms.Form):
         if meeting is not None:
             hosts = ZoomUser.objects.select_related("credential").filter(pk=meeting.host_id) | hosts
         self.fields["host"].queryset = hosts.order_by("email")
-        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name())
-        self.fields["students"].queryset = Person.objects.order_by(by_name())
+        teachers = Person.objects.teachers()
+        students = Person.objects.students()
+        if meeting is not None:
+            # An archived person already in the lesson stays valid in it.
+            teachers = teachers | Person.objects.filter(pk=meeting.teacher_id)
+            students = students | Person.objects.filter(pk__in=meeting.students.values("pk"))
+        self.fields["teacher"].queryset = teachers.select_related("zoom_user").order_by(by_name())
+        self.fields["students"].queryset = students.distinct().order_by(by_name())
         self.fields["timezone"].choices = [(name, name) for name in timezone_names()]
         self.fields["timezone"].initial = school_timezone_name()
         if meeting is not None:
@@ -126,6 +211,28 @@ class LessonForm(forms.Form):
             self.fields["host"].disabled = True
             self.fields["host"].help_text = _("Zoom cannot move an existing meeting to another host.")
         self.plan: LessonPlan | None = None
+
+    def teacher_hosts(self) -> dict[str, int]:
+        """Teacher id → the host the form picks for them (only hosts it offers)."""
+        offered = {host.pk for host in self.fields["host"].queryset}
+        return {
+            str(teacher.pk): teacher.zoom_user_id
+            for teacher in self.fields["teacher"].queryset
+            if teacher.zoom_user_id in offered
+        }
+
+    def clean_host(self):
+        host = self.cleaned_data.get("host")
+        if host is None and not self.fields["host"].disabled:
+            teacher_id = self.data.get(self.add_prefix("teacher"))
+            host_id = self.teacher_hosts().get(str(teacher_id)) if teacher_id else None
+            if host_id is not None:
+                return self.fields["host"].queryset.get(pk=host_id)
+            raise ValidationError(
+                _("Choose the Zoom host (or a teacher whose Zoom user is set on their page)."),
+                code="required",
+            )
+        return host
 
     @staticmethod
     def initial_for(meeting: Meeting) -> dict:

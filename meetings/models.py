@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, occurrence_starts, parse_weekdays
+from zoomhub.clock import short_school_time
 
 # ---------------------------------------------------------------------------------------------
 # Lessons: Person, Meeting, MeetingTimelineEvent (branch lessons).
@@ -43,6 +44,25 @@ def new_push_key() -> str:
     return secrets.token_hex(6)
 
 
+def default_person_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def default_person_time_zone() -> str:
+    return settings.SCHOOL_TIMEZONE
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def students(self):
+        return self.active().filter(role=Person.Role.STUDENT)
+
+    def teachers(self):
+        return self.active().filter(role=Person.Role.TEACHER)
+
+
 class Person(models.Model):
     """A teacher or a student (client). Aliases are the other emails and names they join Zoom under."""
 
@@ -50,9 +70,20 @@ class Person(models.Model):
         TEACHER = "teacher", _("Teacher")
         STUDENT = "student", _("Student")
 
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("email"), blank=True, db_index=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STUDENT)
+    name = models.CharField(_("name"), max_length=200, help_text=_("Full name, as the school writes it."))
+    email = models.EmailField(
+        _("email"),
+        blank=True,
+        db_index=True,
+        help_text=_("The address they usually join Zoom with; used to recognise them in a lesson."),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        default=Role.STUDENT,
+        help_text=_("Teachers give lessons; students attend them."),
+    )
     other_emails = models.JSONField(
         _("other emails"), default=list, blank=True, help_text=_("Emails this person also joins Zoom with.")
     )
@@ -62,8 +93,40 @@ class Person(models.Model):
         blank=True,
         help_text=_("Names this person also shows up under in Zoom."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default=default_person_language,
+        help_text=_("The language messages to this person are written in."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_person_time_zone,
+        help_text=_("Lesson times in messages to this person are given in this time zone."),
+    )
+    zoom_user = models.ForeignKey(
+        "accounts.ZoomUser",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("Zoom user"),
+        help_text=_(
+            "For a teacher: the Zoom user their lessons are hosted by, chosen for them on a new lesson."
+        ),
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Anything the office wants to remember."))
+    archived_at = models.DateTimeField(
+        _("archived"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Archived people keep their history but are no longer offered for new lessons."),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +135,14 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language_name(self) -> str:
+        return dict(settings.LANGUAGES).get(self.language, self.language)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def all_emails(self) -> list[str]:
@@ -306,4 +377,4 @@ class MeetingTimelineEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {short_school_time(self.at)}"

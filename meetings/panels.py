@@ -1,4 +1,4 @@
-"""Panels on the lesson page that other apps contribute.
+"""Panels on the lesson page and the person page that other apps contribute.
 
 The lesson page belongs to `meetings`, which knows none of the apps that add to it. An app
 registers a LessonPanel in its `AppConfig.ready()`; the page view calls each panel's `load`
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from meetings.models import Meeting
+from meetings.models import Meeting, Person
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,16 @@ class LessonPanel:
 
 
 @dataclass(frozen=True)
+class PersonPanel:
+    key: str  # the section's HTML id is "person-<key>"
+    title: str  # a lazy translation
+    template: str  # rendered with `person` and `panel` (a RenderedPanel) in its context
+    load: Callable[[Person], Any]
+    app_label: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class RenderedPanel:
     key: str
     title: str
@@ -35,23 +45,25 @@ class RenderedPanel:
 
 
 class PanelRegistry:
-    def __init__(self) -> None:
-        self.panels: dict[str, LessonPanel] = {}
+    def __init__(self, subject: str = "Lesson") -> None:
+        self.subject = subject
+        self.panels: dict[str, LessonPanel | PersonPanel] = {}
 
-    def register(self, panel: LessonPanel) -> None:
+    def register(self, panel: LessonPanel | PersonPanel) -> None:
         existing = self.panels.get(panel.key)
         if existing is not None and existing != panel:
             raise ImproperlyConfigured(
-                f"Lesson panel {panel.key!r} is registered by {existing.app_label!r} and {panel.app_label!r}."
+                f"{self.subject} panel {panel.key!r} is registered by {existing.app_label!r} and {panel.app_label!r}."
             )
         self.panels[panel.key] = panel
 
-    def render_for(self, lesson: Meeting) -> list[RenderedPanel]:
+    def render_for(self, subject: Meeting | Person) -> list[RenderedPanel]:
         ordered = sorted(self.panels.values(), key=lambda panel: (panel.order, panel.key))
         return [
-            RenderedPanel(key=panel.key, title=panel.title, template=panel.template, data=panel.load(lesson))
+            RenderedPanel(key=panel.key, title=panel.title, template=panel.template, data=panel.load(subject))
             for panel in ordered
         ]
 
 
-lesson_panels = PanelRegistry()
+lesson_panels = PanelRegistry("Lesson")
+person_panels = PanelRegistry("Person")

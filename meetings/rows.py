@@ -4,6 +4,7 @@ the template had, every value escaped by format_html."""
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
 from meetings.templatetags.lessons import push_badge, recurrence_text, status_badge
@@ -12,13 +13,13 @@ from zoomhub.humanize import duration_text
 
 ROW = (
     '<tr id="lesson-row-{}">'
-    '<td>{}<br><span class="muted">{}{}</span></td>'
-    '<td><a href="{}">{}</a></td>'
-    "<td>{}</td>"
-    "<td>{}</td>"
-    "<td>{}</td>"
-    '<td><span class="badge {}">{}</span></td>'
-    '<td><span class="badge {}">{}</span></td>'
+    '<td data-label="{}">{}<br><span class="muted">{}{}</span></td>'
+    '<td data-label="{}"><a href="{}">{}</a></td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td>'
+    '<td data-label="{}"><span class="badge {}">{}</span></td>'
+    '<td data-label="{}"><span class="badge {}">{}</span></td>'
     "</tr>"
 )
 
@@ -26,6 +27,16 @@ ROW = (
 def lesson_rows(lessons: list[Meeting]) -> SafeString:
     """The <tr>s of the lesson list (students prefetched)."""
     detail = reverse("meetings:lesson_detail", args=[0])[:-2]  # ".../0/" without "0/"
+    # The cells' names, shown beside each value when a phone lays the table out as cards.
+    when, name, teacher, pupils, host_label, status, zoom = (
+        _("When"),
+        _("Lesson"),
+        _("Teacher"),
+        _("Students"),
+        _("Host"),
+        _("Status"),
+        _("Zoom"),
+    )
     rows = []
     for lesson in lessons:
         repeats = recurrence_text(lesson)
@@ -35,16 +46,23 @@ def lesson_rows(lessons: list[Meeting]) -> SafeString:
             format_html(
                 ROW,
                 lesson.pk,
+                when,
                 format_lesson_time(lesson.start_at, lesson.timezone),
                 duration_text(lesson.duration),
                 f" · {repeats}" if repeats else "",
+                name,
                 f"{detail}{lesson.pk}/",
                 lesson.topic,
+                teacher,
                 lesson.teacher or "—",
+                pupils,
                 students,
+                host_label,
                 (host.email or host.zoom_id) if host else "",
+                status,
                 status_badge(lesson),
                 lesson.get_status_display(),
+                zoom,
                 push_badge(lesson),
                 lesson.get_push_state_display(),
             )

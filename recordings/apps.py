@@ -49,7 +49,7 @@ class RecordingsConfig(AppConfig):
         from recordings import dashboard, event_handlers, panels
         from recordings.usage import credential_frees_zoom_cloud, credential_has_sources
         from webhooks.registry import handlers
-        from zoomhub.cards import dashboard_cards
+        from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
         handlers.register("recording.completed", event_handlers.recording_completed, app_label=self.label)
         capability_uses.register(("recordings",), credential_has_sources, app_label=self.label)
@@ -71,3 +71,13 @@ class RecordingsConfig(AppConfig):
         from zoomhub.metrics import metric_sources
 
         metric_sources.register(metrics.collect, app_label=self.label)
+        dashboard_sections.register(
+            DashboardSection(
+                key="recordings-weeks",
+                title=_("Recordings, last 8 weeks"),
+                template="recordings/_dashboard_stored.html",
+                load=dashboard.weeks_stored,
+                app_label=self.label,
+                order=60,
+            )
+        )

@@ -1,38 +1,87 @@
+"""Recordings on the dashboard: sources whose last sync failed, failed downloads, the last 8 weeks."""
+
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncWeek
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recordings.models import Recording, RecordingFile, SyncRun
+from meetings.timezones import get_zone, school_timezone_name
+from recordings.models import Recording, RecordingFile, Source, SyncRun
 from zoomhub.cards import Card
+from zoomhub.weekchart import week_starts
+
+WEEKS = 8
 
 
 def cards() -> list[Card]:
-    week_ago = timezone.now() - dt.timedelta(days=7)
-    recordings = Recording.objects.aggregate(
-        total=Count("pk", filter=Q(state=Recording.State.AVAILABLE)),
-        this_week=Count("pk", filter=Q(state=Recording.State.AVAILABLE, start_time__gte=week_ago)),
+    recordings = Recording.objects.aggregate(total=Count("pk", filter=Q(state=Recording.State.AVAILABLE)))
+    last_state = (
+        SyncRun.objects.filter(source=OuterRef("pk")).order_by("-created_at", "-pk").values("state")[:1]
     )
-    failed_runs = SyncRun.objects.filter(
-        state__in=[SyncRun.State.PARTIAL, SyncRun.State.FAILED], created_at__gte=week_ago
-    ).count()
+    failed_sources = list(
+        Source.objects.annotate(last_state=Subquery(last_state))
+        .filter(last_state__in=[SyncRun.State.PARTIAL, SyncRun.State.FAILED])
+        .values_list("pk", flat=True)[:2]
+    )
     failed_downloads = RecordingFile.objects.filter(download_state=RecordingFile.Download.FAILED).count()
     url = reverse("recordings:recording_list")
-    result = [
-        Card(_("Recordings"), recordings["total"], url),
-        Card(_("Recordings this week"), recordings["this_week"], url),
-    ]
-    if failed_runs:
+    result = [Card(_("Recordings"), recordings["total"], url)]
+    if failed_sources:
+        count = (
+            Source.objects.annotate(last_state=Subquery(last_state))
+            .filter(last_state__in=[SyncRun.State.PARTIAL, SyncRun.State.FAILED])
+            .count()
+        )
+        where = (
+            reverse("recordings:source_edit", args=[failed_sources[0]])
+            if count == 1
+            else reverse("recordings:source_list")
+        )
         result.append(
             Card(
-                _("Syncs with errors this week"),
-                failed_runs,
-                reverse("recordings:source_list"),
+                _("Recording sources whose last sync failed"),
+                count,
+                where,
                 attention=True,
+                detail=_("Read the run's problems, fix the account if needed, and press Sync now."),
             )
         )
     if failed_downloads:
-        result.append(Card(_("Downloads that failed"), failed_downloads, url, attention=True))
+        result.append(
+            Card(
+                _("Recording downloads that failed"),
+                failed_downloads,
+                f"{url}",
+                attention=True,
+                detail=_("Open the recording to see why and ask for the copy again."),
+            )
+        )
     return result
+
+
+def weeks_stored() -> dict:
+    """Recordings per week of the last 8 and the size of what was stored: two queries."""
+    zone = get_zone(school_timezone_name())
+    weeks = week_starts(timezone.now().astimezone(zone).date(), WEEKS)
+    start = dt.datetime.combine(weeks[0], dt.time(0, 0), tzinfo=zone)
+    rows = (
+        Recording.objects.filter(start_time__gte=start)
+        .annotate(week=TruncWeek("start_time", tzinfo=zone))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_week = {row["week"].date(): row["n"] for row in rows}
+    stored = RecordingFile.objects.filter(
+        recording__start_time__gte=start, download_state=RecordingFile.Download.DONE
+    ).aggregate(size=Sum("file_size"), files=Count("pk"))
+    return {
+        "weeks": [(week, per_week.get(week, 0)) for week in weeks],
+        "total": sum(per_week.values()),
+        "stored_files": stored["files"],
+        "stored_size": filesizeformat(stored["size"] or 0),
+    }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from recordings.storage_models import Destination, ZoomCloudDeletion
+from zoomhub.clock import short_school_time
 
 __all__ = ["Destination", "Recording", "RecordingFile", "Source", "SyncRun", "SyncStep", "ZoomCloudDeletion"]
 
@@ -362,7 +363,7 @@ class Recording(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.topic or self.zoom_meeting_id} ({self.start_time:%Y-%m-%d %H:%M})"
+        return f"{self.topic or self.zoom_meeting_id} ({short_school_time(self.start_time)})"
 
 
 class RecordingFile(models.Model):

@@ -7,13 +7,12 @@ Here a row is one format_html call (every value escaped as in a template), with 
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from recordings.models import Recording
+from zoomhub import clock
 from zoomhub.humanize import duration_text
 
 ROW = (
@@ -52,7 +51,7 @@ def recording_rows(recordings: list[Recording]) -> SafeString:
             format_html(
                 ROW,
                 recording.pk,
-                dateformat.format(template_localtime(recording.start_time), "Y-m-d H:i"),
+                clock.local_time(recording.start_time),
                 duration_text(recording.duration),
                 f"{detail}{recording.pk}/",
                 recording.topic or recording.zoom_meeting_id,

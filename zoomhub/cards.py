@@ -1,8 +1,11 @@
-"""The dashboard's cards: each app registers a provider in its `AppConfig.ready()`.
+"""The dashboard's cards and sections: each app registers its own in `AppConfig.ready()`.
 
-A provider is `cards() -> list[Card]` and runs a constant number of queries, so the dashboard
-stays fast whatever the school's size. Providers are shown in the order they were registered
-(the order of INSTALLED_APPS).
+A card provider is `cards() -> list[Card]`; a card with `attention=True` is something a person
+has to do, and is listed under "Needs a person" with a link to where it is fixed. A section
+(`DashboardSection`) is a block of its own — today's lessons, a chart — rendered from the app's
+template with what its `load()` returns. Every provider and `load` runs a constant number of
+queries, so the dashboard stays fast whatever the school's size. Cards are shown in the order
+they were registered (the order of INSTALLED_APPS), sections by their `order`.
 """
 
 from collections.abc import Callable
@@ -14,7 +17,8 @@ class Card:
     label: str
     value: int | str
     url: str
-    attention: bool = False  # shown highlighted: something needs a person
+    attention: bool = False  # listed under "Needs a person"
+    detail: str = ""  # one plain sentence: what is wrong, or what to do
 
 
 CardProvider = Callable[[], list[Card]]
@@ -47,3 +51,36 @@ dashboard_cards = CardRegistry()
 
 def collect_cards() -> list[Card]:
     return dashboard_cards.collect()
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    key: str  # the section's HTML id is "dashboard-<key>"
+    title: str  # a lazy translation
+    template: str  # rendered with `section` (a RenderedSection) in its context
+    load: Callable[[], object]
+    app_label: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    key: str
+    title: str
+    template: str
+    data: object
+
+
+class SectionRegistry:
+    def __init__(self) -> None:
+        self.sections: dict[str, DashboardSection] = {}
+
+    def register(self, section: DashboardSection) -> None:
+        self.sections[section.key] = section
+
+    def render(self) -> list[RenderedSection]:
+        ordered = sorted(self.sections.values(), key=lambda section: (section.order, section.key))
+        return [RenderedSection(s.key, s.title, s.template, s.load()) for s in ordered]
+
+
+dashboard_sections = SectionRegistry()

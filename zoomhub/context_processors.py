@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("accounts:credential_list", _("Zoom accounts")),
     ("meetings:lesson_list", _("Lessons")),
+    ("people:person_list", _("People")),
     ("recordings:recording_list", _("Recordings")),
     ("attendance:session_list", _("Attendance")),
 ]

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zoomhub import workers
@@ -20,4 +21,15 @@ def cards() -> list[Card]:
         "No worker has taken a task for %(minutes)d minutes",
         minutes,
     ) % {"minutes": minutes}
-    return [Card(label, minutes, reverse("admin:django_celery_beat_periodictask_changelist"), attention=True)]
+    return [
+        Card(
+            label,
+            minutes,
+            reverse("admin:django_celery_beat_periodictask_changelist"),
+            attention=True,
+            detail=_(
+                "Lessons are not sent to Zoom and recordings are not synced until a Celery worker and "
+                "Celery beat run: start them (make run starts both)."
+            ),
+        )
+    ]

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Needs the user: their stored language and zone override the cookie and Accept-Language.
     "accounts.preferences.StaffPreferencesMiddleware",
+    # After the staff preferences: the viewer's stored zone, else the school's, for every page.
+    "zoomhub.clock.SchoolTimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("zoom-accounts/api-tokens/", include("api.token_urls")),
     path("zoom-accounts/", include("accounts.urls")),
     path("lessons/", include("meetings.urls")),
+    path("people/", include("meetings.people_urls")),
     path("recordings/", include("recordings.urls")),
     path("attendance/", include("attendance.urls")),
     path("webhooks/", include("webhooks.urls")),

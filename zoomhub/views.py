@@ -1,7 +1,17 @@
 from django.shortcuts import render
 
-from zoomhub.cards import collect_cards
+from zoomhub.cards import collect_cards, dashboard_sections
 
 
 def dashboard(request):
-    return render(request, "dashboard.html", {"dashboard_cards": collect_cards()})
+    cards = collect_cards()
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "dashboard_cards": cards,
+            "counters": [card for card in cards if not card.attention],
+            "attention": [card for card in cards if card.attention],
+            "sections": dashboard_sections.render(),
+        },
+    )

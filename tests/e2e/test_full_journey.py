@@ -149,7 +149,9 @@ def test_a_new_staff_member_runs_the_school_on_zoomhub(
     host_label = page.locator("#id_host option", has_text="anna@school.example").inner_text()
     page.select_option("#id_host", label=host_label)
     page.select_option("#id_teacher", label=teacher.name)
-    page.select_option("#id_students", label=student.name)
+    # The student picker: search, then choose the result.
+    page.fill("#id_students", student.name)
+    page.locator("#picker-results-students .picker-choice", has_text=student.name).click()
     page.fill("#id_start_date", tomorrow.isoformat())
     page.fill("#id_start_time", "15:00")
     page.fill("#id_duration", "45")

@@ -53,6 +53,7 @@ def test_signed_in_non_staff_get_forbidden(client, outsider, path):
 OWN_ANSWERS = {
     "/admin/logout/": 405,  # POST only
     "/zoom-accounts/oauth/connect/": 405,  # POST only: starting an OAuth flow is an action
+    "/people/quick-add/": 405,  # POST only: adds a person from the lesson form
     "/admin/accounts/zoomuser/add/": 403,  # Zoom users come from Zoom, nobody adds them by hand
     "/admin/meetings/meeting/add/": 403,  # lessons are scheduled on the Lessons page, which pushes them to Zoom
     "/admin/recordings/syncrun/add/": 403,  # runs are started by "Sync now", the hourly job or the command

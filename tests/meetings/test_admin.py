@@ -92,6 +92,8 @@ def test_people_admin(admin_client):
             "role": "teacher",
             "other_emails": "[]",
             "other_names": "[]",
+            "language": "et",
+            "time_zone": "Europe/Tallinn",
             "notes": "",
         },
     )

@@ -47,6 +47,7 @@ def _object_for(pattern: str, world: World) -> int | str:
         ("zoom-accounts/api-tokens/", world.read_token.pk),
         ("zoom-accounts/", world.s2s.pk),
         ("lessons/", world.lesson.pk),
+        ("people/", world.student.pk),
         ("recordings/files/", world.file.pk),
         ("recordings/destinations/", world.extra["destination"].pk),
         ("recordings/sources/", world.source.pk),

@@ -26,6 +26,9 @@ POST_ONLY = {
     "zoom-accounts/api-tokens/<int:pk>/revoke/",
     "lessons/<int:pk>/retry/",
     "lessons/<int:pk>/start-link/",  # the start link is handed out only on a POST, never in a page
+    "people/quick-add/",
+    "people/<int:pk>/archive/",
+    "people/<int:pk>/restore/",
     "recordings/files/<int:pk>/download/",
     "recordings/sources/<int:pk>/sync/",
     "recordings/<int:pk>/legal-hold/",
@@ -110,6 +113,8 @@ def test_every_route_is_covered(routes):
     assert len(routes) > 150
     for pattern in [
         "lessons/<int:pk>/edit/",
+        "people/<int:pk>/",
+        "people/<int:pk>/merge/",
         "zoom-accounts/<int:pk>/",
         "recordings/files/<int:pk>/",
         "attendance/sessions/<int:pk>/",

@@ -1,0 +1,60 @@
+"""Every staff page fits a 390 px phone (and 1366 px) without sideways scrolling; the menu folds."""
+
+import pytest
+
+from tests.security.routes import concrete_urls
+from tests.security.test_access_matrix import POST_ONLY
+from tests.security.world import build_world, secret_settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, user, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def staff_pages(world) -> list[str]:
+    skip = ("/admin", "/api/", "/webhooks/", "/accounts/", "/static/")
+    return [
+        route.url
+        for route in concrete_urls(world)
+        if not route.url.startswith(skip)
+        and not route.pattern.endswith(("/download/", "export.csv", "/progress/", "/push-status/"))
+        and "files/" not in route.pattern
+        and route.pattern not in POST_ONLY
+        and route.name not in {"oauth_connect", "person_quick_add", "person_picker"}
+    ]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_no_staff_page_scrolls_sideways(
+    live_server, page, screenshot, settings, staff_user, superuser, outsider, password, width
+):
+    secret_settings(settings)
+    world = build_world(staff=staff_user, superuser=superuser, outsider=outsider)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, staff_user, password)
+    too_wide = []
+    for path in staff_pages(world):
+        response = page.goto(live_server.url + path)
+        if response.status != 200:
+            continue
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide.append(f"{path}: {scroll_width}px")
+            screenshot(f"too-wide-{width}-{path.strip('/').replace('/', '-') or 'dashboard'}")
+    assert not too_wide, "\n".join(too_wide)
+
+
+def test_the_menu_folds_on_a_phone(live_server, page, screenshot, staff_user, password):
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, live_server, staff_user, password)
+    assert not page.locator("#main-nav").is_visible()
+    page.click("#menu-toggle")
+    assert page.locator("#main-nav").is_visible()
+    assert page.locator("#menu-toggle").get_attribute("aria-expanded") == "true"
+    screenshot("menu-open-390")

@@ -1,0 +1,74 @@
+"""One clock: every time a person sees is on the school's clock (or the viewer's, once staff
+users have a time zone of their own), and says which clock it is when it could be read otherwise.
+
+The middleware activates that zone for the request, so Django's own date filters, the admin's
+lists and its date-time inputs all use it; the `clock` template filters add the label.
+"""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def viewer_zone_name(request=None) -> str:
+    user = getattr(request, "user", None)
+    name = getattr(user, "time_zone", "") if user is not None else ""
+    return name or settings.SCHOOL_TIMEZONE
+
+
+def zone_label(name: str) -> str:
+    """ "Tallinn time", or "UTC"."""
+    if name.upper() in {"UTC", "ETC/UTC", "GMT", "ETC/GMT"}:
+        return "UTC"
+    return _("%(city)s time") % {"city": name.rsplit("/", 1)[-1].replace("_", " ")}
+
+
+class SchoolTimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(viewer_zone_name(request)))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.activate(zoneinfo.ZoneInfo(settings.SCHOOL_TIMEZONE))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
+def local_time(moment: dt.datetime | None, *, label: bool = True) -> str:
+    """ "2 Dec 2026, 08:52 (Tallinn time)" on the active clock."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    text = f"{formats.date_format(local, 'j M Y')}, {local:%H:%M}"
+    if label:
+        text += f" ({zone_label(timezone.get_current_timezone_name())})"
+    return text
+
+
+def duration_text(seconds: float | None) -> str:
+    """ "14 s", "3 min 5 s", "2 h 4 min": how long something took."""
+    if seconds is None:
+        return ""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": seconds}
+    hours, minutes = divmod(minutes, 60)
+    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+
+
+def short_school_time(moment: dt.datetime | None) -> str:
+    """ "2026-12-02 08:52" on the school's clock: for object names in the admin and in logs."""
+    if not moment:
+        return ""
+    return f"{moment.astimezone(zoneinfo.ZoneInfo(settings.SCHOOL_TIMEZONE)):%Y-%m-%d %H:%M}"
