@@ -1,9 +1,8 @@
-import time
-
 """The dashboard is the office's morning page: today's and tomorrow's lessons, what needs a person
 (each with a link to where it is fixed), this week's lessons, and the last 8 weeks."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.core.cache import cache
