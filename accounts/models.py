@@ -120,6 +120,7 @@ class Credential(models.Model):
         verbose_name=_("missing scopes"),
     )
     missing_capabilities = models.JSONField(
+        verbose_name=_("missing capabilities"),
         default=dict,
         db_default={},
         blank=True,
@@ -190,7 +191,7 @@ class ZoomOAuthApp(models.Model):
     config/oauth_zoom.json (accounts.services.oauth_app), so the admin stays the place to change it.
     """
 
-    one = models.BooleanField(default=True, editable=False)
+    one = models.BooleanField(verbose_name=_("one"), default=True, editable=False)
     client_id = models.CharField(_("client ID"), max_length=100)
     client_secret = EncryptedTextField(_("client secret"))
     redirect_uri = models.URLField(
@@ -202,7 +203,7 @@ class ZoomOAuthApp(models.Model):
             "API route the connection starts from."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("Zoom OAuth app (Connect with Zoom)")

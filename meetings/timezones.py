@@ -12,9 +12,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils import dateformat
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zoomhub.clock import KNOWN_ZONE_LABELS, city_label, zone_label  # noqa: F401  (re-exported)
 from zoomhub.viewer import viewer_zone_name
 
 UTC = dt.UTC
@@ -45,40 +46,6 @@ def is_valid_timezone(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-def city_label(name: str) -> str:
-    """ "Europe/Tallinn" → "Tallinn", "America/New_York" → "New York", "UTC" → "UTC"."""
-    return name.rsplit("/", 1)[-1].replace("_", " ")
-
-
-# Zones whose label each language words with the city's own inflected name ("по Таллину",
-# "Tallinna aja järgi"); any other zone gets the general "%(city)s time" with the city as Zoom
-# spells it.
-KNOWN_ZONE_LABELS = {
-    "Europe/Tallinn": gettext_lazy("Tallinn time"),
-    "Europe/Helsinki": gettext_lazy("Helsinki time"),
-    "Europe/Riga": gettext_lazy("Riga time"),
-    "Europe/Vilnius": gettext_lazy("Vilnius time"),
-    "Europe/Stockholm": gettext_lazy("Stockholm time"),
-    "Europe/Moscow": gettext_lazy("Moscow time"),
-    "Europe/Kyiv": gettext_lazy("Kyiv time"),
-    "Europe/Kiev": gettext_lazy("Kyiv time"),
-    "Europe/Minsk": gettext_lazy("Minsk time"),
-    "Europe/Warsaw": gettext_lazy("Warsaw time"),
-    "Europe/Berlin": gettext_lazy("Berlin time"),
-    "Europe/London": gettext_lazy("London time"),
-    "America/New_York": gettext_lazy("New York time"),
-}
-
-
-def zone_label(name: str) -> str:
-    """How a time's zone is written after it: "Tallinn time", "по Таллину", "Tallinna aja järgi"."""
-    if name.upper() in {"UTC", "ETC/UTC", "GMT", "ETC/GMT"}:
-        return "UTC"
-    if name in KNOWN_ZONE_LABELS:
-        return str(KNOWN_ZONE_LABELS[name])
-    return _("%(city)s time") % {"city": city_label(name)}
 
 
 def local_to_utc(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:

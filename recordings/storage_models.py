@@ -63,11 +63,13 @@ class Destination(models.Model):
         default=0,
         help_text=_("Files older than this are deleted by the daily retention job. 0: keep forever."),
     )
-    last_test_ok = models.BooleanField(null=True, blank=True, editable=False)
-    last_test_message = models.TextField(blank=True, editable=False)
-    last_tested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    last_test_ok = models.BooleanField(verbose_name=_("last test OK"), null=True, blank=True, editable=False)
+    last_test_message = models.TextField(verbose_name=_("last test message"), blank=True, editable=False)
+    last_tested_at = models.DateTimeField(
+        verbose_name=_("last tested at"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -103,23 +105,42 @@ class ZoomCloudDeletion(models.Model):
         FAILED = "failed", _("Failed")
 
     recording = models.ForeignKey(
-        "recordings.Recording", null=True, on_delete=models.SET_NULL, related_name="zoom_deletions"
+        "recordings.Recording",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="zoom_deletions",
+        verbose_name=_("recording"),
     )
-    meeting_uuid = models.CharField(max_length=100)
+    meeting_uuid = models.CharField(verbose_name=_("meeting UUID"), max_length=100)
     source = models.ForeignKey(
-        "recordings.Source", null=True, on_delete=models.SET_NULL, related_name="zoom_deletions"
+        "recordings.Source",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="zoom_deletions",
+        verbose_name=_("source"),
     )
-    policy = models.TextField(help_text=_("The rule that allowed it, as it stood at that moment."))
-    outcome = models.CharField(max_length=15, choices=Outcome.choices)
+    policy = models.TextField(
+        verbose_name=_("policy"), help_text=_("The rule that allowed it, as it stood at that moment.")
+    )
+    outcome = models.CharField(verbose_name=_("outcome"), max_length=15, choices=Outcome.choices)
     files = models.JSONField(
-        default=list, help_text=_("The verified copies: file, destination, key, sha256.")
+        verbose_name=_("files"),
+        default=list,
+        help_text=_("The verified copies: file, destination, key, sha256."),
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
-    trigger = models.CharField(max_length=30, help_text=_("transfer, daily job or command."))
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    trigger = models.CharField(
+        verbose_name=_("trigger"), max_length=30, help_text=_("transfer, daily job or command.")
+    )
+    error = models.TextField(verbose_name=_("error"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

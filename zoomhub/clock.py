@@ -11,7 +11,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 
 def viewer_zone_name(request=None) -> str:
@@ -20,11 +20,38 @@ def viewer_zone_name(request=None) -> str:
     return name or settings.SCHOOL_TIMEZONE
 
 
+def city_label(name: str) -> str:
+    """ "Europe/Tallinn" → "Tallinn", "America/New_York" → "New York", "UTC" → "UTC"."""
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+# Zones whose label each language words with the city's own inflected name ("по Таллину",
+# "Tallinna aja järgi"); any other zone gets the general "%(city)s time" with the city as Zoom
+# spells it.
+KNOWN_ZONE_LABELS = {
+    "Europe/Tallinn": gettext_lazy("Tallinn time"),
+    "Europe/Helsinki": gettext_lazy("Helsinki time"),
+    "Europe/Riga": gettext_lazy("Riga time"),
+    "Europe/Vilnius": gettext_lazy("Vilnius time"),
+    "Europe/Stockholm": gettext_lazy("Stockholm time"),
+    "Europe/Moscow": gettext_lazy("Moscow time"),
+    "Europe/Kyiv": gettext_lazy("Kyiv time"),
+    "Europe/Kiev": gettext_lazy("Kyiv time"),
+    "Europe/Minsk": gettext_lazy("Minsk time"),
+    "Europe/Warsaw": gettext_lazy("Warsaw time"),
+    "Europe/Berlin": gettext_lazy("Berlin time"),
+    "Europe/London": gettext_lazy("London time"),
+    "America/New_York": gettext_lazy("New York time"),
+}
+
+
 def zone_label(name: str) -> str:
-    """ "Tallinn time", or "UTC"."""
+    """How a time's zone is written after it: "Tallinn time", "по Таллину", "Tallinna aja järgi"."""
     if name.upper() in {"UTC", "ETC/UTC", "GMT", "ETC/GMT"}:
         return "UTC"
-    return _("%(city)s time") % {"city": name.rsplit("/", 1)[-1].replace("_", " ")}
+    if name in KNOWN_ZONE_LABELS:
+        return str(KNOWN_ZONE_LABELS[name])
+    return _("%(city)s time") % {"city": city_label(name)}
 
 
 class SchoolTimeMiddleware:

@@ -56,7 +56,12 @@ def test_a_master_accounts_history_is_synced_whole_and_once(seeded):
     assert calls["POST /oauth/token"] == 1
     assert calls["GET /v2/users/{userId}/recordings"] == 2 * 3 * 3  # two syncs x users x months
     # recording_type "cloud": every file of each cloud recording, the chat too.
-    assert sorted(set(RecordingFile.objects.values_list("file_type", flat=True))) == ["CHAT", "M4A", "MP4"]
+    assert sorted(set(RecordingFile.objects.values_list("file_type", flat=True))) == [
+        "CHAT",
+        "M4A",
+        "MP4",
+        "TRANSCRIPT",
+    ]
 
 
 def test_a_file_is_downloaded_from_the_sandbox_and_a_partial_copy_resumed(seeded):

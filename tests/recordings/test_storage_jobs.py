@@ -139,7 +139,7 @@ def test_a_recording_with_files_zoomhub_does_not_keep_is_never_trashed(sandbox_s
         sandbox_school.source,
         s3_destination,
         free_zoom_cloud=Source.FreeZoomCloud.TRASH,
-        recording_type=Source.RecordingType.CLOUD,  # video and audio only: the transcript stays in Zoom
+        recording_type=Source.RecordingType.MEDIA,  # video and audio only: the transcript stays in Zoom
     )
     recording = sandbox_school.record_lesson(mp4_size=1 * MIB, transcript=True)
     assert recording.recording_count == 3 and recording.files.count() == 2
