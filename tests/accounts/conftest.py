@@ -88,9 +88,69 @@ def zoom():
         yield mock
 
 
+S2S_ACCOUNT_ID = "Ab1CdEf2GhIjKlMnO"
+S2S_CLIENT_ID = "Tex0m1WATNWdFfnbBmwjSg"
+TOKEN_PATH = "/oauth/token"
+OAUTH_CLIENT_ID = "oauthAppClientId123"
+
+
+class SandboxAccounts:
+    """The Zoom sandbox holding the school's account (owner: Zoom's documented user, Jill Chill)
+    and its Server-to-Server app, whose granted scopes a test sets as staff would in the
+    Marketplace. Every answer comes from the sandbox; Zoom's own error bodies that the sandbox
+    does not produce by itself are scripted as faults on the path they answer."""
+
+    def __init__(self, running) -> None:
+        self.running = running
+        self.control = running.control
+        me = fixture("users_me__oauth_user")
+        self.control.add_account(
+            id=S2S_ACCOUNT_ID, name="School main", plan="business", owner_email=me["email"]
+        )
+        self.control.add_user(
+            id=me["id"],
+            account_id=S2S_ACCOUNT_ID,
+            email=me["email"],
+            first_name=me["first_name"],
+            last_name=me["last_name"],
+            timezone=me["timezone"],
+        )
+        self.control.add_app(
+            client_id=S2S_CLIENT_ID,
+            client_secret=S2S_SECRET,
+            kind="server_to_server",
+            account_id=S2S_ACCOUNT_ID,
+            scopes=S2S_ALL_SCOPES.split(),
+        )
+
+    def add_oauth_app(self) -> None:
+        """The "Connect with Zoom" app of the `oauth_app` settings."""
+        self.control.add_app(client_id=OAUTH_CLIENT_ID, client_secret=OAUTH_CLIENT_SECRET, kind="oauth")
+
+    def grant_s2s(self, scope: str = S2S_ALL_SCOPES) -> None:
+        """The scopes the S2S app holds from now on (its next token carries them)."""
+        self.control.update_app(S2S_CLIENT_ID, scopes=scope.split())
+
+    def rotate_s2s_secret(self) -> None:
+        """Staff regenerated the app's secret in the Marketplace: the stored one is refused."""
+        self.control.update_app(S2S_CLIENT_ID, client_secret="regenerated-secret-9f8e7d6c5b4a")
+
+    def fail(self, path: str, *, status: int, body: dict, method: str | None = None, count: int | None = 1):
+        spec = {"path": path, "kind": "status", "status": status, "body": body, "count": count}
+        self.control.add_fault(**spec, **({"method": method} if method else {}))
+
+    def requests(self, route: str) -> list[dict]:
+        return [r for r in self.control.requests(limit=1000) if r["route"] == route]
+
+
+@pytest.fixture
+def sandbox_zoom(zoom_sandbox_settings):
+    return SandboxAccounts(zoom_sandbox_settings)
+
+
 @pytest.fixture
 def oauth_app(settings):
-    settings.OAUTH_ZOOM_CLIENT_ID = "oauthAppClientId123"
+    settings.OAUTH_ZOOM_CLIENT_ID = OAUTH_CLIENT_ID
     settings.OAUTH_ZOOM_CLIENT_SECRET = OAUTH_CLIENT_SECRET
     settings.OAUTH_ZOOM_REDIRECT_URI = ""
     return settings
