@@ -100,21 +100,15 @@ class SandboxAccounts:
     Marketplace. Every answer comes from the sandbox; Zoom's own error bodies that the sandbox
     does not produce by itself are scripted as faults on the path they answer."""
 
-    def __init__(self, running) -> None:
+    def __init__(self, running, *, members: list[dict] | None = None) -> None:
         self.running = running
         self.control = running.control
-        me = fixture("users_me__oauth_user")
+        members = members or [fixture("users_me__oauth_user")]
         self.control.add_account(
-            id=S2S_ACCOUNT_ID, name="School main", plan="business", owner_email=me["email"]
+            id=S2S_ACCOUNT_ID, name="School main", plan="business", owner_email=members[0]["email"]
         )
-        self.control.add_user(
-            id=me["id"],
-            account_id=S2S_ACCOUNT_ID,
-            email=me["email"],
-            first_name=me["first_name"],
-            last_name=me["last_name"],
-            timezone=me["timezone"],
-        )
+        for member in members:
+            self.add_user(S2S_ACCOUNT_ID, member)
         self.control.add_app(
             client_id=S2S_CLIENT_ID,
             client_secret=S2S_SECRET,
@@ -123,9 +117,25 @@ class SandboxAccounts:
             scopes=S2S_ALL_SCOPES.split(),
         )
 
-    def add_oauth_app(self) -> None:
+    def add_user(self, account_id: str, user: dict) -> None:
+        """A user as Zoom's documented listing shows them."""
+        fields = ("id", "email", "first_name", "last_name", "type", "timezone", "status")
+        self.control.add_user(account_id=account_id, **{name: user[name] for name in fields if name in user})
+
+    def add_sub_account(self, account: dict, users: list[dict]) -> None:
+        """A sub-account of the school's (master) account; the app holds the master scopes."""
+        self.grant_s2s(f"{S2S_ALL_SCOPES} account:read:list_sub_accounts:master user:read:list_users:master")
+        self.control.add_account(
+            id=account["id"], name=account["account_name"], plan="pro", master_id=S2S_ACCOUNT_ID
+        )
+        for user in users:
+            self.add_user(account["id"], user)
+
+    def add_oauth_app(self, client_id: str = "", client_secret: str = OAUTH_CLIENT_SECRET) -> None:
         """The "Connect with Zoom" app of the `oauth_app` settings."""
-        self.control.add_app(client_id=OAUTH_CLIENT_ID, client_secret=OAUTH_CLIENT_SECRET, kind="oauth")
+        self.control.add_app(
+            client_id=client_id or OAUTH_CLIENT_ID, client_secret=client_secret, kind="oauth"
+        )
 
     def grant_s2s(self, scope: str = S2S_ALL_SCOPES) -> None:
         """The scopes the S2S app holds from now on (its next token carries them)."""
