@@ -103,6 +103,7 @@ class SandboxAccounts:
     def __init__(self, running, *, members: list[dict] | None = None) -> None:
         self.running = running
         self.control = running.control
+        self.user_ids: set[str] = set()
         members = members or [fixture("users_me__oauth_user")]
         self.control.add_account(
             id=S2S_ACCOUNT_ID, name="School main", plan="business", owner_email=members[0]["email"]
@@ -120,6 +121,7 @@ class SandboxAccounts:
     def add_user(self, account_id: str, user: dict) -> None:
         """A user as Zoom's documented listing shows them."""
         fields = ("id", "email", "first_name", "last_name", "type", "timezone", "status")
+        self.user_ids.add(user["id"])
         self.control.add_user(account_id=account_id, **{name: user[name] for name in fields if name in user})
 
     def add_sub_account(self, account: dict, users: list[dict]) -> None:
@@ -135,6 +137,20 @@ class SandboxAccounts:
         """The "Connect with Zoom" app of the `oauth_app` settings."""
         self.control.add_app(
             client_id=client_id or OAUTH_CLIENT_ID, client_secret=client_secret, kind="oauth"
+        )
+
+    def grant_oauth(self, credential) -> None:
+        """Jill Chill (Zoom's documented user) connected with "Connect with Zoom" earlier: the
+        credential's stored tokens are her live grant of the OAuth app."""
+        me = fixture("users_me__oauth_user")
+        if me["id"] not in self.user_ids:
+            self.control.add_account(id=me["account_id"], name="Jill's account", plan="pro")
+            self.add_user(me["account_id"], me)
+        self.control.grant_token(
+            client_id=OAUTH_CLIENT_ID,
+            user_id=me["id"],
+            access_token=credential.access_token,
+            refresh_token=credential.refresh_token,
         )
 
     def grant_s2s(self, scope: str = S2S_ALL_SCOPES) -> None:
