@@ -133,19 +133,24 @@ class SandboxAccounts:
         for user in users:
             self.add_user(account["id"], user)
 
-    def add_oauth_app(self, client_id: str = "", client_secret: str = OAUTH_CLIENT_SECRET) -> None:
+    def add_oauth_app(self, client_id: str = "", client_secret: str = OAUTH_CLIENT_SECRET, **fields) -> None:
         """The "Connect with Zoom" app of the `oauth_app` settings."""
         self.control.add_app(
-            client_id=client_id or OAUTH_CLIENT_ID, client_secret=client_secret, kind="oauth"
+            client_id=client_id or OAUTH_CLIENT_ID, client_secret=client_secret, kind="oauth", **fields
         )
 
-    def grant_oauth(self, credential) -> None:
-        """Jill Chill (Zoom's documented user) connected with "Connect with Zoom" earlier: the
-        credential's stored tokens are her live grant of the OAuth app."""
+    def add_oauth_user(self) -> dict:
+        """Jill Chill, Zoom's documented user, in her own account."""
         me = fixture("users_me__oauth_user")
         if me["id"] not in self.user_ids:
             self.control.add_account(id=me["account_id"], name="Jill's account", plan="pro")
             self.add_user(me["account_id"], me)
+        return me
+
+    def grant_oauth(self, credential) -> None:
+        """Jill Chill (Zoom's documented user) connected with "Connect with Zoom" earlier: the
+        credential's stored tokens are her live grant of the OAuth app."""
+        me = self.add_oauth_user()
         self.control.grant_token(
             client_id=OAUTH_CLIENT_ID,
             user_id=me["id"],
