@@ -1,14 +1,10 @@
-"""Helpers for the accounts tests: credentials, and a Zoom mocked with `responses`."""
+"""Helpers for the accounts tests: credentials, and the Zoom sandbox holding the school's world (`zoom`)."""
 
 import json
-import threading
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import responses
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Credential
@@ -22,33 +18,6 @@ OAUTH_CLIENT_SECRET = "oauth-app-client-secret-4DkP9sLq"
 
 def fixture(name: str) -> dict:
     return json.loads((FIXTURES / f"{name}.json").read_text())
-
-
-def api(path: str) -> str:
-    return settings.ZOOM_API_BASE_URL.rstrip("/") + path
-
-
-def oauth_url(path: str) -> str:
-    return settings.ZOOM_OAUTH_BASE_URL.rstrip("/") + path
-
-
-def form_params(request) -> dict[str, str]:
-    """Parameters of a token request, from the query string and the form body alike."""
-    params = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
-    body = request.body or ""
-    if isinstance(body, bytes):
-        body = body.decode()
-    params.update({k: v[0] for k, v in parse_qs(body).items()})
-    return params
-
-
-def token_answer(
-    *, access_token: str, scope: str, refresh_token: str | None = None, expires_in: int = 3599
-) -> dict:
-    answer = {"access_token": access_token, "token_type": "bearer", "expires_in": expires_in, "scope": scope}
-    if refresh_token:
-        answer["refresh_token"] = refresh_token
-    return answer
 
 
 # What an app with every scope ZoomHub needs is granted (token answer's `scope`).
@@ -80,12 +49,6 @@ OAUTH_ALL_SCOPES = " ".join(
         "user:read:user",
     ]
 )
-
-
-@pytest.fixture
-def zoom():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 S2S_ACCOUNT_ID = "Ab1CdEf2GhIjKlMnO"
@@ -147,7 +110,7 @@ class SandboxAccounts:
             self.add_user(me["account_id"], me)
         return me
 
-    def grant_oauth(self, credential) -> None:
+    def grant_oauth(self, credential, **grant) -> None:
         """Jill Chill (Zoom's documented user) connected with "Connect with Zoom" earlier: the
         credential's stored tokens are her live grant of the OAuth app."""
         me = self.add_oauth_user()
@@ -156,7 +119,28 @@ class SandboxAccounts:
             user_id=me["id"],
             access_token=credential.access_token,
             refresh_token=credential.refresh_token,
+            **grant,
         )
+
+    def live_tokens(self, user_id: str) -> tuple[list[str], list[str]]:
+        """The access and refresh tokens of a user's grants that Zoom still honours."""
+        state = self.running.sandbox.state
+        now = state.clock.time()
+        with state.lock:
+            access = [
+                t.token
+                for t in state.access_tokens.values()
+                if t.user_id == user_id and not t.revoked and t.expires_at > now
+            ]
+            refresh = [
+                t.token
+                for t in state.refresh_tokens.values()
+                if t.user_id == user_id and not (t.used or t.revoked)
+            ]
+        return access, refresh
+
+    def token_answers(self, status: int = 200) -> list[dict]:
+        return [r for r in self.requests("POST /oauth/token") if r["status"] == status]
 
     def grant_s2s(self, scope: str = S2S_ALL_SCOPES) -> None:
         """The scopes the S2S app holds from now on (its next token carries them)."""
@@ -175,7 +159,7 @@ class SandboxAccounts:
 
 
 @pytest.fixture
-def sandbox_zoom(zoom_sandbox_settings):
+def zoom(zoom_sandbox_settings):
     return SandboxAccounts(zoom_sandbox_settings)
 
 
@@ -214,30 +198,6 @@ def make_oauth(name="jchill@example.com", *, expired=False, **overrides) -> Cred
         **overrides,
     }
     return Credential.objects.create(**values)
-
-
-class RotatingRefreshTokens:
-    """Zoom's token endpoint for refreshes: every refresh rotates the refresh token and a used
-    one is refused with invalid_grant (Zoom support article 360060332931)."""
-
-    def __init__(self, current: str, *, scope: str = OAUTH_ALL_SCOPES):
-        self.current = current
-        self.scope = scope
-        self.refreshes = 0
-        self.valid_access_tokens: set[str] = set()
-        self.lock = threading.Lock()
-
-    def __call__(self, request):
-        params = form_params(request)
-        with self.lock:
-            if params.get("grant_type") != "refresh_token" or params.get("refresh_token") != self.current:
-                return 400, {}, json.dumps({"reason": "Invalid Token!", "error": "invalid_grant"})
-            self.refreshes += 1
-            self.current = f"refresh-token-{self.refreshes:04d}-rotated"
-            access = f"access-token-{self.refreshes:04d}-refreshed"
-            self.valid_access_tokens.add(access)
-        body = token_answer(access_token=access, refresh_token=self.current, scope=self.scope)
-        return 200, {}, json.dumps(body)
 
 
 @pytest.fixture(autouse=True)

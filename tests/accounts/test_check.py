@@ -19,11 +19,6 @@ from tests.accounts.conftest import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def zoom(sandbox_zoom):
-    return sandbox_zoom
-
-
 def test_a_working_app_with_every_scope_is_active(zoom):
     credential = make_s2s(status=Credential.Status.INVALID, last_error="old failure")
 

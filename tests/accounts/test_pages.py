@@ -10,11 +10,6 @@ from tests.accounts.conftest import make_oauth, make_s2s
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def zoom(sandbox_zoom):
-    return sandbox_zoom
-
-
 PAGES = ["/zoom-accounts/{pk}/", "/zoom-accounts/{pk}/edit/"]
 ACTIONS = [
     "/zoom-accounts/{pk}/test/",

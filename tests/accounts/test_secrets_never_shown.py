@@ -19,11 +19,6 @@ ALL_SECRETS = [S2S_SECRET, WEBHOOK_SECRET, ACCESS, REFRESH]
 
 
 @pytest.fixture
-def zoom(sandbox_zoom):
-    return sandbox_zoom
-
-
-@pytest.fixture
 def credentials():
     return make_s2s(), make_oauth(webhook_secret_token=None)
 
