@@ -73,6 +73,7 @@ def routes(sb: "Sandbox") -> Router:
     add("POST", "/recordings", lambda r: seeding.add_recordings(sb, _body(r)), 201)
     add("DELETE", "/recordings", lambda r: seeding.delete_recording(sb, _text(_body(r), "uuid")))
     add("POST", "/tokens", lambda r: seeding.grant_token(sb, _body(r)), 201)
+    add("POST", "/past_meetings", lambda r: seeding.add_past_meeting(sb, _body(r)), 201)
     add("GET", "/meetings", lambda r: seeding.list_meetings(sb))
     add("DELETE", "/meetings/{meetingId}", lambda r: seeding.delete_meeting(sb, r.params["meetingId"]))
     return router

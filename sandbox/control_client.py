@@ -112,6 +112,9 @@ class SandboxControl:
     def grant_token(self, **spec) -> dict:
         return self.call("POST", "/tokens", spec)
 
+    def add_past_meeting(self, **spec) -> dict:
+        return self.call("POST", "/past_meetings", spec)
+
     def meetings(self) -> list[dict]:
         return self.call("GET", "/meetings")
 

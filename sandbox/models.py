@@ -214,3 +214,8 @@ class Instance:
     end_time: datetime | None
     segments: list[Segment] = field(default_factory=list)
     report_ready_at: float = 0.0  # clock time from which the report API has the rows
+    # Rows seeded verbatim through the control API (None: computed from `segments`). A seeded
+    # instance without report rows has no report, as Zoom makes none for some meetings.
+    report_rows: list[dict] | None = None
+    past_rows: list[dict] | None = None
+    seeded: bool = False

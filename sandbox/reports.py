@@ -47,11 +47,14 @@ def find_instance(sb: "Sandbox", call: api.Call) -> Instance | None:
     return instance if instance is not None and find_visible(sb, call, instance) else None
 
 
-def _rows(sb: "Sandbox", call: api.Call, instance: Instance, row) -> Response:
+def _rows(sb: "Sandbox", call: api.Call, instance: Instance, row, seeded: list[dict] | None) -> Response:
     size = api.page_size(call.request, maximum=min(300, max(1, sb.state.settings.max_page_size)))
     if isinstance(size, Response):
         return size
-    items = [row(s) for s in sorted(instance.segments, key=lambda s: (s.join_time, s.participant_uuid))]
+    if instance.seeded:
+        items = [dict(r) for r in seeded or []]
+    else:
+        items = [row(s) for s in sorted(instance.segments, key=lambda s: (s.join_time, s.participant_uuid))]
     paged = sb.state.page(
         f"participants:{instance.uuid}:{call.request.pattern}",
         items,
@@ -77,7 +80,12 @@ def report_participants(sb: "Sandbox", call: api.Call) -> Response:
         return errors.zoom_error(400, 200, f"Only available for Paid or ZMP account: {call.account.id}.")
     instance = find_instance(sb, call)
     raw = call.request.params["meetingId"]
-    if instance is None or instance.end_time is None or sb.state.clock.time() < instance.report_ready_at:
+    if (
+        instance is None
+        or instance.end_time is None
+        or sb.state.clock.time() < instance.report_ready_at
+        or (instance.seeded and instance.report_rows is None)
+    ):
         return errors.meeting_not_found(raw)
 
     def row(s: Segment) -> dict:
@@ -100,7 +108,7 @@ def report_participants(sb: "Sandbox", call: api.Call) -> Response:
             "bo_mtg_id": "",
         }
 
-    return _rows(sb, call, instance, row)
+    return _rows(sb, call, instance, row, instance.report_rows)
 
 
 def past_participants(sb: "Sandbox", call: api.Call) -> Response:
@@ -125,7 +133,7 @@ def past_participants(sb: "Sandbox", call: api.Call) -> Response:
             "internal_user": bool(s.id),
         }
 
-    return _rows(sb, call, instance, row)
+    return _rows(sb, call, instance, row, instance.past_rows)
 
 
 def instances(sb: "Sandbox", call: api.Call) -> Response:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sandbox.clock import iso, parse_iso
-from sandbox.models import AccessToken, Recording, RecordingFile, RefreshToken
+from sandbox.models import AccessToken, Instance, Recording, RecordingFile, RefreshToken
 from sandbox.recordings import file_json, issue_download_token
 
 if TYPE_CHECKING:
@@ -180,3 +180,74 @@ def delete_meeting(sb: "Sandbox", meeting_id: str) -> dict:
         sb.state.meetings.pop(int(meeting_id))
         sb.state.deleted_meetings.add(int(meeting_id))
     return {"deleted": int(meeting_id)}
+
+
+ROW_STATUSES = {"in_meeting", "in_waiting_room"}
+MAX_ROWS = 10000
+
+
+def add_past_meeting(sb: "Sandbox", data: dict) -> dict:
+    """A held meeting whose participant lists are exactly the given rows, as Zoom's report
+    (`report`) and past-meeting list (`participants`) show them, waiting-room rows included.
+
+    Seeding the same `uuid` again replaces the instance (Zoom corrected its report). Without
+    `report` the instance has no report (404 code 3001), as Zoom makes none for some meetings.
+    """
+    state = sb.state
+    host = state.find_user(str(data.get("host", "")))
+    if host is None:
+        raise ValueError(f"no user {data.get('host')!r} (host: a user id or email)")
+    uuid = data.get("uuid")
+    if not isinstance(uuid, str) or not uuid:
+        raise ValueError("uuid must be a non-empty string")
+    meeting_id = data.get("meeting_id")
+    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or meeting_id < 1:
+        raise ValueError("meeting_id must be a positive integer")
+    start = parse_iso(str(data.get("start_time", "")))
+    end = parse_iso(str(data.get("end_time", "")))
+    if end < start:
+        raise ValueError("end_time must not be before start_time")
+    report = _participant_rows(data, "report")
+    past = _participant_rows(data, "participants")
+    with state.lock:
+        state.instances[uuid] = Instance(
+            uuid=uuid,
+            meeting_id=meeting_id,
+            host_id=host.id,
+            account_id=host.account_id,
+            topic=str(data.get("topic") or f"Lesson of {host.email}"),
+            type=2,
+            start_time=start,
+            end_time=end,
+            report_rows=report,
+            past_rows=past,
+            seeded=True,
+        )
+    return {
+        "uuid": uuid,
+        "meeting_id": meeting_id,
+        "report_rows": None if report is None else len(report),
+        "participants_rows": None if past is None else len(past),
+    }
+
+
+def _participant_rows(data: dict, name: str) -> list[dict] | None:
+    rows = data.get(name)
+    if rows is None:
+        return None
+    if not isinstance(rows, list) or len(rows) > MAX_ROWS:
+        raise ValueError(f"{name} must be a list of at most {MAX_ROWS} rows")
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+            raise ValueError(f"{name} row {number} must be an object with a name")
+        for field_name in ("join_time", "leave_time"):
+            try:
+                parse_iso(str(row.get(field_name, "")))
+            except ValueError:
+                raise ValueError(f"{name} row {number}: {field_name} must be an ISO 8601 time") from None
+        duration = row.get("duration")
+        if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
+            raise ValueError(f"{name} row {number}: duration must be a whole number of seconds")
+        if row.get("status", "in_meeting") not in ROW_STATUSES:
+            raise ValueError(f"{name} row {number}: status must be one of {', '.join(sorted(ROW_STATUSES))}")
+    return [dict(row) for row in rows]

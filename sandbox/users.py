@@ -20,7 +20,7 @@ def routes(sb: "Sandbox") -> Router:
 
 def _numbered_page(sb, call, key: str, items: list, items_key: str) -> Response:
     """Zoom's older list shape: page_number and page_count beside next_page_token."""
-    size = api.page_size(call.request)
+    size = api.page_size(call.request, maximum=min(300, max(1, sb.state.settings.max_page_size)))
     if isinstance(size, Response):
         return size
     token = call.request.query.get("next_page_token", "")

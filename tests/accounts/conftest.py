@@ -1,14 +1,10 @@
-"""Helpers for the accounts tests: credentials, and a Zoom mocked with `responses`."""
+"""Helpers for the accounts tests: credentials, and the Zoom sandbox holding the school's world (`zoom`)."""
 
 import json
-import threading
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import responses
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Credential
@@ -22,33 +18,6 @@ OAUTH_CLIENT_SECRET = "oauth-app-client-secret-4DkP9sLq"
 
 def fixture(name: str) -> dict:
     return json.loads((FIXTURES / f"{name}.json").read_text())
-
-
-def api(path: str) -> str:
-    return settings.ZOOM_API_BASE_URL.rstrip("/") + path
-
-
-def oauth_url(path: str) -> str:
-    return settings.ZOOM_OAUTH_BASE_URL.rstrip("/") + path
-
-
-def form_params(request) -> dict[str, str]:
-    """Parameters of a token request, from the query string and the form body alike."""
-    params = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
-    body = request.body or ""
-    if isinstance(body, bytes):
-        body = body.decode()
-    params.update({k: v[0] for k, v in parse_qs(body).items()})
-    return params
-
-
-def token_answer(
-    *, access_token: str, scope: str, refresh_token: str | None = None, expires_in: int = 3599
-) -> dict:
-    answer = {"access_token": access_token, "token_type": "bearer", "expires_in": expires_in, "scope": scope}
-    if refresh_token:
-        answer["refresh_token"] = refresh_token
-    return answer
 
 
 # What an app with every scope ZoomHub needs is granted (token answer's `scope`).
@@ -82,15 +51,121 @@ OAUTH_ALL_SCOPES = " ".join(
 )
 
 
+S2S_ACCOUNT_ID = "Ab1CdEf2GhIjKlMnO"
+S2S_CLIENT_ID = "Tex0m1WATNWdFfnbBmwjSg"
+TOKEN_PATH = "/oauth/token"
+OAUTH_CLIENT_ID = "oauthAppClientId123"
+
+
+class SandboxAccounts:
+    """The Zoom sandbox holding the school's account (owner: Zoom's documented user, Jill Chill)
+    and its Server-to-Server app, whose granted scopes a test sets as staff would in the
+    Marketplace. Every answer comes from the sandbox; Zoom's own error bodies that the sandbox
+    does not produce by itself are scripted as faults on the path they answer."""
+
+    def __init__(self, running, *, members: list[dict] | None = None) -> None:
+        self.running = running
+        self.control = running.control
+        self.user_ids: set[str] = set()
+        members = members or [fixture("users_me__oauth_user")]
+        self.control.add_account(
+            id=S2S_ACCOUNT_ID, name="School main", plan="business", owner_email=members[0]["email"]
+        )
+        for member in members:
+            self.add_user(S2S_ACCOUNT_ID, member)
+        self.control.add_app(
+            client_id=S2S_CLIENT_ID,
+            client_secret=S2S_SECRET,
+            kind="server_to_server",
+            account_id=S2S_ACCOUNT_ID,
+            scopes=S2S_ALL_SCOPES.split(),
+        )
+
+    def add_user(self, account_id: str, user: dict) -> None:
+        """A user as Zoom's documented listing shows them."""
+        fields = ("id", "email", "first_name", "last_name", "type", "timezone", "status")
+        self.user_ids.add(user["id"])
+        self.control.add_user(account_id=account_id, **{name: user[name] for name in fields if name in user})
+
+    def add_sub_account(self, account: dict, users: list[dict]) -> None:
+        """A sub-account of the school's (master) account; the app holds the master scopes."""
+        self.grant_s2s(f"{S2S_ALL_SCOPES} account:read:list_sub_accounts:master user:read:list_users:master")
+        self.control.add_account(
+            id=account["id"], name=account["account_name"], plan="pro", master_id=S2S_ACCOUNT_ID
+        )
+        for user in users:
+            self.add_user(account["id"], user)
+
+    def add_oauth_app(self, client_id: str = "", client_secret: str = OAUTH_CLIENT_SECRET, **fields) -> None:
+        """The "Connect with Zoom" app of the `oauth_app` settings."""
+        self.control.add_app(
+            client_id=client_id or OAUTH_CLIENT_ID, client_secret=client_secret, kind="oauth", **fields
+        )
+
+    def add_oauth_user(self) -> dict:
+        """Jill Chill, Zoom's documented user, in her own account."""
+        me = fixture("users_me__oauth_user")
+        if me["id"] not in self.user_ids:
+            self.control.add_account(id=me["account_id"], name="Jill's account", plan="pro")
+            self.add_user(me["account_id"], me)
+        return me
+
+    def grant_oauth(self, credential, **grant) -> None:
+        """Jill Chill (Zoom's documented user) connected with "Connect with Zoom" earlier: the
+        credential's stored tokens are her live grant of the OAuth app."""
+        me = self.add_oauth_user()
+        self.control.grant_token(
+            client_id=OAUTH_CLIENT_ID,
+            user_id=me["id"],
+            access_token=credential.access_token,
+            refresh_token=credential.refresh_token,
+            **grant,
+        )
+
+    def live_tokens(self, user_id: str) -> tuple[list[str], list[str]]:
+        """The access and refresh tokens of a user's grants that Zoom still honours."""
+        state = self.running.sandbox.state
+        now = state.clock.time()
+        with state.lock:
+            access = [
+                t.token
+                for t in state.access_tokens.values()
+                if t.user_id == user_id and not t.revoked and t.expires_at > now
+            ]
+            refresh = [
+                t.token
+                for t in state.refresh_tokens.values()
+                if t.user_id == user_id and not (t.used or t.revoked)
+            ]
+        return access, refresh
+
+    def token_answers(self, status: int = 200) -> list[dict]:
+        return [r for r in self.requests("POST /oauth/token") if r["status"] == status]
+
+    def grant_s2s(self, scope: str = S2S_ALL_SCOPES) -> None:
+        """The scopes the S2S app holds from now on (its next token carries them)."""
+        self.control.update_app(S2S_CLIENT_ID, scopes=scope.split())
+
+    def rotate_s2s_secret(self) -> None:
+        """Staff regenerated the app's secret in the Marketplace: the stored one is refused."""
+        self.control.update_app(S2S_CLIENT_ID, client_secret="regenerated-secret-9f8e7d6c5b4a")
+
+    def fail(self, path: str, *, status: int, body: dict, method: str | None = None, count: int | None = 1):
+        spec = {"path": path, "kind": "status", "status": status, "body": body, "count": count}
+        self.control.add_fault(**spec, **({"method": method} if method else {}))
+
+    def requests(self, route: str) -> list[dict]:
+        return [r for r in self.control.requests(limit=1000) if r["route"] == route]
+
+
 @pytest.fixture
-def zoom():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+def zoom(zoom_sandbox_settings):
+    return SandboxAccounts(zoom_sandbox_settings)
 
 
 @pytest.fixture
 def oauth_app(settings):
-    settings.OAUTH_ZOOM_CLIENT_ID = "oauthAppClientId123"
+    settings.OAUTH_ZOOM_CLIENT_ID = OAUTH_CLIENT_ID
     settings.OAUTH_ZOOM_CLIENT_SECRET = OAUTH_CLIENT_SECRET
     settings.OAUTH_ZOOM_REDIRECT_URI = ""
     return settings
@@ -123,30 +198,6 @@ def make_oauth(name="jchill@example.com", *, expired=False, **overrides) -> Cred
         **overrides,
     }
     return Credential.objects.create(**values)
-
-
-class RotatingRefreshTokens:
-    """Zoom's token endpoint for refreshes: every refresh rotates the refresh token and a used
-    one is refused with invalid_grant (Zoom support article 360060332931)."""
-
-    def __init__(self, current: str, *, scope: str = OAUTH_ALL_SCOPES):
-        self.current = current
-        self.scope = scope
-        self.refreshes = 0
-        self.valid_access_tokens: set[str] = set()
-        self.lock = threading.Lock()
-
-    def __call__(self, request):
-        params = form_params(request)
-        with self.lock:
-            if params.get("grant_type") != "refresh_token" or params.get("refresh_token") != self.current:
-                return 400, {}, json.dumps({"reason": "Invalid Token!", "error": "invalid_grant"})
-            self.refreshes += 1
-            self.current = f"refresh-token-{self.refreshes:04d}-rotated"
-            access = f"access-token-{self.refreshes:04d}-refreshed"
-            self.valid_access_tokens.add(access)
-        body = token_answer(access_token=access, refresh_token=self.current, scope=self.scope)
-        return 200, {}, json.dumps(body)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 """User OAuth tokens: refreshed once under the row lock, the rotated refresh token never lost."""
 
-import json
 import threading
 
 import pytest
@@ -8,30 +7,25 @@ from django.db import connection
 
 from accounts.models import Credential
 from accounts.services import credential_client
-from tests.accounts.conftest import RotatingRefreshTokens, api, fixture, make_oauth, oauth_url
+from tests.accounts.conftest import fixture, make_oauth
 from zoomhub.zoom.errors import ZoomReauthorizationRequired
 
 THREADS = 8
+ME = fixture("users_me__oauth_user")["id"]
 
 
-def _users_me(refresher: RotatingRefreshTokens):
-    """GET /users/me that accepts only an access token the token endpoint issued."""
-
-    def answer(request):
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if token not in refresher.valid_access_tokens:
-            return 401, {}, json.dumps({"code": 124, "message": "Invalid access token."})
-        return 200, {}, json.dumps(fixture("users_me__oauth_user"))
-
-    return answer
+@pytest.fixture
+def zoom(zoom, oauth_app):
+    """Zoom holds Jill's grant of the OAuth app: the credential's stored pair; every refresh
+    rotates the refresh token and a used one is refused with invalid_grant."""
+    zoom.add_oauth_app()
+    return zoom
 
 
 @pytest.mark.django_db(transaction=True)
 def test_eight_workers_on_one_expired_credential_refresh_exactly_once(zoom, oauth_app):
     credential = make_oauth(expired=True)
-    refresher = RotatingRefreshTokens(current="refresh-token-0000-original")
-    zoom.add_callback("POST", oauth_url("/token"), callback=refresher)
-    zoom.add_callback("GET", api("/users/me"), callback=_users_me(refresher))
+    zoom.grant_oauth(credential)
 
     # Every worker holds the credential as loaded before anyone refreshed: the stale view a
     # Celery worker has. Without re-reading the row under the lock each would spend the same
@@ -58,33 +52,35 @@ def test_eight_workers_on_one_expired_credential_refresh_exactly_once(zoom, oaut
 
     assert errors == []
     assert emails == ["jchill@example.com"] * THREADS
-    assert refresher.refreshes == 1
+    assert len(zoom.token_answers()) == 1  # refreshed once
     credential.refresh_from_db()
-    assert credential.refresh_token == refresher.current == "refresh-token-0001-rotated"
-    assert credential.access_token == "access-token-0001-refreshed"
+    live_access, live_refresh = zoom.live_tokens(ME)
+    assert [
+        credential.refresh_token
+    ] == live_refresh and credential.refresh_token != "refresh-token-0000-original"
+    assert credential.access_token in live_access and credential.access_token != "access-token-0000-original"
     assert credential.status == "active"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_401_on_a_fresh_token_refreshes_once_and_keeps_the_new_pair(zoom, oauth_app):
     credential = make_oauth(expired=False)  # Zoom says its token is dead before its expiry
-    refresher = RotatingRefreshTokens(current="refresh-token-0000-original")
-    zoom.add_callback("POST", oauth_url("/token"), callback=refresher)
-    zoom.add_callback("GET", api("/users/me"), callback=_users_me(refresher))
+    zoom.grant_oauth(credential, expires_in=60)
+    zoom.control.clock(advance_seconds=120)
 
     client = credential_client(credential=credential)
     assert client.get("/users/me")["email"] == "jchill@example.com"
     assert client.get("/users/me")["email"] == "jchill@example.com"
 
-    assert refresher.refreshes == 1
+    assert len(zoom.token_answers()) == 1
     credential.refresh_from_db()
-    assert credential.refresh_token == "refresh-token-0001-rotated"
+    assert [credential.refresh_token] == zoom.live_tokens(ME)[1]
+    assert credential.refresh_token != "refresh-token-0000-original"
 
 
 @pytest.mark.django_db
 def test_invalid_grant_marks_the_credential_reconnect_needed(zoom, oauth_app):
-    credential = make_oauth(expired=True)
-    zoom.add("POST", oauth_url("/token"), status=400, json={"error": "invalid_grant"})
+    credential = make_oauth(expired=True)  # whose grant Zoom no longer knows: invalid_grant
 
     with pytest.raises(ZoomReauthorizationRequired) as raised:
         credential_client(credential=credential).get("/users/me")
@@ -99,4 +95,4 @@ def test_invalid_grant_marks_the_credential_reconnect_needed(zoom, oauth_app):
     # Later calls do not hammer Zoom with the dead token.
     with pytest.raises(ZoomReauthorizationRequired):
         credential_client(credential=Credential.objects.get(pk=credential.pk)).get("/users/me")
-    assert len(zoom.calls) == 1
+    assert len(zoom.control.requests()) == 1

@@ -1,12 +1,14 @@
 """The Zoom accounts pages: who reaches them, what they show, and their cost in queries."""
 
 import pytest
+import requests
 from django.test import Client
 
 from accounts.models import Credential, ZoomUser
-from tests.accounts.conftest import fixture, make_oauth, make_s2s, oauth_url
+from tests.accounts.conftest import make_oauth, make_s2s
 
 pytestmark = pytest.mark.django_db
+
 
 PAGES = ["/zoom-accounts/{pk}/", "/zoom-accounts/{pk}/edit/"]
 ACTIONS = [
@@ -121,12 +123,21 @@ def test_disconnect_revokes_at_zoom_deletes_tokens_and_keeps_the_row(staff_clien
     ZoomUser.objects.create(
         credential=credential, zoom_id="KDcuGIm1QgePTO8WbOqwIQ", email="jchill@example.com"
     )
-    zoom.add("POST", oauth_url("/revoke"), json={"status": "success"})
+    zoom.add_oauth_app()
+    zoom.grant_oauth(credential)
 
     response = staff_client.post(f"/zoom-accounts/{credential.pk}/disconnect/", follow=True)
 
     assert "was disconnected" in response.content.decode()
-    assert len(zoom.calls) == 1 and "token=access-token-0000-original" in zoom.calls[0].request.url
+    (call,) = zoom.control.requests()
+    assert (call["route"], call["status"]) == ("POST /oauth/revoke", 200)
+    # The token it revoked was the credential's: that grant no longer works in Zoom.
+    dead = requests.get(
+        f"{zoom.running.api_url}/users/me",
+        headers={"Authorization": "Bearer access-token-0000-original"},
+        timeout=10,
+    )
+    assert (dead.status_code, dead.json()["code"]) == (401, 124)
     credential.refresh_from_db()
     assert credential.status == "revoked"
     assert credential.access_token is None and credential.refresh_token is None
@@ -142,13 +153,8 @@ def test_a_disconnected_credential_gives_no_client():
 
 
 def test_disconnect_survives_zoom_refusing_the_revoke(staff_client, zoom, oauth_app):
+    zoom.add_oauth_app()  # which does not know the token: 400 invalid_request "Invalid Token!"
     credential = make_oauth()
-    zoom.add(
-        "POST",
-        oauth_url("/revoke"),
-        status=400,
-        json={"reason": "Invalid Token!", "error": "invalid_request"},
-    )
     response = staff_client.post(f"/zoom-accounts/{credential.pk}/disconnect/")
     assert response.status_code == 302
     credential.refresh_from_db()
@@ -157,17 +163,11 @@ def test_disconnect_survives_zoom_refusing_the_revoke(staff_client, zoom, oauth_
 
 def test_test_connection_shows_missing_scopes(staff_client, zoom):
     from accounts.models import ZoomUser
-    from tests.accounts.conftest import api, token_answer
 
     credential = make_s2s()
     host = ZoomUser.objects.create(credential=credential, zoom_id="host-1", email="host@school.example")
     type(credential).objects.filter(pk=credential.pk).update(default_host=host)  # used for lessons
-    zoom.add(
-        "POST",
-        oauth_url("/token"),
-        json=token_answer(access_token="s2s-access-token-xyz", scope="user:read:user:admin"),
-    )
-    zoom.add("GET", api("/users/me"), json=fixture("users_me__oauth_user"))
+    zoom.grant_s2s("user:read:user:admin")
     page = staff_client.post(f"/zoom-accounts/{credential.pk}/test/", follow=True).content.decode()
     assert "Connected to Zoom as jchill@example.com" in page
     assert "meeting:write:meeting:admin (schedule lessons)" in page

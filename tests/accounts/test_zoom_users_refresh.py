@@ -2,63 +2,47 @@
 
 import pytest
 from django.core.cache import cache
-from responses import matchers
 
 from accounts import tasks
 from accounts.models import Credential, ZoomUser
 from accounts.services import CredentialUnusable, SubAccountsFailed, zoom_users_refresh
 from tests.accounts.conftest import (
-    S2S_ALL_SCOPES,
-    api,
+    TOKEN_PATH,
+    SandboxAccounts,
     fixture,
     make_oauth,
     make_s2s,
-    oauth_url,
-    token_answer,
 )
 from zoomhub.zoom.errors import ZoomError
 
 pytestmark = pytest.mark.django_db
 
-PAGE_2_TOKEN = fixture("users__page_1")["next_page_token"]
-PAGE_3_TOKEN = fixture("users__page_2")["next_page_token"]
+USERS_ROUTE = "GET /v2/users"
+PAGES = ("users__page_1", "users__page_2", "users__page_3_last")
 
 
-def _token(zoom):
-    zoom.add(
-        "POST",
-        oauth_url("/token"),
-        json=token_answer(access_token="s2s-access-token-abcdef", scope=S2S_ALL_SCOPES),
+@pytest.fixture
+def zoom(zoom_sandbox_settings):
+    """The school's account holding the five users of Zoom's documented listing, answered as
+    Zoom does, two a page (three pages)."""
+    world = SandboxAccounts(
+        zoom_sandbox_settings, members=[u for page in PAGES for u in fixture(page)["users"]]
     )
+    world.control.settings(max_page_size=2)
+    return world
 
 
-def _three_pages(zoom, path="/users"):
-    zoom.add(
-        "GET",
-        api(path),
-        json=fixture("users__page_1"),
-        match=[matchers.query_param_matcher({"page_size": "300", "status": "active"})],
-    )
-    zoom.add(
-        "GET",
-        api(path),
-        json=fixture("users__page_2"),
-        match=[matchers.query_param_matcher({"next_page_token": PAGE_2_TOKEN}, strict_match=False)],
-    )
-    zoom.add(
-        "GET",
-        api(path),
-        json=fixture("users__page_3_last"),
-        match=[matchers.query_param_matcher({"next_page_token": PAGE_3_TOKEN}, strict_match=False)],
-    )
+def _three_pages_read(zoom):
+    first, *rest = zoom.requests(USERS_ROUTE)
+    assert first["query"] == {"page_size": "300", "status": "active"}
+    assert len(rest) == 2 and all(r["query"]["next_page_token"] for r in rest)
 
 
 def test_every_page_of_users_is_stored(zoom):
     credential = make_s2s()
-    _token(zoom)
-    _three_pages(zoom)
 
     assert zoom_users_refresh(credential=credential) == 5
+    _three_pages_read(zoom)
 
     users = ZoomUser.objects.filter(credential=credential)
     assert users.count() == 5 and all(user.is_active for user in users)
@@ -81,27 +65,31 @@ def test_users_zoom_no_longer_lists_are_kept_but_inactive(zoom):
         email="left@example.com",
         account_id=credential.account_id,
     )
-    _token(zoom)
-    _three_pages(zoom)
     zoom_users_refresh(credential=credential)
     gone.refresh_from_db()
     assert gone.is_active is False
 
     # A second refresh updates rows in place instead of duplicating them.
-    zoom.reset()
     cache.clear()
-    _token(zoom)
-    _three_pages(zoom)
     zoom_users_refresh(credential=credential)
     assert ZoomUser.objects.filter(credential=credential).count() == 6
 
 
-def test_an_oauth_credential_reads_only_its_own_user(zoom):
+def test_an_oauth_credential_reads_only_its_own_user(zoom, oauth_app):
+    me = fixture("users_me__oauth_user")
+    zoom.control.add_account(id=me["account_id"], name="Jill's account", plan="pro")
+    zoom.add_user(me["account_id"], me)
+    zoom.add_oauth_app()
     credential = make_oauth()
+    zoom.control.grant_token(
+        client_id=oauth_app.OAUTH_ZOOM_CLIENT_ID,
+        user_id=me["id"],
+        access_token=credential.access_token,
+        refresh_token=credential.refresh_token,
+    )
     ZoomUser.objects.create(
         credential=credential, zoom_id="someone-else", account_id="q6gBJVO5TzexKYTb_I2rpg"
     )
-    zoom.add("GET", api("/users/me"), json=fixture("users_me__oauth_user"))
 
     assert zoom_users_refresh(credential=credential) == 1
 
@@ -116,11 +104,8 @@ def test_an_oauth_credential_reads_only_its_own_user(zoom):
 
 def test_a_master_account_also_reads_its_sub_accounts_users(zoom):
     credential = make_s2s(is_master_account=True, plan=Credential.Plan.BUSINESS)
-    _token(zoom)
-    _three_pages(zoom)
-    zoom.add("GET", api("/accounts"), json=fixture("accounts__one_sub_account"))
-    zoom.add(
-        "GET", api("/accounts/3bXrGDpVQwydmmjE3DzBhQ/users"), json=fixture("accounts_users__sub_account")
+    zoom.add_sub_account(
+        fixture("accounts__one_sub_account")["accounts"][0], fixture("accounts_users__sub_account")["users"]
     )
 
     assert zoom_users_refresh(credential=credential) == 6
@@ -134,14 +119,14 @@ def test_a_failing_sub_account_does_not_stop_the_others_nor_deactivate_its_users
     kept = ZoomUser.objects.create(
         credential=credential, zoom_id="sub-user", account_id="3bXrGDpVQwydmmjE3DzBhQ"
     )
-    _token(zoom)
-    _three_pages(zoom)
-    zoom.add("GET", api("/accounts"), json=fixture("accounts__one_sub_account"))
-    zoom.add(
-        "GET",
-        api("/accounts/3bXrGDpVQwydmmjE3DzBhQ/users"),
+    zoom.add_sub_account(
+        fixture("accounts__one_sub_account")["accounts"][0], fixture("accounts_users__sub_account")["users"]
+    )
+    zoom.fail(
+        "/v2/accounts/3bXrGDpVQwydmmjE3DzBhQ/users",
         status=404,
-        json={"code": 2001, "message": "Account does not exist: 3bXrGDpVQwydmmjE3DzBhQ."},
+        body={"code": 2001, "message": "Account does not exist: 3bXrGDpVQwydmmjE3DzBhQ."},
+        count=None,
     )
 
     with pytest.raises(SubAccountsFailed, match="Tartu branch"):
@@ -167,8 +152,6 @@ def test_the_refresh_users_button_enqueues_the_task_after_commit(
 def test_the_task_refreshes_and_the_daily_job_fans_out(zoom, monkeypatch):
     credential = make_s2s()
     make_s2s(name="Revoked", account_id="RevokedAcct1", status=Credential.Status.REVOKED)
-    _token(zoom)
-    _three_pages(zoom)
     assert tasks.zoom_users_refresh_task.apply(kwargs={"credential_id": credential.pk}).get() == 5
 
     enqueued = []
@@ -223,7 +206,7 @@ def test_a_broker_outage_is_logged_not_a_500(
 def test_a_refused_secret_marks_the_account_invalid_at_once_and_is_not_asked_again(zoom):
     """Regression: the users refresh (and a sync) failed with invalid_client, the account stayed active."""
     credential = make_s2s()
-    zoom.add("POST", oauth_url("/token"), status=401, json=fixture("oauth_token__invalid_client"))
+    zoom.rotate_s2s_secret()  # Zoom answers oauth_token__invalid_client
 
     with pytest.raises(CredentialUnusable):
         zoom_users_refresh(credential=credential)
@@ -231,18 +214,18 @@ def test_a_refused_secret_marks_the_account_invalid_at_once_and_is_not_asked_aga
     credential.refresh_from_db()
     assert credential.status == "invalid"
     assert "Invalid client_id or client_secret" in credential.last_error
-    assert len(zoom.calls) == 1
+    assert len(zoom.control.requests()) == 1
     # Every later job is refused without asking Zoom, and the daily refresh skips it.
     with pytest.raises(CredentialUnusable):
         zoom_users_refresh(credential=credential)
     assert tasks.zoom_users_refresh_all() == 0
-    assert len(zoom.calls) == 1
+    assert len(zoom.control.requests()) == 1
 
 
 def test_a_rate_limited_or_failing_token_request_leaves_the_account_active(zoom, settings):
     settings.ZOOM_MAX_RETRIES = 0
     credential = make_s2s()
-    zoom.add("POST", oauth_url("/token"), status=503, json={"reason": "unavailable", "error": "server_error"})
+    zoom.fail(TOKEN_PATH, status=503, body={"reason": "unavailable", "error": "server_error"})
 
     with pytest.raises(ZoomError):
         zoom_users_refresh(credential=credential)
@@ -254,8 +237,8 @@ def test_a_rate_limited_or_failing_token_request_leaves_the_account_active(zoom,
 def test_an_oauth_app_whose_own_keys_are_refused_is_invalid_not_reconnect_needed(zoom, settings):
     settings.OAUTH_ZOOM_CLIENT_ID = "OAuthAppClient01"
     settings.OAUTH_ZOOM_CLIENT_SECRET = "wrong-oauth-app-secret-0123"
+    zoom.add_oauth_app("OAuthAppClient01", "the-app-s-real-secret-4567")
     credential = make_oauth(expired=True)
-    zoom.add("POST", oauth_url("/token"), status=401, json=fixture("oauth_token__invalid_client"))
 
     with pytest.raises(CredentialUnusable):
         zoom_users_refresh(credential=credential)

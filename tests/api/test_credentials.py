@@ -232,35 +232,38 @@ def test_oauth_authorize_returns_zooms_url_bound_to_the_tokens_user(api, setting
 
 
 def test_oauth_callback_for_an_api_flow_completes_in_the_tokens_users_browser(
-    api, settings, staff_user, client
+    api, settings, staff_user, client, zoom_sandbox_settings
 ):
-    import responses
+    import requests
 
+    zoom = zoom_sandbox_settings
+    zoom.control.add_account(id="acct12345", name="School", plan="pro")
+    zoom.control.add_user(id="zoomUser1", account_id="acct12345", email="teacher@school.example")
     settings.OAUTH_ZOOM_CLIENT_ID = "oauthClientId1"
     settings.OAUTH_ZOOM_CLIENT_SECRET = "oauth-client-secret-1"
-    state = parse_qs(urlparse(api.get("/api/v1/oauth/zoom/authorize").json()["authorization_url"]).query)[
-        "state"
-    ][0]
-    with responses.RequestsMock() as zoom:
-        zoom.post(
-            f"{settings.ZOOM_OAUTH_BASE_URL}/token",
-            json={
-                "access_token": ACCESS,
-                "refresh_token": REFRESH,
-                "expires_in": 3600,
-                "scope": "user:read:user",
-                "token_type": "bearer",
-            },
-        )
-        zoom.get(
-            f"{settings.ZOOM_API_BASE_URL}/users/me",
-            json={"id": "zoomUser1", "email": "teacher@school.example", "account_id": "acct12345"},
-        )
-        client.force_login(staff_user)
-        client.get("/zoom-accounts/oauth/callback/", {"state": state, "code": "the-code"})
+    authorization_url = api.get("/api/v1/oauth/zoom/authorize").json()["authorization_url"]
+    query = {k: v[0] for k, v in parse_qs(urlparse(authorization_url).query).items()}
+    zoom.control.add_app(
+        client_id="oauthClientId1",
+        client_secret="oauth-client-secret-1",
+        kind="oauth",
+        redirect_uris=[query["redirect_uri"]],
+    )
+    # The teacher allows the app on Zoom's consent page; Zoom redirects to ZoomHub with a code.
+    consent = requests.post(
+        f"{zoom.oauth_url}/authorize",
+        data={**query, "user_id": "zoomUser1", "decision": "allow"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    redirected = {k: v[0] for k, v in parse_qs(urlparse(consent.headers["Location"]).query).items()}
+    client.force_login(staff_user)
+    client.get("/zoom-accounts/oauth/callback/", {"state": redirected["state"], "code": redirected["code"]})
 
     credential = Credential.objects.get(name="teacher@school.example")
-    assert credential.kind == "oauth" and credential.access_token == ACCESS
+    state = zoom.sandbox.state
+    issued = [t.token for t in state.access_tokens.values() if t.user_id == "zoomUser1" and not t.revoked]
+    assert credential.kind == "oauth" and [credential.access_token] == issued
 
 
 def test_oauth_authorize_without_the_app_configured_is_409(api, settings):

@@ -3,25 +3,20 @@
 import datetime as dt
 
 import pytest
-import responses
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from attendance.models import Session
-from tests.attendance.conftest import ZOOM_MEETING_ID, ZOOM_UUID, api, fixture, make_lesson, report_url
+from tests.attendance.conftest import ZOOM_MEETING_ID, ZOOM_UUID, fixture, make_lesson
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def zoom_held(zoom):
-    zoom.add(
-        responses.GET,
-        api(f"/past_meetings/{ZOOM_MEETING_ID}/instances"),
-        json={"meetings": [fixture("past_meeting_instances__two_held")["meetings"][0]]},
-    )
-    zoom.add(responses.GET, report_url(), json=fixture("report_meeting_participants__rejoin_and_guest"))
+    zoom.instances({"meetings": [fixture("past_meeting_instances__two_held")["meetings"][0]]})
+    zoom.report(fixture("report_meeting_participants__rejoin_and_guest"))
     return zoom
 
 
@@ -67,13 +62,7 @@ def test_a_report_not_ready_exits_1_with_the_reason(host, people, zoom, sent):
     instances = fixture("past_meeting_instances__two_held")
     instances["meetings"][0]["start_time"] = (held_at - dt.timedelta(days=7)).isoformat()
     instances["meetings"][1]["start_time"] = held_at.isoformat()
-    zoom.add(responses.GET, api(f"/past_meetings/{ZOOM_MEETING_ID}/instances"), json=instances)
-    zoom.add(
-        responses.GET,
-        report_url("/Kq3L9aZT2y8vN0q//Ym1w=="),
-        status=404,
-        json=fixture("error__meeting_not_found"),
-    )
+    zoom.instances(instances)  # neither has a report yet: 404 code 3001
 
     with pytest.raises(CommandError, match="not in") as failure:
         run(str(lesson.pk))

@@ -3,18 +3,17 @@
 import datetime as dt
 
 import pytest
-import responses
 from django.utils import timezone
 
 from attendance import services
 from attendance.models import Attendance, Segment, Session
 from tests.attendance.conftest import (
     ACTUAL_END,
+    PAST_ROUTE,
+    REPORT_ROUTE,
     ZOOM_UUID,
-    calls_to,
     fixture,
-    past_url,
-    report_url,
+    report_path,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ def minutes(session) -> dict[str, float]:
 def test_the_report_makes_the_session_completed_with_each_persons_minutes(
     held, zoom, people, django_capture_on_commit_callbacks
 ):
-    zoom.add(responses.GET, report_url(), json=fixture("report_meeting_participants__rejoin_and_guest"))
+    zoom.report(fixture("report_meeting_participants__rejoin_and_guest"))
 
     outcome = fetch(held, at=ACTUAL_END + dt.timedelta(minutes=5), capture=django_capture_on_commit_callbacks)
 
@@ -70,33 +69,14 @@ def test_the_report_makes_the_session_completed_with_each_persons_minutes(
 
 
 def test_every_page_of_the_report_is_read(held, zoom, django_capture_on_commit_callbacks):
-    rows = fixture("report_meeting_participants__rejoin_and_guest")["participants"]
-    first = {
-        "next_page_token": "Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3",
-        "page_size": 2,
-        "participants": rows[:2],
-    }
-    second = {"next_page_token": "", "page_size": 2, "participants": rows[2:]}
-    zoom.add(
-        responses.GET,
-        report_url(),
-        json=second,
-        match=[
-            responses.matchers.query_param_matcher(
-                {"page_size": "300", "next_page_token": first["next_page_token"]}
-            )
-        ],
-    )
-    zoom.add(
-        responses.GET,
-        report_url(),
-        json=first,
-        match=[responses.matchers.query_param_matcher({"page_size": "300"})],
-    )
+    zoom.report(fixture("report_meeting_participants__rejoin_and_guest"))
+    zoom.control.settings(max_page_size=3)  # Zoom answers fewer rows than asked for: 3 + 2
 
     fetch(held, at=ACTUAL_END + dt.timedelta(minutes=5), capture=django_capture_on_commit_callbacks)
 
-    assert len(calls_to(zoom, report_url())) == 2
+    first, second = zoom.requests(REPORT_ROUTE)
+    assert first["query"] == {"page_size": "300"}
+    assert second["query"]["page_size"] == "300" and second["query"]["next_page_token"]
     assert Segment.objects.filter(session=held).count() == 4
     assert Session.objects.get(pk=held.pk).status == "completed"
 
@@ -122,10 +102,7 @@ def test_a_report_not_ready_is_retried_with_back_off_until_it_is(
     held, zoom, sent, django_capture_on_commit_callbacks
 ):
     sent.clear()
-    not_found = fixture("error__meeting_not_found")
-    zoom.add(responses.GET, report_url(), status=404, json=not_found)
-    zoom.add(responses.GET, report_url(), json={"next_page_token": "", "participants": []})
-    zoom.add(responses.GET, report_url(), json=fixture("report_meeting_participants__rejoin_and_guest"))
+    zoom.held()  # Zoom has no report yet: 404 code 3001
     first_try = ACTUAL_END + dt.timedelta(minutes=2)
 
     fetch(held, at=first_try, capture=django_capture_on_commit_callbacks)
@@ -135,6 +112,7 @@ def test_a_report_not_ready_is_retried_with_back_off_until_it_is(
     assert "Meeting does not exist" in session.data_reason
 
     second_try = session.next_fetch_at
+    zoom.report([])
     fetch(
         session, at=second_try, capture=django_capture_on_commit_callbacks
     )  # an empty list: not ready either
@@ -143,6 +121,7 @@ def test_a_report_not_ready_is_retried_with_back_off_until_it_is(
     assert session.next_fetch_at == second_try + dt.timedelta(seconds=240)
     assert len(sent) == 2  # each attempt sent the next one
 
+    zoom.report(fixture("report_meeting_participants__rejoin_and_guest"))
     fetch(session, at=session.next_fetch_at, capture=django_capture_on_commit_callbacks)
     session = Session.objects.get(pk=held.pk)
     assert (session.data_state, session.status, session.next_fetch_at) == ("ready", "completed", None)
@@ -151,7 +130,7 @@ def test_a_report_not_ready_is_retried_with_back_off_until_it_is(
 
 def test_a_fetch_that_is_not_due_yet_or_taken_does_nothing(held, zoom):
     assert services.session_fetch_due(session_id=held.pk, now=ACTUAL_END) is None  # due at +2 minutes
-    assert not calls_to(zoom, report_url())
+    assert not zoom.requests(REPORT_ROUTE)
     later = ACTUAL_END + dt.timedelta(minutes=3)
     assert services.session_claim_fetch(session_id=held.pk, now=later)
     assert not services.session_claim_fetch(session_id=held.pk, now=later)  # another worker has it
@@ -162,8 +141,7 @@ def test_a_lesson_nobody_joined_never_took_place_once_zoom_s_lists_are_final(
 ):
     """Regression: started, nobody joined, the report stayed empty; it stayed `pending` for ever."""
     sent.clear()
-    zoom.add(responses.GET, report_url(), status=404, json=fixture("error__meeting_not_found"))
-    zoom.add(responses.GET, past_url(), json={"page_size": 300, "next_page_token": "", "participants": []})
+    zoom.held(participants=[])  # no report, and nobody in the past-meeting list
 
     fetch(held, at=ACTUAL_END + dt.timedelta(hours=5), capture=django_capture_on_commit_callbacks)
     session = Session.objects.get(pk=held.pk)
@@ -186,7 +164,7 @@ def test_a_zoom_error_when_the_lists_are_final_leaves_the_data_unavailable_with_
     held, zoom, sent, django_capture_on_commit_callbacks
 ):
     sent.clear()
-    zoom.add(responses.GET, report_url(), status=500, json={"code": 500, "message": "Internal error"})
+    zoom.fail(report_path(), status=500, body={"code": 500, "message": "Internal error"})
 
     fetch(held, at=ACTUAL_END + dt.timedelta(hours=6, minutes=1), capture=django_capture_on_commit_callbacks)
 
@@ -201,8 +179,8 @@ def test_a_zoom_error_when_the_lists_are_final_leaves_the_data_unavailable_with_
 def test_where_reports_are_not_allowed_the_past_meeting_participants_are_used(
     held, zoom, people, refusal, django_capture_on_commit_callbacks
 ):
-    zoom.add(responses.GET, report_url(), status=400, json=fixture(refusal))
-    zoom.add(responses.GET, past_url(), json=fixture("past_meeting_participants__guest_without_email"))
+    zoom.refuse_reports(refusal)
+    zoom.participants(fixture("past_meeting_participants__guest_without_email"))
 
     fetch(held, at=ACTUAL_END + dt.timedelta(minutes=2), capture=django_capture_on_commit_callbacks)
 
@@ -223,14 +201,12 @@ def test_a_lesson_zoom_makes_no_report_for_falls_back_to_the_past_meeting_list_a
     held, zoom, django_capture_on_commit_callbacks
 ):
     # Zoom builds reports only for meetings with two or more participants: a teacher alone has none.
-    zoom.add(responses.GET, report_url(), status=404, json=fixture("error__meeting_not_found"))
     alone = fixture("past_meeting_participants__guest_without_email")
-    alone["participants"] = alone["participants"][:1]
-    zoom.add(responses.GET, past_url(), json=alone)
+    zoom.held(participants=alone["participants"][:1])  # and no report
 
     fetch(held, at=ACTUAL_END + dt.timedelta(minutes=2), capture=django_capture_on_commit_callbacks)
     assert Session.objects.get(pk=held.pk).data_state == "pending"
-    assert not calls_to(zoom, past_url())
+    assert not zoom.requests(PAST_ROUTE)
 
     fetch(held, at=ACTUAL_END + dt.timedelta(hours=7), capture=django_capture_on_commit_callbacks)
     session = Session.objects.get(pk=held.pk)
@@ -241,14 +217,14 @@ def test_fetching_again_replaces_the_segments_and_never_duplicates(
     held, zoom, django_capture_on_commit_callbacks
 ):
     report = fixture("report_meeting_participants__rejoin_and_guest")
-    zoom.add(responses.GET, report_url(), json=report)
+    zoom.report(report)
     fetch(held, at=ACTUAL_END + dt.timedelta(minutes=2), capture=django_capture_on_commit_callbacks)
     fetch(held, at=ACTUAL_END + dt.timedelta(minutes=3), capture=django_capture_on_commit_callbacks)
     assert Segment.objects.filter(session=held).count() == 4
     assert Attendance.objects.filter(session=held).count() == 4
 
     # Zoom corrected its report: Ivan's second stay is gone.
-    zoom.replace(responses.GET, report_url(), json={**report, "participants": report["participants"][:4]})
+    zoom.report(report["participants"][:4])
     fetch(held, at=ACTUAL_END + dt.timedelta(minutes=4), capture=django_capture_on_commit_callbacks)
     assert Segment.objects.filter(session=held).count() == 3
     assert minutes(held)["Иван Петров"] == 18.0
@@ -260,7 +236,7 @@ def test_a_uuid_that_needs_double_encoding_is_asked_for_double_encoded(
     uuid = "/Kq3L9aZT2y8vN0q//Ym1w=="
     with django_capture_on_commit_callbacks(execute=True):
         services.attendance_schedule_fetch(meeting=lesson, zoom_uuid=uuid, ended_at=ACTUAL_END)
-    zoom.add(responses.GET, report_url(uuid), json=fixture("report_meeting_participants__rejoin_and_guest"))
+    zoom.report(fixture("report_meeting_participants__rejoin_and_guest"), uuid=uuid)
 
     fetch(
         Session.objects.get(zoom_uuid=uuid),
@@ -268,15 +244,15 @@ def test_a_uuid_that_needs_double_encoding_is_asked_for_double_encoded(
         capture=django_capture_on_commit_callbacks,
     )
 
-    (call,) = calls_to(zoom, report_url(uuid))
-    assert "/report/meetings/%252FKq3L9aZT2y8vN0q%252F%252FYm1w%253D%253D/participants" in call.request.url
+    (call,) = zoom.requests(REPORT_ROUTE)
+    assert call["path"] == "/v2/report/meetings/%252FKq3L9aZT2y8vN0q%252F%252FYm1w%253D%253D/participants"
     assert Session.objects.get(zoom_uuid=uuid).status == "completed"
 
 
 def test_zoom_failing_keeps_the_session_pending_with_zoom_s_message(
     held, zoom, django_capture_on_commit_callbacks
 ):
-    zoom.add(responses.GET, report_url(), status=500, json={"code": 500, "message": "Internal error."})
+    zoom.fail(report_path(), status=500, body={"code": 500, "message": "Internal error."})
 
     fetch(held, at=ACTUAL_END + dt.timedelta(minutes=2), capture=django_capture_on_commit_callbacks)
 

@@ -4,11 +4,10 @@ import datetime as dt
 import json
 
 import pytest
-import responses
 
 from attendance import services
 from attendance.models import Attendance, Segment, Session
-from tests.attendance.conftest import ACTUAL_END, ZOOM_UUID, fixture, report_url
+from tests.attendance.conftest import ACTUAL_END, ZOOM_UUID, fixture
 from webhooks.services import webhook_event_record
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def minutes(session) -> dict[str, float]:
 def test_before_the_report_the_live_events_show_what_is_known(
     ended, live, zoom, django_capture_on_commit_callbacks
 ):
-    zoom.add(responses.GET, report_url(), status=404, json=fixture("error__meeting_not_found"))
+    zoom.held()  # no report yet: 404 code 3001
 
     with django_capture_on_commit_callbacks(execute=True):
         services.session_fetch(session=ended, now=ACTUAL_END + dt.timedelta(minutes=2))
@@ -62,7 +61,7 @@ def test_before_the_report_the_live_events_show_what_is_known(
 def test_the_report_and_the_live_events_together_count_each_moment_once(
     ended, live, zoom, django_capture_on_commit_callbacks
 ):
-    zoom.add(responses.GET, report_url(), json=fixture("report_meeting_participants__rejoin_and_guest"))
+    zoom.report(fixture("report_meeting_participants__rejoin_and_guest"))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.session_fetch(session=ended, now=ACTUAL_END + dt.timedelta(minutes=2))
@@ -96,7 +95,7 @@ def test_a_live_interval_the_report_lacks_is_kept(
     late["event_ts"] += 1
     webhook_event_record(credential_id=credential.pk, raw_body=json.dumps(late), body=late)
     report = fixture("report_meeting_participants__rejoin_and_guest")
-    zoom.add(responses.GET, report_url(), json=report)
+    zoom.report(report)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.session_fetch(session=ended, now=ACTUAL_END + dt.timedelta(minutes=2))

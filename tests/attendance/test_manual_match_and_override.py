@@ -4,7 +4,6 @@ is kept beside the computed one."""
 import datetime as dt
 
 import pytest
-import responses
 from django.core.exceptions import ValidationError
 
 from attendance import services
@@ -16,8 +15,6 @@ from tests.attendance.conftest import (
     ZOOM_MEETING_ID,
     fixture,
     make_lesson,
-    past_url,
-    report_url,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +22,8 @@ NEXT_UUID = "Rz3fXc8lSVyQ2yBq3R0o+A=="
 
 
 def held(lesson, zoom, uuid, *, ended_at, django_capture_on_commit_callbacks, rows=None):
-    zoom.add(responses.GET, report_url(uuid), status=400, json=fixture("error__report_paid_plans_only"))
-    zoom.add(
-        responses.GET, past_url(uuid), json=rows or fixture("past_meeting_participants__guest_without_email")
-    )
+    zoom.refuse_reports("error__report_paid_plans_only")
+    zoom.participants(rows or fixture("past_meeting_participants__guest_without_email"), uuid=uuid)
     with django_capture_on_commit_callbacks(execute=True):
         session = services.attendance_schedule_fetch(meeting=lesson, zoom_uuid=uuid, ended_at=ended_at)
         services.session_fetch(session=session, now=ended_at + dt.timedelta(minutes=3))

@@ -5,13 +5,12 @@ import datetime as dt
 import io
 
 import pytest
-import responses
 from django.urls import reverse
 
 from attendance import services
 from attendance.models import Attendance, Session
 from meetings.models import Person
-from tests.attendance.conftest import ACTUAL_END, START, ZOOM_UUID, fixture, make_lesson, past_url, report_url
+from tests.attendance.conftest import ACTUAL_END, START, ZOOM_UUID, fixture, make_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fetched(lesson, zoom, sent, django_capture_on_commit_callbacks):
     """The group lesson, held and fetched from Zoom's past-meeting list (a guest "Ваня" in it)."""
-    zoom.add(responses.GET, report_url(), status=400, json=fixture("error__report_paid_plans_only"))
-    zoom.add(responses.GET, past_url(), json=fixture("past_meeting_participants__guest_without_email"))
+    zoom.refuse_reports("error__report_paid_plans_only")
+    zoom.participants(fixture("past_meeting_participants__guest_without_email"))
     with django_capture_on_commit_callbacks(execute=True):
         session = services.attendance_schedule_fetch(meeting=lesson, zoom_uuid=ZOOM_UUID, ended_at=ACTUAL_END)
         services.session_fetch(session=session, now=ACTUAL_END + dt.timedelta(minutes=3))

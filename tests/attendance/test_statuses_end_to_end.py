@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import responses
 
 from attendance import services
 from attendance.models import Session
@@ -14,7 +13,6 @@ from tests.attendance.conftest import (
     ZOOM_MEETING_ID,
     ZOOM_UUID,
     fixture,
-    report_url,
 )
 from webhooks.registry import handlers
 
@@ -68,10 +66,11 @@ IVAN = ("Ivan Petrov", "ivan.petrov@gmail.com")
 def test_every_status_through_events_and_the_fetch(
     lesson, zoom, sent, rows, status, django_capture_on_commit_callbacks
 ):
+    held = {"start": START, "end": END}
     if rows is None:
-        zoom.add(responses.GET, report_url(), status=404, json=fixture("error__meeting_not_found"))
+        zoom.held(**held)  # no report yet: 404 code 3001
     else:
-        zoom.add(responses.GET, report_url(), json={"next_page_token": "", "participants": rows})
+        zoom.held(**held, report=rows)
 
     with django_capture_on_commit_callbacks(execute=True):
         deliver(event("meeting.started__scheduled", start_time="2024-03-04T15:00:00Z"))
@@ -93,11 +92,9 @@ def test_every_status_through_events_and_the_fetch(
 
 
 def test_a_lesson_nobody_started_is_never_took_place_after_the_wait(lesson, zoom, sent):
-    zoom.add(
-        responses.GET,
-        f"https://api.zoom.us/v2/past_meetings/{ZOOM_MEETING_ID}/instances",
-        json={"meetings": []},
-    )
+    # Scheduled in Zoom, never started: Zoom lists no instance of it.
+    lesson.zoom_meeting_id = zoom.schedule_meeting(start=lesson.start_at, duration=lesson.duration)
+    lesson.save()
 
     services.attendance_sweep(now=END + dt.timedelta(hours=1))
     assert not Session.objects.exists()  # Zoom may still list it: wait

@@ -3,20 +3,18 @@
 import datetime as dt
 
 import pytest
-import responses
 
 from attendance import services
 from attendance.models import Session
-from tests.attendance.conftest import END, ZOOM_MEETING_ID, ZOOM_UUID, api, fixture, make_lesson
+from tests.attendance.conftest import END, INSTANCES_ROUTE, ZOOM_UUID, fixture, make_lesson
 
 pytestmark = pytest.mark.django_db
-INSTANCES = api(f"/past_meetings/{ZOOM_MEETING_ID}/instances")
 
 
 def test_a_lesson_that_ended_without_events_is_found_in_zoom_and_fetched(
     lesson, zoom, sent, django_capture_on_commit_callbacks
 ):
-    zoom.add(responses.GET, INSTANCES, json=fixture("past_meeting_instances__two_held"))
+    zoom.instances(fixture("past_meeting_instances__two_held"))
 
     with django_capture_on_commit_callbacks(execute=True):
         result = services.attendance_sweep(now=END + dt.timedelta(minutes=31))
@@ -31,13 +29,13 @@ def test_a_lesson_that_ended_without_events_is_found_in_zoom_and_fetched(
     assert sent == [(session.pk, 0.0)]
     # The next sweep does not look again: the lesson has its session.
     services.attendance_sweep(now=END + dt.timedelta(minutes=36))
-    assert len([c for c in zoom.calls if c.request.url.startswith(INSTANCES)]) == 1
+    assert len(zoom.requests(INSTANCES_ROUTE)) == 1
 
 
 def test_the_sweep_waits_for_the_grace_period_and_skips_running_and_canceled_lessons(
     lesson, host, people, zoom, sent
 ):
-    zoom.add(responses.GET, INSTANCES, json=fixture("past_meeting_instances__two_held"))
+    zoom.instances(fixture("past_meeting_instances__two_held"))
     services.attendance_sweep(now=END + dt.timedelta(minutes=10))
     lesson.status = lesson.Status.STARTED
     lesson.save()
@@ -45,7 +43,7 @@ def test_the_sweep_waits_for_the_grace_period_and_skips_running_and_canceled_les
     lesson.status = lesson.Status.CANCELED
     lesson.save()
     services.attendance_sweep(now=END + dt.timedelta(minutes=40))
-    assert not zoom.calls and not Session.objects.exists()
+    assert not zoom.control.requests() and not Session.objects.exists()
 
 
 def test_a_fetch_whose_task_was_lost_is_sent_again(lesson, sent, django_capture_on_commit_callbacks):
@@ -79,7 +77,7 @@ def test_each_occurrence_of_a_series_gets_its_own_instance(host, people, zoom, s
     series = make_lesson(
         host, people["anna"], [people["ivan"]], recurrence_weekdays="0", recurrence_count=2
     )  # Mondays 4 and 11 March 2024
-    zoom.add(responses.GET, INSTANCES, json=fixture("past_meeting_instances__two_held"))
+    zoom.instances(fixture("past_meeting_instances__two_held"))
 
     services.attendance_sweep(now=END + dt.timedelta(minutes=31))
     services.attendance_sweep(now=END + dt.timedelta(days=7, minutes=31))
