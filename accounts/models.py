@@ -33,6 +33,8 @@ class User(AbstractUser):
         _("language"),
         max_length=10,
         blank=True,
+        # Rows written outside Django (a restore, a script) get the browser's language.
+        db_default="",
         choices=settings.LANGUAGES,
         help_text=_("Pages in this language; empty: the browser's language."),
     )
@@ -40,6 +42,7 @@ class User(AbstractUser):
         _("time zone"),
         max_length=64,
         blank=True,
+        db_default="",
         validators=[validate_time_zone],
         help_text=_(
             "Lesson times are also shown in this zone when it differs from the school's; "

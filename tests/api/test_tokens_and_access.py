@@ -80,8 +80,8 @@ def test_every_operation_that_changes_something_needs_the_write_scope(read_api):
         for path, operations in paths.items()
         for method in operations
         if method in ("post", "patch", "put", "delete")
-        # Zoom's webhook intake is authenticated by Zoom's signature, not by a token; the seed's
-        # attendance endpoint is a POST that only reads (a read token may call it).
+        # Zoom's webhook intake is authenticated by Zoom's signature, not by a token; the
+        # attendance endpoint (get-meeting-attendees) is a POST that only reads: a read token may call it.
         and path not in ("/api/zoom/webhook", "/api/zoom/get-meeting-attendees")
     ]
     unsafe.append(("/api/v1/oauth/zoom/authorize", "get"))  # starts a connection

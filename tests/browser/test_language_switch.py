@@ -68,6 +68,7 @@ def test_switching_the_language_in_the_header(
         "Аккаунты",
         "Zoom",
         "Уроки",
+        "Люди",
         "Записи",
         "Посещаемость",
         "Администрирование",

@@ -21,7 +21,7 @@ from tests.deployment.compose import (
 
 SCHEMA = settings.BASE_DIR / "tests" / "fixtures" / "compose" / "compose-spec.json"
 LONG_RUNNING = {"db", "redis", "web", "worker", "beat", "proxy"}
-SETUP = {"migrate", "collectstatic", "install_schedules"}
+SETUP = {"migrate", "collectstatic", "install_schedules", "zoom_credential_from_env"}
 DJANGO_SERVICES = {"web", "worker", "beat"} | SETUP
 
 
