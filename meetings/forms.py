@@ -228,6 +228,11 @@ class LessonForm(forms.Form):
             host_id = self.teacher_hosts().get(str(teacher_id)) if teacher_id else None
             if host_id is not None:
                 return self.fields["host"].queryset.get(pk=host_id)
+            if self.meeting is None and not teacher_id:
+                try:
+                    return default_host()
+                except NoDefaultHost:
+                    pass
             raise ValidationError(
                 _("Choose the Zoom host (or a teacher whose Zoom user is set on their page)."),
                 code="required",
