@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
 WEBHOOK_PREFIX = "/webhooks/"
-# What a webhook delivery still needs: HTTPS redirects and headers as for every other URL.
-INTAKE_MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+# What a webhook delivery still needs: the delivery counters and answer timing for /metrics (a
+# path check and a timer), and HTTPS redirects and headers as for every other URL.
+INTAKE_MIDDLEWARE = ["zoomhub.metrics.MetricsMiddleware", "django.middleware.security.SecurityMiddleware"]
 
 
 class IntakeWSGIHandler(WSGIHandler):
