@@ -150,7 +150,7 @@ def _with_recordings(meetings):
 @router.get(
     "/auth",
     auth=WRITE,
-    response={302: None, **responses({}, 409)},
+    response=responses({}, 409),
     openapi_extra={"responses": {"302": {"description": "To Zoom's consent page."}}},
 )
 def zoom_auth(request):
@@ -165,7 +165,6 @@ def zoom_auth(request):
     "/auth/callback",
     auth=None,
     url_name="zoom_auth_callback",
-    response={302: None},
     openapi_extra={"responses": {"302": {"description": "To the Zoom accounts page, with a message."}}},
 )
 @accepts_any_query

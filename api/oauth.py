@@ -59,7 +59,6 @@ def zoom_authorize(request):
     "/oauth/zoom/callback",
     auth=None,
     url_name="zoom_oauth_callback",
-    response={302: None},
     openapi_extra={"responses": {"302": {"description": "To the Zoom accounts page, with a message."}}},
 )
 @accepts_any_query

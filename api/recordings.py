@@ -176,7 +176,7 @@ class FileQuery(InputSchema):
 @router.get(
     "/recordings/files/{file_id}",
     auth=READ,
-    response=responses({200: None}, 404, 502),
+    response=responses({}, 404, 502),
     openapi_extra={
         "responses": {
             "200": {
