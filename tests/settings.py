@@ -11,10 +11,6 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("FIELD_ENCRYPTION_SALTS", "test-salt")
-# Worker processes the tests start must not hand stored webhook events over on their own: a
-# dispatcher left from one test would take rows and queue batches the next test does not expect.
-# tests/webhooks/test_dispatcher.py starts its dispatcher explicitly.
-os.environ.setdefault("ZOOM_WEBHOOK_DISPATCHER", "false")
 
 # The sandbox app too: its commands (run_all, zoom_sandbox) are tested.
 from sandbox.settings import *  # noqa: F403

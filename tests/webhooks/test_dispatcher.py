@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -152,3 +153,4 @@ def test_the_running_dispatcher_wakes_on_notify_and_hands_the_new_event_over(
         running.stop()
         broker.send_batch_task = monkeypatch_sent
     assert handed_over == [[WebhookEvent.objects.get().pk]]
+    assert settings.ZOOM_WEBHOOK_DISPATCHER
