@@ -2,8 +2,9 @@
 
 The webhooks app knows no product app. Each app that uses an event registers its handler in
 its `AppConfig.ready()` and lists the events it subscribes to in `AppConfig.zoom_webhook_events`;
-the system check in webhooks/checks.py refuses to start when a subscribed event has no handler
-or a handler given by dotted path does not import. An event no installed app registered for is
+the system check in webhooks/checks.py refuses to start when a subscribed event has no handler.
+Handlers are functions, never dotted paths: a renamed handler then fails where it is imported,
+in `ready()`, instead of at the first delivery. An event no installed app registered for is
 kept as "unhandled", and the sweep hands it over once a later deployment registers a handler.
 
 A handler is a plain function
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from enum import Enum
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
 
 Handler = Callable[..., None]
 
@@ -29,8 +29,7 @@ class Route(Enum):
 @dataclass(frozen=True)
 class Registration:
     event_type: str
-    # A function, a dotted path to one (imported on first use, checked at start-up), or STORED.
-    handler: Handler | str | Route
+    handler: Handler | Route  # a function, or STORED
     app_label: str
 
 
@@ -38,8 +37,13 @@ class HandlerRegistry:
     def __init__(self) -> None:
         self.registrations: dict[str, Registration] = {}
 
-    def register(self, event_type: str, handler: Handler | str, *, app_label: str) -> None:
+    def register(self, event_type: str, handler: Handler, *, app_label: str) -> None:
         """`handler` handles `event_type`; one app per event, so two claims are a start-up error."""
+        if not callable(handler):
+            raise ImproperlyConfigured(
+                f"The handler of Zoom event {event_type!r} registered by {app_label!r} must be a "
+                f"function, not {handler!r}."
+            )
         self._add(Registration(event_type=event_type, handler=handler, app_label=app_label))
 
     def register_stored(self, event_type: str, *, app_label: str) -> None:
@@ -56,37 +60,14 @@ class HandlerRegistry:
         self.registrations[registration.event_type] = registration
 
     def resolve(self, event_type: str) -> Handler | Route:
-        """The handler for `event_type`, STORED, or UNHANDLED when no app registered one.
-
-        A dotted path that does not import raises ImproperlyConfigured: the start-up check
-        reports it too, so only a deployment that skipped the checks gets here, and then the
-        event fails visibly and is retried instead of waiting silently.
-        """
+        """The handler for `event_type`, STORED, or UNHANDLED when no app registered one."""
         registration = self.registrations.get(event_type)
         if registration is None:
             return Route.UNHANDLED
-        return load(registration)
+        return registration.handler
 
     def has_handler(self, event_type: str) -> bool:
         return event_type in self.registrations
-
-
-def load(registration: Registration) -> Handler | Route:
-    handler = registration.handler
-    if isinstance(handler, str):
-        try:
-            handler = import_string(handler)
-        except ImportError as error:
-            raise ImproperlyConfigured(
-                f"The handler of Zoom event {registration.event_type!r} registered by "
-                f"{registration.app_label!r} does not import: {error}"
-            ) from error
-    if not isinstance(handler, Route) and not callable(handler):
-        raise ImproperlyConfigured(
-            f"The handler of Zoom event {registration.event_type!r} registered by "
-            f"{registration.app_label!r} is not callable."
-        )
-    return handler
 
 
 handlers = HandlerRegistry()

@@ -84,7 +84,8 @@ def eager_tasks():
 
 
 def use_handler(monkeypatch, event_type: str, handler) -> None:
-    """Handle `event_type` with `handler` (a function or dotted path) for this test only."""
+    """Handle `event_type` with `handler` (a function) for this test only."""
+    assert callable(handler), "the registry takes functions, never dotted paths"
     registration = registry.Registration(event_type=event_type, handler=handler, app_label="tests")
     monkeypatch.setitem(registry.handlers.registrations, event_type, registration)
 
@@ -98,7 +99,7 @@ def without_handler(monkeypatch, event_type: str) -> None:
 def counting_handlers(monkeypatch):
     """meeting.started / recording.completed handled by a test handler that records its calls."""
     test_handlers.calls.clear()
-    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.record_call")
-    use_handler(monkeypatch, "recording.completed", "tests.webhooks.handlers.record_call")
+    use_handler(monkeypatch, "meeting.started", test_handlers.record_call)
+    use_handler(monkeypatch, "recording.completed", test_handlers.record_call)
     yield test_handlers.calls
     test_handlers.calls.clear()

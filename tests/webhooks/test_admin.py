@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.webhooks import handlers as test_handlers
 from tests.webhooks.conftest import SECRET, compact, use_handler, zoom_event
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_event_process, webhook_event_record
@@ -79,14 +80,14 @@ def test_the_event_page_shows_the_body_read_only_with_tokens_masked(admin_client
 def test_reprocess_puts_events_back_in_line_and_runs_them(
     admin_client, monkeypatch, counting_handlers, django_capture_on_commit_callbacks
 ):
-    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.fail")
+    use_handler(monkeypatch, "meeting.started", test_handlers.fail)
     event = store("meeting.started__scheduled")
     webhook_event_process(event_id=event.pk)
     event.refresh_from_db()
     assert event.state == WebhookEvent.State.FAILED
 
     # The bug is fixed; the admin reprocesses the event.
-    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.record_call")
+    use_handler(monkeypatch, "meeting.started", test_handlers.record_call)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             CHANGELIST, {"action": "reprocess", "_selected_action": [event.pk]}, follow=True

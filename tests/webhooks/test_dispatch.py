@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from recordings.event_handlers import recording_completed
-from tests.webhooks.conftest import use_handler, without_handler
+from tests.webhooks.conftest import without_handler
 from webhooks import registry
 from webhooks.handlers import app_deauthorized
 
@@ -34,10 +34,15 @@ def test_resolution_gives_the_handler_stored_or_unhandled(monkeypatch):
     assert registry.handlers.resolve("recording.completed") is registry.Route.UNHANDLED
 
 
-def test_a_dotted_handler_that_does_not_import_is_an_error_not_a_silent_skip(monkeypatch):
-    use_handler(monkeypatch, "recording.completed", "recordings.event_handlers.recording_complete")
-    with pytest.raises(ImproperlyConfigured, match="recording_complete"):
-        registry.handlers.resolve("recording.completed")
+def test_a_handler_must_be_a_function_not_a_dotted_path():
+    # A path would be imported on first use, so a renamed handler would fail at the first
+    # delivery instead of at start-up, where the import in ready() fails.
+    fresh = registry.HandlerRegistry()
+    with pytest.raises(ImproperlyConfigured, match="must be a function"):
+        fresh.register(
+            "recording.completed", "recordings.event_handlers.recording_completed", app_label="recordings"
+        )
+    assert fresh.registrations == {}
 
 
 def test_two_apps_cannot_claim_one_event():

@@ -85,7 +85,7 @@ def test_the_back_off_doubles_from_thirty_seconds_up_to_an_hour():
 
 
 def test_a_failing_handler_is_retried_later_then_given_up(monkeypatch):
-    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.fail")
+    use_handler(monkeypatch, "meeting.started", test_handlers.fail)
     event = record("meeting.started__scheduled")
 
     for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -107,7 +107,7 @@ def test_a_failing_handler_is_retried_later_then_given_up(monkeypatch):
 
 
 def test_a_handler_that_fails_once_succeeds_on_retry(monkeypatch):
-    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.fail_then_succeed")
+    use_handler(monkeypatch, "meeting.started", test_handlers.fail_then_succeed)
     monkeypatch.setitem(test_handlers.failures_left, "count", 1)
     test_handlers.calls.clear()
     event = record("meeting.started__scheduled")
@@ -128,7 +128,7 @@ def test_a_failed_handlers_database_writes_are_rolled_back(monkeypatch, credenti
         raise RuntimeError("boom")
 
     monkeypatch.setattr(test_handlers, "rename_then_fail", rename_then_fail, raising=False)
-    use_handler(monkeypatch, "meeting.started", "tests.webhooks.handlers.rename_then_fail")
+    use_handler(monkeypatch, "meeting.started", test_handlers.rename_then_fail)
     event = record("meeting.started__scheduled", credential=credential)
     assert webhook_event_process(event_id=event.pk) == State.FAILED
     credential.refresh_from_db()
@@ -182,19 +182,11 @@ def test_unhandled_events_are_processed_once_their_handler_is_installed(monkeypa
     assert webhook_event_process(event_id=event.pk) == State.UNHANDLED
 
     # A deployment registers a handler for it: the sweep hands the kept events over.
-    use_handler(monkeypatch, "recording.completed", "tests.webhooks.handlers.record_call")
+    use_handler(monkeypatch, "recording.completed", test_handlers.record_call)
     with_commit = webhook_events_sweep()
     assert with_commit.handlers_arrived == 1
     assert webhook_event_process(event_id=event.pk) == State.PROCESSED
     assert [c["body"]["download_token"] for c in counting_handlers] == [event.body["download_token"]]
-
-
-def test_a_registered_handler_that_does_not_import_fails_the_event_loudly(monkeypatch):
-    use_handler(monkeypatch, "meeting.started", "tests.webhooks.broken_handlers.meeting_started")
-    event = record("meeting.started__scheduled")
-    assert webhook_event_process(event_id=event.pk) == State.FAILED
-    event.refresh_from_db()
-    assert "no_such_module_anywhere" in event.last_error
 
 
 def _claimed_ago(event: WebhookEvent, age: timedelta):
