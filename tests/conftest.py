@@ -39,6 +39,40 @@ def pytest_sessionfinish(session, exitstatus):
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+# The Celery app's configuration is process-wide: a test that changes it and forgets to put it
+# back makes later tests publish eagerly (run inline) or to another queue or broker. Compared
+# around the whole test, after every fixture (monkeypatch included) has been torn down.
+_CELERY_KEYS = ("task_always_eager", "task_eager_propagates", "task_default_queue", "broker_url")
+_celery_before = pytest.StashKey[dict]()
+
+
+def _celery_configuration() -> dict:
+    from zoomhub.celery_app import app
+
+    return {key: app.conf[key] for key in _CELERY_KEYS}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    item.stash[_celery_before] = _celery_configuration()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    before = item.stash.get(_celery_before, None)
+    if before is not None:
+        after = _celery_configuration()
+        changed = {key: after[key] for key in _CELERY_KEYS if after[key] != before[key]}
+        if changed:
+            from zoomhub.celery_app import app
+
+            app.conf.update(before)
+            raise AssertionError(f"{item.nodeid} left the Celery app changed: {changed}")
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -74,13 +74,11 @@ def oauth_url(settings):
 
 
 @pytest.fixture(autouse=True)
-def eager_tasks():
+def eager_tasks(monkeypatch):
     """Tasks run inline when sent (on commit), so a test sees the whole path without a broker."""
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+    # Through monkeypatch, so a test that also sets these keys is undone in the right order.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
 
 
 def use_handler(monkeypatch, event_type: str, handler) -> None:

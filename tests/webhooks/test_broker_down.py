@@ -17,13 +17,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def real_broker():
+def real_broker(monkeypatch):
     """Tasks go to the broker as in production (no eager shortcut)."""
     broker._forget_producer()
-    app.conf.task_always_eager = False
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
     yield
     broker._forget_producer()
-    app.conf.task_always_eager = True
 
 
 def test_a_delivery_while_the_broker_is_down_is_accepted_and_swept_later(
