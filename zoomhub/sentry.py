@@ -99,7 +99,7 @@ def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float, transp
         "environment": environment,
         "release": f"zoomhub@{zoomhub.__version__}",
         "integrations": [DjangoIntegration(), CeleryIntegration()],
-        "send_default_pii": False,
+        # No user data: send_default_pii is left at its default (False); setting it is deprecated.
         "include_local_variables": False,
         "max_request_body_size": "never",
         "traces_sample_rate": traces_sample_rate,
