@@ -32,6 +32,7 @@ class NotificationsConfig(AppConfig):
     ]
 
     def ready(self):
+        from attendance.signals import attendance_decided
         from meetings.panels import PersonPanel, person_panels
         from meetings.signals import (
             lesson_cancelled,
@@ -56,6 +57,12 @@ class NotificationsConfig(AppConfig):
             recording_completed,
             receivers.announce_recording_stored,
             signal_name="recordings.signals.recording_completed",
+            app_label=self.label,
+        )
+        wiring.connect(
+            attendance_decided,
+            receivers.announce_attendance_decided,
+            signal_name="attendance.signals.attendance_decided",
             app_label=self.label,
         )
         person_panels.register(

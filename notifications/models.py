@@ -166,7 +166,7 @@ class OutgoingMessage(models.Model):
     person = models.ForeignKey(
         "meetings.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
     )
-    to = models.CharField(_("to"), max_length=254, blank=True)
+    to = models.CharField(_("recipient address"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     sequence = models.PositiveIntegerField(_("sequence"), default=0)
     occurrence_at = models.DateTimeField(_("occurrence"), null=True, blank=True)

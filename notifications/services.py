@@ -176,6 +176,12 @@ def _postpone(message: OutgoingMessage, *, reason: str, seconds: int) -> str:
         last_error=reason,
         claimed_at=None,
     )
+    # The push to Zoom usually ends within seconds: try again then, without waiting for the beat
+    # sweep. After a while only the sweep keeps trying (a push that keeps failing is staff's).
+    if timezone.now() - message.created_at < dt.timedelta(minutes=10):
+        from notifications.tasks import send_message_task
+
+        enqueue_on_commit(send_message_task, countdown=seconds, message_id=message.pk)
     return "postponed"
 
 
