@@ -71,5 +71,8 @@ def feed_calendar(person: Person) -> bytes:
                 cancelled=meeting.status == Meeting.Status.CANCELED,
             )
         )
-    calendar.add_missing_timezones()
+    if lessons:
+        ics.add_timezones(
+            calendar, first=lessons[0].start_at, last=max(lesson.series_end_at for lesson in lessons)
+        )
     return calendar.to_ical()

@@ -98,6 +98,13 @@ def new_calendar(method: str | None) -> icalendar.Calendar:
     return calendar
 
 
+def add_timezones(calendar: icalendar.Calendar, *, first: dt.datetime, last: dt.datetime) -> None:
+    """VTIMEZONE for every TZID used, covering a year either side of the events (not 1970-2038)."""
+    calendar.add_missing_timezones(
+        first_date=(first - dt.timedelta(days=366)).date(), last_date=(last + dt.timedelta(days=366)).date()
+    )
+
+
 def message_calendar(
     meeting: Meeting, *, person: Person, method: str, sequence: int, description: str
 ) -> bytes:
@@ -112,5 +119,5 @@ def message_calendar(
             cancelled=method == "CANCEL",
         )
     )
-    calendar.add_missing_timezones()
+    add_timezones(calendar, first=meeting.start_at, last=meeting.series_end_at)
     return calendar.to_ical()

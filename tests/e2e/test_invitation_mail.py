@@ -13,7 +13,7 @@ import zoneinfo
 
 import pytest
 
-from meetings.models import Person
+from meetings.models import Meeting, Person
 from notifications.models import OutgoingMessage
 from sandbox.wiring import sandbox_environment
 from tests.processes import celery_worker
@@ -76,6 +76,7 @@ def test_the_invitation_appears_on_outgoing_mail_in_the_students_language(
     assert page.locator("#mail-subject").inner_text().startswith("Приглашение: Эстонский A2")
     assert "Здравствуйте, Ольга Смирнова!" in body
     assert "15:00 (по Таллину; 16:00 по Москве)" in body
-    assert "Ссылка для входа: https://" in body
+    lesson = Meeting.objects.get(topic="Эстонский A2")
+    assert f"Ссылка для входа: {lesson.join_url}" in body
     assert "METHOD:REQUEST" in page.locator("#mail-calendar").inner_text()
     screenshot("invitation-in-russian")

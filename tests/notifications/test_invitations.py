@@ -164,6 +164,11 @@ def test_weekly_series_rrule_keeps_the_wall_clock_across_the_october_dst_change(
     assert as_utc == lesson.occurrence_starts()
     # Before the change 18:00 is 15:00 UTC, after it 16:00 UTC.
     assert as_utc[0].hour == 15 and as_utc[-1].hour == 16
+    # The VTIMEZONE sent along says the same (a calendar without its own tz database uses it).
+    [vtimezone] = smtp.to(student_en.email)[0].calendar.walk("VTIMEZONE")
+    sent_zone = vtimezone.to_tz()
+    wall_clock = [moment.replace(tzinfo=None).replace(tzinfo=sent_zone) for moment in expanded]
+    assert [moment.astimezone(dt.UTC) for moment in wall_clock] == lesson.occurrence_starts()
     assert "Repeats weekly on tuesday, thursday: 6 lessons." in smtp.to(student_en.email)[0].text
 
 
