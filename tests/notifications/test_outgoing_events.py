@@ -153,3 +153,45 @@ def test_attendance_decided_is_announced_when_staff_set_the_status(
     assert body["event"] == "attendance.decided"
     assert body["payload"]["object"]["status"] == "no_show"
     assert body["payload"]["object"]["lesson_id"] == lesson.pk
+
+
+def test_recording_stored_is_announced_when_zoom_brings_a_recording(
+    schedule, student_en, host, delivered, django_capture_on_commit_callbacks
+):
+    from recordings.models import Recording, RecordingFile, Source
+    from recordings.signals import recording_completed, send_on_commit
+
+    lesson = schedule(students=[student_en])
+    source = Source.objects.create(name="School recordings", credential=host.credential)
+    recording = Recording.objects.create(
+        uuid="rec-uuid==",
+        zoom_meeting_id=lesson.zoom_meeting_id,
+        source=source,
+        meeting=lesson,
+        topic=lesson.topic,
+        start_time=lesson.start_at,
+        duration=60,
+    )
+    RecordingFile.objects.create(
+        recording=recording,
+        zoom_file_id="file-1",
+        file_type="MP4",
+        recording_type="shared_screen",
+        file_size=2048,
+        download_url="https://zoom.us/rec/download/file-1",
+    )
+    with EventReceiver(SECRET) as receiver:
+        EventEndpoint.objects.create(
+            name="Bot", url=receiver.url, secret=SECRET, event_types=["recording.stored"]
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            send_on_commit(recording_completed, recording=recording, created=True)
+        for delivery_id in delivered:
+            deliver_event_task.apply(kwargs={"delivery_id": delivery_id})
+    [body] = receiver.accepted()
+    assert body["event"] == "recording.stored"
+    recording_object = body["payload"]["object"]
+    assert recording_object["lesson_id"] == lesson.pk and recording_object["zoom_uuid"] == "rec-uuid=="
+    assert recording_object["files"] == [
+        {"id": recording.files.get().pk, "file_type": "MP4", "recording_type": "shared_screen", "size": 2048}
+    ]
