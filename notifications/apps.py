@@ -41,9 +41,10 @@ class NotificationsConfig(AppConfig):
             lesson_scheduled,
             lesson_started,
         )
-        from notifications import panels, receivers
+        from notifications import dashboard, panels, receivers
         from recordings.signals import recording_completed
         from zoomhub import wiring
+        from zoomhub.cards import dashboard_cards
 
         for signal, receiver, name in (
             (lesson_scheduled, receivers.invite_when_lesson_scheduled, "lesson_scheduled"),
@@ -65,6 +66,7 @@ class NotificationsConfig(AppConfig):
             signal_name="attendance.signals.attendance_decided",
             app_label=self.label,
         )
+        dashboard_cards.register(dashboard.cards, app_label=self.label)
         person_panels.register(
             PersonPanel(
                 key="calendar-feed",

@@ -92,6 +92,8 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
     meeting = Meeting.objects.select_related("teacher").filter(pk=meeting_id).first()
     if meeting is None or not SchoolNotificationSettings.current().invitations_enabled:
         return
+    if meeting.series_end_at < timezone.now():
+        return  # all in the past (an import of old meetings from Zoom): nothing to put in calendars
     calendar, _created = LessonCalendar.objects.get_or_create(
         meeting=meeting, defaults={"uid": ics.lesson_uid(meeting)}
     )
@@ -101,10 +103,10 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
     )
     invited = set(calendar.invited)
     removed = invited - set(people)
-    fingerprint = _schedule_fingerprint(meeting)
-    changed = bool(calendar.fingerprint) and calendar.fingerprint != fingerprint
     if meeting.status == Meeting.Status.ENDED:
         return
+    fingerprint = _schedule_fingerprint(meeting)
+    changed = bool(calendar.fingerprint) and calendar.fingerprint != fingerprint
     if changed or removed:
         calendar.sequence += 1
     sequence = calendar.sequence

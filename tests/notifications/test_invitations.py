@@ -224,3 +224,30 @@ def test_a_refused_send_is_retried_with_back_off_and_shown(
     assert len(smtp.to(student_en.email)) == 1
     failed.refresh_from_db()
     assert failed.state == "sent" and failed.attempts == 2
+
+
+def test_failed_mail_needs_a_person_on_the_dashboard(settings, schedule, student_en, smtp, staff_client):
+    schedule(students=[student_en])
+    assert "Mail that could not be sent" not in staff_client.get("/").content.decode()
+    settings.EMAIL_PORT = 9  # nothing listens
+    send_everything()
+    page = staff_client.get("/").content.decode()
+    assert "Mail that could not be sent" in page and "/notifications/mail/?state=failed" in page
+
+
+def test_a_lesson_imported_from_the_past_invites_nobody(host, teacher, student_en):
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+
+    lesson = Meeting.objects.create(
+        topic="Held last month",
+        start_at=timezone.now() - dt.timedelta(days=30),
+        duration=60,
+        host=host,
+        teacher=teacher,
+        timezone=TALLINN,
+    )
+    lesson.students.add(student_en)
+    lesson_sync_invitations(meeting_id=lesson.pk)
+    assert not OutgoingMessage.objects.exists()
