@@ -68,26 +68,24 @@ def _repeats_line(meeting: Meeting) -> str:
 
 def _headline(message: OutgoingMessage, meeting: Meeting) -> tuple[str, str]:
     """(subject, first sentence)."""
-    topic = meeting.topic
     if message.kind == Kind.INVITATION:
-        return _("Invitation: %(topic)s") % {"topic": topic}, _(
-            "You are invited to the lesson “%(topic)s”."
-        ) % {"topic": topic}
-    if message.kind == Kind.UPDATE:
-        return _("Changed: %(topic)s") % {"topic": topic}, _(
-            "The lesson “%(topic)s” has changed; this is its new time."
-        ) % {"topic": topic}
-    if message.kind == Kind.CANCELLATION:
-        if meeting.status == Meeting.Status.CANCELED:
-            return _("Cancelled: %(topic)s") % {"topic": topic}, _("The lesson “%(topic)s” is cancelled.") % {
-                "topic": topic
-            }
-        return _("Cancelled for you: %(topic)s") % {"topic": topic}, _(
-            "You are no longer in the lesson “%(topic)s”."
-        ) % {"topic": topic}
-    return _("Reminder: %(topic)s") % {"topic": topic}, _(
-        "A reminder: the lesson “%(topic)s” is coming up."
-    ) % {"topic": topic}
+        subject, headline = _("Invitation: %(topic)s"), _("You are invited to the lesson “%(topic)s”.")
+    elif message.kind == Kind.UPDATE:
+        subject, headline = (
+            _("Changed: %(topic)s"),
+            _("The lesson “%(topic)s” has changed; this is its new time."),
+        )
+    elif message.kind == Kind.CANCELLATION and meeting.status == Meeting.Status.CANCELED:
+        subject, headline = _("Cancelled: %(topic)s"), _("The lesson “%(topic)s” is cancelled.")
+    elif message.kind == Kind.CANCELLATION:  # taken off a lesson that goes on
+        subject, headline = (
+            _("Cancelled for you: %(topic)s"),
+            _("You are no longer in the lesson “%(topic)s”."),
+        )
+    else:
+        subject, headline = _("Reminder: %(topic)s"), _("A reminder: the lesson “%(topic)s” is coming up.")
+    topic = {"topic": meeting.topic}
+    return subject % topic, headline % topic
 
 
 def render_message(message: OutgoingMessage, meeting: Meeting, person: Person) -> RenderedMessage:
@@ -96,7 +94,7 @@ def render_message(message: OutgoingMessage, meeting: Meeting, person: Person) -
         subject, headline = _headline(message, meeting)
         moment = message.occurrence_at or meeting.start_at
         when = format_lesson_time(moment, meeting.timezone, viewer_zone=zone)
-        subject = f"{subject} — {format_lesson_time(moment, meeting.timezone, viewer_zone=zone)}"
+        subject = f"{subject} — {when}"
         lines = [_("Hello, %(name)s!") % {"name": person.name}, "", headline, ""]
         details = [
             _("When: %(when)s") % {"when": when},

@@ -18,7 +18,7 @@ from notifications.models import (
     SchoolNotificationSettings,
     parse_minutes,
 )
-from notifications.services import _queue, lesson_recipients
+from notifications.services import lesson_recipients, message_queue
 
 
 def lesson_reminder_minutes(meeting: Meeting, *, school_minutes: list[int], own: dict[int, str]) -> list[int]:
@@ -73,7 +73,7 @@ def reminders_queue(*, now: dt.datetime | None = None) -> int:
                 key = f"remind:{meeting.pk}:{person.pk}:{start:%Y%m%dT%H%M}:{offset}"
                 if OutgoingMessage.objects.filter(key=key).exists():
                     continue
-                _queue(
+                message_queue(
                     meeting=meeting,
                     person=person,
                     kind=OutgoingMessage.Kind.REMINDER,

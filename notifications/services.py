@@ -64,9 +64,10 @@ def lesson_recipients(meeting: Meeting) -> list[Person]:
     return people
 
 
-def _queue(
+def message_queue(
     *, meeting: Meeting, person: Person, kind: str, sequence: int, key: str, occurrence_at=None
 ) -> None:
+    """Add one mail to the outbox unless its key is there already; send it once this commits."""
     message, created = OutgoingMessage.objects.get_or_create(
         key=key,
         defaults={
@@ -111,7 +112,7 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
         calendar.sequence += 1
     sequence = calendar.sequence
     for person in Person.objects.filter(pk__in=removed):
-        _queue(
+        message_queue(
             meeting=meeting,
             person=person,
             kind=Kind.CANCELLATION,
@@ -120,7 +121,7 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
         )
     for person in people.values():
         if person.pk not in invited:
-            _queue(
+            message_queue(
                 meeting=meeting,
                 person=person,
                 kind=Kind.INVITATION,
@@ -128,7 +129,7 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
                 key=f"invite:{meeting.pk}:{person.pk}:{sequence}",
             )
         elif changed:
-            _queue(
+            message_queue(
                 meeting=meeting,
                 person=person,
                 kind=Kind.UPDATE,
