@@ -22,7 +22,7 @@ def test_two_workers_racing_for_the_same_mails_send_each_once(
     message_ids = list(OutgoingMessage.objects.values_list("pk", flat=True))
     assert len(message_ids) == 3
 
-    env = {"EMAIL_URL": f"smtp://127.0.0.1:{settings.EMAIL_PORT}"}
+    env = {"ZOOMHUB_TEST_EMAIL_URL": f"smtp://127.0.0.1:{settings.EMAIL_PORT}"}
     with celery_worker(extra_env=env, concurrency=2) as (_process, queue):
         for message_id in message_ids * 2:
             send_message_task.apply_async(kwargs={"message_id": message_id}, queue=queue)
