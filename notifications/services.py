@@ -272,6 +272,8 @@ def message_send(*, message_id: int) -> str:
         state=State.SENT,
         attempts=message.attempts + 1,
         sent_at=timezone.now(),
+        to=person.email,  # the address and language it went out with, if the person's changed since
+        language=person_language(person),
         subject=rendered.subject[:300],
         body=rendered.stored_body,
         calendar=calendar_text,
