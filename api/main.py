@@ -38,6 +38,17 @@ request field (dotted for nested JSON) to what is wrong with it.
 an operation does not know is refused with a 400 naming it. `/api/v1/oauth/zoom/callback` and the
 routes under `/api/zoom/` (their own document: `/api/zoom/openapi.json`) take other Zoom
 integrations' paths and shapes over the same operations (docs/api-compat.md in the repository).
+
+**Outgoing events.** ZoomHub also calls programs: endpoints set up in the admin (Notifications →
+Event endpoints) receive `POST` JSON `{"event", "event_id", "event_ts", "payload": {"object"}}` for
+`lesson.scheduled`, `lesson.rescheduled`, `lesson.cancelled`, `lesson.started`, `lesson.ended`
+(`object`: the lesson as in `GET /meetings/{meeting_id}` plus `teacher` and `students`),
+`attendance.decided` (the session's status and each person's minutes) and `recording.stored`
+(the recording and its files). They are signed as Zoom signs its webhooks, so a receiver reuses
+its code: `x-zm-request-timestamp` (Unix seconds) and `x-zm-signature` = `v0=` + hex
+HMAC-SHA256(endpoint secret, `v0:{timestamp}:{raw body}`). A non-2xx answer is retried with
+back-off; `event_id` stays the same across retries and replays. Every field: docs/notifications.md
+in the repository.
 """
 
 

@@ -16,6 +16,7 @@ from attendance.computation import AttendanceResult, compute_attendance
 from attendance.matching import ExpectedPerson, group_participants, match_participants
 from attendance.models import Attendance, ManualMatch, Segment, Session
 from attendance.segments import Segment as ZoomSegment
+from attendance.signals import announce_if_decided
 from meetings.models import Meeting, Person
 
 # A staff decision is fed to the matcher as a Zoom account id only the chosen person has: the
@@ -220,6 +221,7 @@ def store_segments(
         for row in result.people
     )
 
+    status_before = session.status
     session.teacher = meeting.teacher
     session.computed_status = result.status.value
     session.computed_at = now
@@ -228,6 +230,7 @@ def store_segments(
     session.timeline_start = result.timeline_start
     session.timeline_minutes = result.timeline_minutes
     session.save()
+    announce_if_decided(session=session, status_before=status_before)
     return result
 
 

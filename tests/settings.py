@@ -21,7 +21,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail stays in memory (never a developer's EMAIL_URL from .env), unless a test points its worker
+# process at the test's own SMTP server (tests/notifications/test_worker_sends_once.py).
+if os.environ.get("ZOOMHUB_TEST_EMAIL_URL"):
+    vars().update(env.email_url("ZOOMHUB_TEST_EMAIL_URL"))  # noqa: F405
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if REDIS_URL:  # noqa: F405
     # Keep test keys apart from a developer's running app on the same Redis.
     CACHES["default"]["KEY_PREFIX"] = "zoomhub-test"  # noqa: F405

@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 # Prefixes reachable without a staff session: sign-in and password reset, Zoom's OAuth
-# callback (it checks its own state), Zoom's webhooks (signed), the API (its own tokens)
-# and static files. /healthz is answered by zoomhub.health before this runs.
+# callback (it checks its own state), Zoom's webhooks (signed), the API (its own tokens),
+# static files, and what people get in their mail: their calendar feed (a private token) and the
+# unsubscribe link (signed). /healthz is answered by zoomhub.health before this runs.
 PUBLIC_PREFIXES = (
     "/accounts/login/",
     "/accounts/logout/",
@@ -17,6 +18,8 @@ PUBLIC_PREFIXES = (
     "/zoom-accounts/oauth/callback/",
     "/webhooks/",
     "/api/",
+    "/calendar/",
+    "/unsubscribe/",
     "/" + settings.STATIC_URL.lstrip("/"),
 )
 

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("people:person_list", _("People")),
     ("recordings:recording_list", _("Recordings")),
     ("attendance:session_list", _("Attendance")),
+    ("notifications:mail_list", _("Outgoing mail")),
 ]
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "meetings",
     "recordings",
     "attendance",
+    "notifications",
     "api",
 ]
 
@@ -208,11 +209,27 @@ STORAGES = {
     },
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# Without EMAIL_URL (make run), mail is written to files under var/mail/ and listed on the staff
+# page "Outgoing mail"; production sets smtp://, smtp+tls:// or smtps:// (docs/notifications.md).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    # django-environ reads filemail:///var/mail as "var/mail": a relative folder is under the checkout.
+    EMAIL_FILE_PATH = str(BASE_DIR / (EMAIL_CONFIG.get("EMAIL_FILE_PATH") or "var/mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ZoomHub <zoomhub@localhost>")
 # Server errors are mailed to ADMINS ("Name <address>, Name <address>") from SERVER_EMAIL.
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Where people reach ZoomHub: links in mail (unsubscribe) and the calendar feed addresses.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Notifications (docs/notifications.md): retries of mail and outgoing events, in seconds.
+NOTIFICATIONS_RETRY_SECONDS = env.list(
+    "NOTIFICATIONS_RETRY_SECONDS", cast=int, default=[60, 300, 900, 3600, 3600 * 3, 3600 * 6]
+)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=10)
+NOTIFICATIONS_SENDING_STALE_SECONDS = env.int("NOTIFICATIONS_SENDING_STALE_SECONDS", default=600)
+NOTIFICATIONS_JOIN_LINK_WAIT_SECONDS = env.int("NOTIFICATIONS_JOIN_LINK_WAIT_SECONDS", default=30)
+NOTIFICATIONS_EVENT_TIMEOUT_SECONDS = env.float("NOTIFICATIONS_EVENT_TIMEOUT_SECONDS", default=10.0)
 ADMINS = [(name, address) for name, address in getaddresses(env.list("ADMINS", default=[])) if address]
 
 # Security: production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.

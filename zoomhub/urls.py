@@ -27,6 +27,9 @@ urlpatterns = [
     path("people/", include("meetings.people_urls")),
     path("recordings/", include("recordings.urls")),
     path("attendance/", include("attendance.urls")),
+    path("notifications/", include("notifications.urls")),
+    # Public: a person's calendar feed and the unsubscribe link in reminders (zoomhub/access.py).
+    path("", include("notifications.public_urls")),
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("api.urls")),
     path("api/zoom/", include("api.zoom_urls")),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from attendance.models import OVERRIDE_CHOICES, ManualMatch, Segment, Session
 from attendance.names import name_skeleton
 from attendance.services.fetching import fetch_enqueue
+from attendance.signals import announce_if_decided
 from attendance.storage import expected_people, from_rows, store_segments
 from meetings.models import Person
 from meetings.services import person_learn_alias
@@ -102,11 +103,13 @@ def session_override_status(*, session: Session, status: str, reason: str, actor
         raise ValidationError(_("Say why the status is set by hand."))
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
+        status_before = session.status
         session.override_status = status
         session.override_reason = reason[:2000]
         session.overridden_by = actor
         session.overridden_at = timezone.now()
         session.save()
+        announce_if_decided(session=session, status_before=status_before)
     return session
 
 
@@ -114,9 +117,11 @@ def session_clear_override(*, session: Session, actor=None) -> Session:
     """Back to the computed status."""
     with transaction.atomic():
         session = Session.objects.select_for_update().get(pk=session.pk)
+        status_before = session.status
         session.override_status = ""
         session.override_reason = ""
         session.overridden_by = actor
         session.overridden_at = timezone.now()
         session.save()
+        announce_if_decided(session=session, status_before=status_before)
     return session

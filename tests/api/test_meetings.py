@@ -74,7 +74,7 @@ def test_a_lesson_in_tallinn_time_is_stored_in_utc_and_queued_for_zoom(
     assert (body["push_state"], body["join_url"]) == ("pending", None)
     meeting = Meeting.objects.get(pk=body["id"])
     assert meeting.host == host
-    assert len(callbacks) == 1  # the push to Zoom
+    assert len(callbacks) == 2  # the push to Zoom, and lesson_scheduled for the apps that listen
 
 
 def test_a_utc_start_and_the_zoom_user_id_work_too(api, host):
@@ -178,7 +178,7 @@ def test_patch_reschedules_keeping_the_rest(api, host, teacher, django_capture_o
     assert body["start_time"] == "2027-02-24T15:30:00Z"
     assert (body["duration"], body["topic"], body["teacher"]["id"]) == (45, "Trial lesson", teacher.pk)
     assert body["push_state"] == "pending" and body["join_url"] == "https://zoom.us/j/1"
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the push to Zoom, and lesson_changed for the apps that listen
     assert Meeting.objects.get(pk=meeting_id).timeline.filter(kind="rescheduled").exists()
 
 

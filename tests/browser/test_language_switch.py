@@ -71,6 +71,8 @@ def test_switching_the_language_in_the_header(
         "Люди",
         "Записи",
         "Посещаемость",
+        "Исходящая",
+        "почта",
         "Администрирование",
     ]
     screenshot("dashboard-ru")

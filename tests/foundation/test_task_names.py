@@ -12,7 +12,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from zoomhub.celery_app import app
 from zoomhub.schedules import declared_schedules
 
-APPS = ("accounts", "meetings", "webhooks", "recordings", "attendance", "zoomhub")
+APPS = ("accounts", "meetings", "webhooks", "recordings", "attendance", "notifications", "zoomhub")
 NAME = re.compile(rf"^({'|'.join(APPS)})\.[a-z]+_[a-z_]+$")
 RENAME_MIGRATION = ("zoomhub", "0001_celery_task_names")
 

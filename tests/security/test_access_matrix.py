@@ -37,6 +37,9 @@ POST_ONLY = {
     "attendance/sessions/<int:pk>/override/",
     "attendance/sessions/<int:pk>/override/clear/",
     "attendance/sessions/<int:pk>/refetch/",
+    "notifications/mail/<int:pk>/retry/",
+    "notifications/people/<int:pk>/calendar-feed/rotate/",
+    "notifications/people/<int:pk>/calendar-feed/revoke/",
     "webhooks/zoom/<str:code>/",
     "webhooks/zoom/oauth/",
     "webhooks/zoom",
@@ -54,7 +57,7 @@ OWN_ANSWERS_STAFF = {
     **OWN_ANSWERS_ALL,
     "accounts/2fa/recovery-codes/": 404,  # staff_user has no authenticator
     "accounts/2fa/recovery-codes/download/": 404,
-    "admin/^(?P<app_label>auth|account|mfa|django_celery_beat|accounts|webhooks|meetings|recordings|attendance|api)/$": 404,
+    "admin/^(?P<app_label>auth|account|mfa|django_celery_beat|accounts|webhooks|meetings|recordings|attendance|notifications|api)/$": 404,
     "admin/autocomplete/": 403,
 }
 OWN_ANSWERS_SUPERUSER = {
@@ -73,6 +76,9 @@ OWN_ANSWERS_SUPERUSER = {
     "admin/attendance/segment/add/": 403,
     "admin/attendance/manualmatch/add/": 403,
     "admin/attendance/segment/<path:object_id>/delete/": 403,  # segments are what Zoom reported
+    "admin/notifications/outgoingmessage/add/": 403,  # the outbox is written by lessons' changes only
+    "admin/notifications/eventdelivery/add/": 403,  # deliveries are events that happened: replayed, never typed
+    "admin/notifications/schoolnotificationsettings/add/": 403,  # there is one, edited in place
 }
 
 ADMIN_MODEL_PAGE = re.compile(r"^admin/(?!password_change/)[^/]+/[^/]+/")

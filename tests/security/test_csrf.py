@@ -19,8 +19,9 @@ from tests.security.test_access_matrix import POST_ONLY
 
 pytestmark = pytest.mark.django_db
 
-# Endpoints that are meant for requests without a session: Zoom signs its webhooks.
-NOT_SESSION_ENDPOINTS = ("/webhooks/",)
+# Endpoints that are meant for requests without a session: Zoom signs its webhooks; the
+# unsubscribe link is signed for one person, and mail clients' one-click POST (RFC 8058) has no token.
+NOT_SESSION_ENDPOINTS = ("/webhooks/", "/unsubscribe/")
 
 
 class Forms(HTMLParser):

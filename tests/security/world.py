@@ -233,6 +233,7 @@ def build_world(*, staff: User, superuser: User, outsider: User) -> World:
     read_token, raw_read = api_token_create(user=staff, name="reader", scope=ApiToken.Scope.READ)
     write_token, raw_write = api_token_create(user=staff, name="writer", scope=ApiToken.Scope.READ_WRITE)
     _build_admin_only_rows(superuser)
+    notification_rows = _build_notification_rows(lesson=lesson, student=student)
     return World(
         staff=staff,
         superuser=superuser,
@@ -255,7 +256,7 @@ def build_world(*, staff: User, superuser: User, outsider: User) -> World:
         write_token=write_token,
         raw_read_token=raw_read,
         raw_write_token=raw_write,
-        extra={"destination": destination},
+        extra={"destination": destination, **notification_rows},
     )
 
 
@@ -281,3 +282,34 @@ def _build_admin_only_rows(superuser: User) -> None:
     SolarSchedule.objects.create(event="sunrise", latitude=59.43, longitude=24.75)
     ClockedSchedule.objects.create(clocked_time=timezone.now() + dt.timedelta(days=1))
     PeriodicTask.objects.create(name="World job", task="recordings.sync_active_sources", interval=interval)
+
+
+def _build_notification_rows(*, lesson: Meeting, student: Person) -> dict:
+    """A mail in the outbox, the school's settings, a lesson's reminders, a calendar feed, an event."""
+    from notifications.feeds import feed_rotate
+    from notifications.messages import unsubscribe_token
+    from notifications.models import (
+        EventAttempt,
+        EventDelivery,
+        EventEndpoint,
+        LessonCalendar,
+        LessonReminders,
+        OutgoingMessage,
+        SchoolNotificationSettings,
+    )
+
+    mail = OutgoingMessage.objects.create(
+        key="world-mail",
+        kind="invitation",
+        meeting=lesson,
+        person=student,
+        to=student.email or "s@example.com",
+    )
+    SchoolNotificationSettings.objects.create()
+    LessonReminders.objects.create(meeting=lesson, reminder_minutes="30")
+    LessonCalendar.objects.create(meeting=lesson, uid="lesson-world@school.example")
+    endpoint = EventEndpoint.objects.create(name="Bot", url="https://bot.example/hook", secret="world-secret")
+    delivery = EventDelivery.objects.create(endpoint=endpoint, event_type="lesson.scheduled", payload={})
+    EventAttempt.objects.create(delivery=delivery, status=503)
+    feed = feed_rotate(person=student)
+    return {"mail": mail, "feed_token": feed.feed_token, "unsubscribe_token": unsubscribe_token(student)}

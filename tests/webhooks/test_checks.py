@@ -36,9 +36,12 @@ def test_an_event_handled_by_another_app_than_the_one_subscribing_is_an_error(mo
 
 
 def test_a_disconnected_receiver_stops_the_start():
-    ended = [c for c in wiring.connections.values() if c.signal is lesson_ended]
-    assert [c.receiver_name for c in ended] == ["attendance.receivers.fetch_attendance_when_lesson_ends"]
-    uid = ended[0].dispatch_uid
+    ended = {c.receiver_name: c for c in wiring.connections.values() if c.signal is lesson_ended}
+    assert sorted(ended) == [
+        "attendance.receivers.fetch_attendance_when_lesson_ends",
+        "notifications.receivers.announce_lesson_ended",
+    ]
+    uid = ended["attendance.receivers.fetch_attendance_when_lesson_ends"].dispatch_uid
     assert lesson_ended.disconnect(dispatch_uid=uid)
     try:
         assert "zoomhub.E001" in error_ids()
