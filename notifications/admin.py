@@ -63,6 +63,8 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
 class EventEndpointForm(forms.ModelForm):
     """The secret is write-only: a blank box keeps the stored one, nothing is ever shown."""
 
+    # An address typed without a scheme is an https one (Django 6's default, said explicitly).
+    url = forms.URLField(label=_("URL"), max_length=1000, assume_scheme="https")
     secret = forms.CharField(label=_("secret"), required=False, widget=SecretInput)
     event_types = forms.MultipleChoiceField(
         label=_("events"),
