@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from recordings.labels import file_type_label
 from recordings.models import Recording
 from zoomhub import clock
 from zoomhub.humanize import duration_text
@@ -70,9 +71,10 @@ def recording_rows(recordings: list[Recording]) -> SafeString:
 
 
 def _file_label(file, local: str) -> str:
-    """ "MP4 (bucket-name)" for a stored copy, "MP4" for one still only in Zoom."""
+    """ "Video (bucket-name)" for a stored copy, "Video" for one still only in Zoom."""
+    kind = file_type_label(file.file_type)
     if file.download_state != "done":
-        return file.file_type
+        return kind
     where = file.stored_where
     place = (where.bucket or where.name) if where else local
-    return f"{file.file_type} ({place})"
+    return f"{kind} ({place})"

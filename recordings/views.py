@@ -6,6 +6,7 @@ played and downloaded through ZoomHub (our local copy, or Zoom's streamed throug
 
 import datetime as dt
 
+from csp.constants import SELF
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,12 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from recordings import services
+from recordings import labels, services
 from recordings.file_responses import recording_file_response
 from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
+from recordings.hosts import recording_host
 from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
 from recordings.rows import recording_rows
-from recordings.services.destinations import destination_save, destination_test, destinations_usage
+from recordings.services.destinations import (
+    bucket_origin,
+    destination_save,
+    destination_test,
+    destinations_usage,
+)
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 50
@@ -203,14 +210,48 @@ def recording_list(request):
 
 
 def recording_detail(request, pk):
-    recording = get_object_or_404(Recording.objects.select_related("source", "meeting"), pk=pk)
-    files = recording.files.select_related("destination").order_by("recording_start", "id")
+    recording = get_object_or_404(
+        Recording.objects.select_related("source", "source__credential", "meeting"), pk=pk
+    )
+    files = list(recording.files.select_related("destination").order_by("recording_start", "id"))
+    for file in files:
+        file.kind_label = labels.file_type_label(file.file_type)
+        file.view_label = labels.recording_type_label(file.recording_type)
+        file.player = labels.player_kind(file.file_type)
+        file.can_serve = file.is_stored or (file.state != Recording.State.DELETED and bool(file.download_url))
+    playable = [file for file in files if file.player and file.can_serve]
+    chosen = request.GET.get("play", "")
+    playing = next((f for f in playable if str(f.pk) == chosen), None) or _preferred(playable)
     deletions = recording.zoom_deletions.select_related("requested_by")[:20]
-    return render(
+    response = render(
         request,
         "recordings/recording_detail.html",
-        {"recording": recording, "files": files, "deletions": deletions},
+        {
+            "recording": recording,
+            "files": files,
+            "playable": playable,
+            "playing": playing,
+            "host": recording_host(recording),
+            "deletions": deletions,
+        },
     )
+    if playing is not None and playing.destination is not None and playing.destination.is_s3:
+        # The player's file comes from the bucket (a presigned redirect): allow that origin.
+        origin = bucket_origin(playing.destination)
+        if origin:
+            response._csp_update = {"media-src": [SELF, origin]}
+    return response
+
+
+def _preferred(playable: list[RecordingFile]) -> RecordingFile | None:
+    """Screen and speaker first (what a lesson's recording usually is), then any video, then audio."""
+    order = ["shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "speaker_view"]
+    for view in order:
+        for file in playable:
+            if file.recording_type == view:
+                return file
+    videos = [f for f in playable if f.player == "video"]
+    return (videos or playable or [None])[0]
 
 
 @require_POST
