@@ -73,7 +73,7 @@ class SyncNowForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_(
             "Empty: from where the last successful sync ended (a little earlier, to be safe), "
-            "or the last 30 days when there was none."
+            "or the last 30 days the first time."
         ),
     )
     to_date = forms.DateField(

@@ -7,10 +7,11 @@ played and downloaded through ZoomHub (our local copy, or Zoom's streamed throug
 import datetime as dt
 
 from csp.constants import SELF
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from recordings.services.destinations import (
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 50
+CREATED_SHOWN = 50
 
 
 def source_list(request):
@@ -59,6 +61,7 @@ def source_list(request):
             "sync_form": SyncNowForm(),
             "destinations": destinations,
             "local_usage": usage.get(None),
+            "first_sync_days": settings.RECORDINGS_FIRST_SYNC_DAYS,
         },
     )
 
@@ -114,7 +117,7 @@ def source_sync(request, pk):
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("recordings:source_list")
-    messages.success(request, _("Sync of “%(name)s” started.") % {"name": source.name})
+    # No "started" message: the run page says so itself while the run lasts, and not after.
     return redirect("recordings:run_detail", pk=run.pk)
 
 
@@ -122,7 +125,42 @@ def _run_context(run):
     problems = run.steps.filter(state__in=[SyncStep.State.FAILED, SyncStep.State.SKIPPED]).order_by(
         "target", "id"
     )
-    return {"run": run, "problems": problems[:200], "problem_count": problems.count()}
+    # The recordings this run added: the source's recordings first stored while it ran (a
+    # recording keeps no note of the run that created it; a webhook in that window may add one).
+    created = Recording.objects.none()
+    if run.recordings_created and run.started_at:
+        created = Recording.objects.filter(
+            source=run.source_id,
+            created_at__gte=run.started_at,
+            created_at__lte=run.finished_at or timezone.now(),
+        ).order_by("-start_time", "-id")
+    created = list(created[:CREATED_SHOWN])
+    copies = RecordingFile.objects.filter(recording__in=[r.pk for r in created]).aggregate(
+        total=Count("pk"),
+        stored=Count("pk", filter=Q(download_state=RecordingFile.Download.DONE)),
+        busy=Count(
+            "pk",
+            filter=Q(download_state__in=[RecordingFile.Download.PENDING, RecordingFile.Download.DOWNLOADING]),
+        ),
+        failed=Count("pk", filter=Q(download_state=RecordingFile.Download.FAILED)),
+        size=Sum("file_size"),
+        done_bytes=Sum(
+            Case(
+                When(download_state=RecordingFile.Download.DONE, then="file_size"),
+                When(download_state=RecordingFile.Download.DOWNLOADING, then="bytes_downloaded"),
+                default=Value(0),
+            )
+        ),
+    )
+    copies["percent"] = int(100 * (copies["done_bytes"] or 0) / copies["size"]) if copies["size"] else 0
+    return {
+        "run": run,
+        "problems": problems[:200],
+        "problem_count": problems.count(),
+        "created": created,
+        "copies": copies if run.source.download_files and copies["total"] else None,
+        "now": timezone.now(),
+    }
 
 
 def run_detail(request, pk):
@@ -205,7 +243,14 @@ def recording_list(request):
     return render(
         request,
         "recordings/recording_list.html",
-        {"form": form, "page": page, "rows": recording_rows(page.object_list), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": recording_rows(page.object_list),
+            "query": query.urlencode(),
+            "filtered": bool(query),
+            "has_sources": bool(page.object_list) or Source.objects.exists(),
+        },
     )
 
 
