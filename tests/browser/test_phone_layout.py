@@ -31,23 +31,44 @@ def staff_pages(world) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [390, 1366])
-def test_no_staff_page_scrolls_sideways(
+def test_no_staff_page_scrolls_sideways_logs_an_error_or_misses_an_asset(
     live_server, page, screenshot, settings, staff_user, superuser, outsider, password, width
 ):
     secret_settings(settings)
     world = build_world(staff=staff_user, superuser=superuser, outsider=outsider)
     page.set_viewport_size({"width": width, "height": 900})
+    console_errors: list[str] = []
+    missing: list[str] = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and missing.append(f"{response.status} {response.url}")
+        ),
+    )
     sign_in(page, live_server, staff_user, password)
-    too_wide = []
+    too_wide, problems = [], []
+    visited = 0
     for path in staff_pages(world):
+        console_errors.clear()
+        missing.clear()
         response = page.goto(live_server.url + path)
         if response.status != 200:
             continue
+        page.wait_for_load_state("load")
+        visited += 1
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         if scroll_width > width:
             too_wide.append(f"{path}: {scroll_width}px")
             screenshot(f"too-wide-{width}-{path.strip('/').replace('/', '-') or 'dashboard'}")
+        problems += [f"{path}: console: {text}" for text in console_errors]
+        problems += [f"{path}: asset {line}" for line in missing]
+    assert visited > 20
     assert not too_wide, "\n".join(too_wide)
+    assert not problems, "\n".join(problems)
 
 
 def test_the_menu_folds_on_a_phone(live_server, page, screenshot, staff_user, password):

@@ -108,3 +108,35 @@ def test_the_merge_and_preferences_forms_explain_their_fields(world, staff_user)
     for form in (PersonMergeForm(person=world.student), PreferencesForm(instance=staff_user)):
         missing = [name for name, field in form.fields.items() if not str(field.help_text or "").strip()]
         assert not missing, f"{type(form).__name__}: {missing}"
+
+
+def test_every_model_names_its_plural_itself():
+    """Django's default plural adds an "s" ("Manual matchs"): each of our models says its own."""
+    from django.apps import apps
+
+    ours = {"accounts", "webhooks", "meetings", "recordings", "attendance", "api"}
+    unnamed = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in ours and "verbose_name_plural" not in model._meta.original_attrs
+    ]
+    assert not unnamed
+
+
+def test_staff_forms_share_one_layout():
+    """Label, input, help and errors in one .field block (templates/_field.html), never Django's
+    own as_p/as_field_group markup or a layout of a page's own."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    templates = [
+        path
+        for folder in ("accounts", "meetings", "recordings", "attendance", "api")
+        for path in (root / folder / "templates").rglob("*.html")
+    ]
+    own_layouts = [
+        str(path.relative_to(root))
+        for path in templates
+        if re.search(r"as_field_group|\.as_p\b|\.as_table\b|<p id=\"field-", path.read_text())
+    ]
+    assert templates and not own_layouts
