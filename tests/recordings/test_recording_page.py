@@ -99,3 +99,16 @@ def test_an_audio_only_recording_gets_an_audio_player_and_another_file_can_be_ch
     assert re.search(rf'<audio id="recording-player"[^>]*/recordings/files/{audio.pk}/', chosen)
     assert f'id="play-{video.pk}"' in chosen  # the video can be picked instead
     assert "<video" not in only_audio and '<audio id="recording-player"' in only_audio
+
+
+def test_a_video_kept_in_a_bucket_may_be_played_from_it(sandbox_school, s3_destination, staff_client):
+    from tests.recordings.test_storage_pages import stored_file
+
+    file = stored_file(sandbox_school, s3_destination)
+
+    response = staff_client.get(reverse("recordings:recording_detail", args=[file.recording_id]))
+
+    policy = response["Content-Security-Policy"]
+    media = next(part for part in policy.split(";") if part.strip().startswith("media-src"))
+    assert "'self'" in media and s3_destination.endpoint_url.rstrip("/") in media
+    assert "default-src 'self'" in policy
