@@ -44,3 +44,24 @@ def _same_account_first(recording: Recording):
         default=Value(1),
         output_field=IntegerField(),
     )
+
+
+def recording_host_names(recordings: list[Recording]) -> dict[str, str]:
+    """Host ID → the name to show for a page of recordings: two queries, whatever the page's size."""
+    host_ids = {r.host_id for r in recordings if r.host_id}
+    if not host_ids:
+        return {}
+    users = list(
+        ZoomUser.objects.filter(zoom_id__in=host_ids).only(
+            "pk", "zoom_id", "display_name", "first_name", "last_name", "email"
+        )
+    )
+    teachers = dict(
+        Person.objects.filter(zoom_user__in=[u.pk for u in users]).values_list("zoom_user_id", "name")
+    )
+    names = {}
+    for user in users:
+        name = teachers.get(user.pk) or user.display_name or f"{user.first_name} {user.last_name}".strip()
+        if name:
+            names.setdefault(user.zoom_id, name)
+    return names

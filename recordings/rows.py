@@ -29,8 +29,10 @@ ROW = (
 )
 
 
-def recording_rows(recordings: list[Recording]) -> SafeString:
-    """The <tr>s of the recording list for recordings with `file_list` and `local_size` set."""
+def recording_rows(recordings: list[Recording], *, host_names: dict[str, str] | None = None) -> SafeString:
+    """The <tr>s of the recording list for recordings with `file_list` and `local_size` set;
+    `host_names` (host ID → name) shows hosts by name, with the email beneath."""
+    host_names = host_names or {}
     local = _("local")
     stored = _("stored")
     detail = reverse("recordings:recording_detail", args=[0])[:-2]  # ".../0/" without "0/"
@@ -57,7 +59,7 @@ def recording_rows(recordings: list[Recording]) -> SafeString:
                 f"{detail}{recording.pk}/",
                 recording.topic or recording.zoom_meeting_id,
                 (recording.source.name if recording.source else "") or "—",
-                recording.host_email or recording.target or recording.host_id,
+                _host_cell(recording, host_names),
                 lesson_cell,
                 len(recording.file_list),
                 ", ".join(_file_label(f, local) for f in recording.file_list),
@@ -78,3 +80,11 @@ def _file_label(file, local: str) -> str:
     where = file.stored_where
     place = (where.bucket or where.name) if where else local
     return f"{kind} ({place})"
+
+
+def _host_cell(recording: Recording, host_names: dict[str, str]) -> SafeString | str:
+    email = recording.host_email or recording.target or recording.host_id
+    name = host_names.get(recording.host_id)
+    if name and name != email:
+        return format_html('{}<br><span class="muted">{}</span>', name, email)
+    return email

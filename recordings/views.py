@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from recordings import labels, services
 from recordings.file_responses import recording_file_response
 from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
-from recordings.hosts import recording_host
+from recordings.hosts import recording_host, recording_host_names
 from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
 from recordings.rows import recording_rows
 from recordings.services.destinations import (
@@ -246,7 +246,7 @@ def recording_list(request):
         {
             "form": form,
             "page": page,
-            "rows": recording_rows(page.object_list),
+            "rows": recording_rows(page.object_list, host_names=recording_host_names(page.object_list)),
             "query": query.urlencode(),
             "filtered": bool(query),
             "has_sources": bool(page.object_list) or Source.objects.exists(),
@@ -261,7 +261,8 @@ def recording_detail(request, pk):
     files = list(recording.files.select_related("destination").order_by("recording_start", "id"))
     for file in files:
         file.kind_label = labels.file_type_label(file.file_type)
-        file.view_label = labels.recording_type_label(file.recording_type)
+        view = labels.recording_type_label(file.recording_type)
+        file.view_label = "" if view == file.kind_label else view  # not "Chat · Chat"
         file.player = labels.player_kind(file.file_type)
         file.can_serve = file.is_stored or (file.state != Recording.State.DELETED and bool(file.download_url))
     playable = [file for file in files if file.player and file.can_serve]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import ZoomUser
 from meetings.models import Meeting, Person
-from recordings.models import RecordingFile
+from recordings.models import Recording, RecordingFile
 from tests.recordings.storage_fixtures import TEACHER
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,51 @@ def test_a_video_kept_in_a_bucket_may_be_played_from_it(sandbox_school, s3_desti
     media = next(part for part in policy.split(";") if part.strip().startswith("media-src"))
     assert "'self'" in media and s3_destination.endpoint_url.rstrip("/") in media
     assert "default-src 'self'" in policy
+
+
+def test_the_list_names_each_host_with_a_constant_number_of_queries(
+    staff_client, source, django_assert_max_num_queries
+):
+    from accounts.models import ZoomUser
+
+    def record(n: int, host_id: str, email: str):
+        Recording.objects.create(
+            uuid=f"list-{n}",
+            zoom_meeting_id=n,
+            source=source,
+            host_id=host_id,
+            host_email=email,
+            topic=f"Lesson {n}",
+            start_time=dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC) + dt.timedelta(hours=n),
+        )
+
+    anna = ZoomUser.objects.create(
+        credential=source.credential, zoom_id="anna-id", email="anna@school.example", display_name="Anna Z."
+    )
+    Person.objects.create(name="Анна Петрова", role=Person.Role.TEACHER, zoom_user=anna)
+    ZoomUser.objects.create(
+        credential=source.credential,
+        zoom_id="jaan-id",
+        email="jaan@school.example",
+        first_name="Jaan",
+        last_name="Tamm",
+    )
+    record(1, "anna-id", "anna@school.example")
+    record(2, "jaan-id", "jaan@school.example")
+    record(3, "ghost-id", "ghost@school.example")
+    with django_assert_max_num_queries(20) as few:
+        staff_client.get(reverse("recordings:recording_list"))
+    for n in range(4, 30):
+        record(n, "jaan-id" if n % 2 else "anna-id", "x@school.example")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = staff_client.get(reverse("recordings:recording_list")).content.decode()
+
+    def host_cell(n):
+        row = page.split(f'id="recording-row-{Recording.objects.get(uuid=f"list-{n}").pk}"')[1].split(
+            "</tr>"
+        )[0]
+        return row.split("<td>")[3]
+
+    assert "Анна Петрова" in host_cell(1) and "anna@school.example" in host_cell(1)
+    assert "Jaan Tamm" in host_cell(2)
+    assert host_cell(3).startswith("ghost@school.example")
