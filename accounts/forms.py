@@ -36,11 +36,36 @@ class CredentialForm(forms.Form):
         required=False,
         help_text=_("How staff recognise this account, e.g. “School main account”."),
     )
-    account_id = forms.CharField(label=_("Account ID"), max_length=100, required=False)
-    client_id = forms.CharField(label=_("Client ID"), max_length=100, required=False)
-    client_secret = forms.CharField(label=_("Client secret"), required=False, widget=SecretInput)
-    access_token = forms.CharField(label=_("OAuth access token"), required=False, widget=SecretInput)
-    refresh_token = forms.CharField(label=_("OAuth refresh token"), required=False, widget=SecretInput)
+    account_id = forms.CharField(
+        label=_("Account ID"),
+        max_length=100,
+        required=False,
+        help_text=_("Copy it from the app's “App Credentials” page in the Zoom Marketplace."),
+    )
+    client_id = forms.CharField(
+        label=_("Client ID"),
+        max_length=100,
+        required=False,
+        help_text=_("On the same page, under the Account ID."),
+    )
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        widget=SecretInput,
+        help_text=_("On the same page. It is stored encrypted and never shown again."),
+    )
+    access_token = forms.CharField(
+        label=_("OAuth access token"),
+        required=False,
+        widget=SecretInput,
+        help_text=_("Only for a token someone gave you; otherwise use “Connect with Zoom”."),
+    )
+    refresh_token = forms.CharField(
+        label=_("OAuth refresh token"),
+        required=False,
+        widget=SecretInput,
+        help_text=_("Comes with the access token; ZoomHub uses it to renew the access token."),
+    )
     is_master_account = forms.BooleanField(
         label=_("Master account"),
         required=False,

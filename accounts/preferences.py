@@ -117,7 +117,7 @@ class PreferencesForm(forms.ModelForm):
         self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
         self.fields["time_zone"].choices = [
             ("", _("The school's time zone")),
-            *((n, n) for n in _time_zone_names()),
+            *((n, n.replace("_", " ")) for n in _time_zone_names()),
         ]
         self.fields["time_zone"].help_text = User._meta.get_field("time_zone").help_text
 

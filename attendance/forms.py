@@ -61,7 +61,11 @@ class SessionFilterForm(forms.Form):
 
 class MatchForm(forms.Form):
     participant_key = forms.CharField(max_length=400, widget=forms.HiddenInput)
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("This is"))
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label=_("This is"),
+        help_text=_("The person who joined under this name; the lesson's attendance is worked out again."),
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +75,15 @@ class MatchForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    status = forms.ChoiceField(choices=OVERRIDE_CHOICES, label=_("Status"))
+    status = forms.ChoiceField(
+        choices=OVERRIDE_CHOICES,
+        label=_("Status"),
+        help_text=_("What the lesson's record should say, whatever Zoom's report says."),
+    )
     reason = forms.CharField(
-        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+        label=_("Why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        strip=True,
+        help_text=_("A sentence for whoever reads this later, e.g. “the teacher was ill”."),
     )

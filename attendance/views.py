@@ -69,6 +69,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "query": _query_without(request, "page"),
             "query_without_status": without_status,
             "school_timezone": school_timezone_name(),
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
     )
 

@@ -161,6 +161,12 @@ def compose_command(service: str) -> list[str]:
             break  # the next service
         if line.strip().startswith("command:"):
             text = line.split("command:", 1)[1].strip()
+            if text.startswith("["):  # the exec form, ["gunicorn", "…"], perhaps over several lines
+                for more in lines[number + 1 :]:
+                    if text.rstrip().endswith("]"):
+                        break
+                    text += " " + more.strip()
+                return json.loads(text)
             if text in (">", "|"):
                 block = []
                 for more in lines[number + 1 :]:
@@ -176,7 +182,10 @@ def compose_command(service: str) -> list[str]:
 def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
     """compose's web command, bound to 127.0.0.1:port instead of 0.0.0.0:8000."""
     argv = compose_command("web")
-    argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
+    if "--bind" in argv:
+        argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
+    else:  # the bind is in deploy/gunicorn.conf.py; the command line wins over it
+        argv += ["--bind", f"127.0.0.1:{port}"]
     return subprocess.Popen(
         [sys.executable, "-m", *argv], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

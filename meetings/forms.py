@@ -13,7 +13,14 @@ from accounts.services import NoDefaultHost, default_host
 from meetings.models import MAX_DURATION_MINUTES, Meeting, Person
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, parse_weekdays
 from meetings.services import LessonPlan, ZoomSettings, lesson_validate
-from meetings.timezones import LocalTimeError, local_to_utc, school_timezone_name, timezone_names, to_local
+from meetings.timezones import (
+    LocalTimeError,
+    local_to_utc,
+    school_timezone_name,
+    timezone_label,
+    timezone_names,
+    to_local,
+)
 from zoomhub.collation import by_name
 from zoomhub.widgets import QuickDateInput, QuickSelect
 
@@ -203,7 +210,7 @@ class LessonForm(forms.Form):
             students = students | Person.objects.filter(pk__in=meeting.students.values("pk"))
         self.fields["teacher"].queryset = teachers.select_related("zoom_user").order_by(by_name())
         self.fields["students"].queryset = students.distinct().order_by(by_name())
-        self.fields["timezone"].choices = [(name, name) for name in timezone_names()]
+        self.fields["timezone"].choices = [(name, timezone_label(name)) for name in timezone_names()]
         self.fields["timezone"].initial = school_timezone_name()
         if meeting is not None:
             self.fields["host"].required = True

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ZoomUser
 from meetings.models import Person
 from meetings.people import PersonDetails
-from meetings.timezones import timezone_names
+from meetings.timezones import timezone_label, timezone_names
 
 
 def _lines(text: str) -> list[str]:
@@ -90,7 +90,7 @@ class PersonForm(forms.Form):
         self.fields["zoom_user"].queryset = (
             ZoomUser.objects.select_related("credential").filter(is_active=True).order_by("email")
         )
-        self.fields["time_zone"].choices = [(name, name) for name in timezone_names()]
+        self.fields["time_zone"].choices = [(name, timezone_label(name)) for name in timezone_names()]
         if person is None:
             self.fields["language"].initial = settings.LANGUAGE_CODE
             self.fields["time_zone"].initial = settings.SCHOOL_TIMEZONE

@@ -40,6 +40,11 @@ def timezone_names() -> list[str]:
     return sorted(zoneinfo.available_timezones())
 
 
+def timezone_label(name: str) -> str:
+    """ "America/Buenos Aires" for America/Buenos_Aires: the name as people write it."""
+    return name.replace("_", " ")
+
+
 def is_valid_timezone(name: str) -> bool:
     try:
         get_zone(name)

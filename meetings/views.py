@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Credential
 from meetings import services
 from meetings.calendar import week_grid, week_start_for
 from meetings.forms import LessonFilterForm, LessonForm
@@ -67,8 +68,15 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "tab": tab,
             "query": query.urlencode(),
+            "filtered": any(value for key, value in request.GET.items() if key not in ("tab", "page")),
+            # Called by the template only when the list is empty (no query on a full page).
+            "has_zoom_account": _has_zoom_account,
         },
     )
+
+
+def _has_zoom_account() -> bool:
+    return Credential.objects.exists() or Meeting.objects.exists()
 
 
 @require_GET

@@ -6,6 +6,7 @@ bounded memory. Zoom's URL and token never reach the caller.
 """
 
 import mimetypes
+from collections.abc import Iterator
 
 from django.core.files.storage import default_storage
 from django.http import Http404, StreamingHttpResponse
@@ -14,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from recordings import services
 from recordings.models import Recording, RecordingFile
-from recordings.services.serving import stored_file_response
+from recordings.services.serving import (
+    RangeNotSatisfiable,
+    partial_content,
+    range_not_satisfiable,
+    requested_range,
+    stored_file_response,
+)
 
 
 def recording_file_name(file: RecordingFile) -> str:
@@ -34,11 +41,39 @@ def recording_file_response(request, file: RecordingFile, *, attachment: bool) -
         )
     if not file.download_url or file.state == Recording.State.DELETED:
         raise Http404(_("Zoom no longer has this file and ZoomHub has no copy."))
+    # A player seeks with `Range: bytes=N-`: Zoom's copy is then fetched from byte N (the Zoom
+    # client resumes the same way), so seeking works before ZoomHub keeps a copy.
+    size = file.file_size
+    try:
+        byte_range = requested_range(request, size) if size else None
+    except RangeNotSatisfiable:
+        return range_not_satisfiable(size)
+    if byte_range is not None:
+        start, end = byte_range
+        chunks = _first_bytes(services.recording_file_stream(file=file, start=start), end - start)
+        response = StreamingHttpResponse(chunks, status=206, content_type=content_type)
+        return partial_content(
+            response, start=start, end=end, size=size, filename=filename, attachment=attachment
+        )
     chunks = services.recording_file_stream(file=file)
     response = StreamingHttpResponse(chunks, content_type=content_type)
-    if file.file_size:
-        response["Content-Length"] = str(file.file_size)
+    if size:
+        response["Content-Length"] = str(size)
+        response["Accept-Ranges"] = "bytes"
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _first_bytes(chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+    """At most `limit` bytes of `chunks`; closing it early stops the download from Zoom."""
+    try:
+        for chunk in chunks:
+            if len(chunk) >= limit:
+                yield chunk[:limit]
+                return
+            limit -= len(chunk)
+            yield chunk
+    finally:
+        chunks.close()

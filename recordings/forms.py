@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recordings.labels import file_type_label
 from recordings.models import Destination, Recording, Source, recording_file_types
 from recordings.services.destinations import DESTINATION_FIELDS
 from recordings.services.sources import SOURCE_FIELDS
@@ -17,7 +18,8 @@ class SourceForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Master account, variant A (recommended): one email per line; one token for all of them."
+            "Master accounts only: the Zoom users whose recordings to copy, one email per line "
+            "(the usual choice). Leave empty to use sub-account IDs instead."
         ),
     )
     account_ids = forms.CharField(
@@ -25,13 +27,31 @@ class SourceForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Master account, variant B: one Zoom account ID per line; a token per account, all its users."
+            "Master accounts only: sub-accounts whose every user's recordings to copy, one account ID "
+            "per line. Use this or user emails, not both."
         ),
     )
 
     class Meta:
         model = Source
         fields = list(SOURCE_FIELDS)
+        # Here rather than on the model, whose help texts the admin and engineers read.
+        help_texts = {
+            "name": _("How the office recognises this source, e.g. “Main account, all teachers”."),
+            "credential": _("The Zoom account whose cloud recordings are copied."),
+            "recording_type": _("Which of a recording's files to list and keep."),
+            "include_trash": _(
+                "Also list recordings someone moved to Zoom's trash (Zoom empties it after 30 days)."
+            ),
+            "user_id": _("Only this Zoom user's recordings (their email). Empty: every user of the account."),
+            "is_master_account": _(
+                "Tick when the Zoom account is a master account with sub-accounts (rare for schools)."
+            ),
+            "path_template": _(
+                "The folder and file name each copy gets. Words in braces are filled in, e.g. "
+                "{year}, {month}, {topic}, {host_email}, {file_type}; leave the default if unsure."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +71,10 @@ class SyncNowForm(forms.Form):
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty: from the last successful sync (minus an overlap), or 30 days back."),
+        help_text=_(
+            "Empty: from where the last successful sync ended (a little earlier, to be safe), "
+            "or the last 30 days the first time."
+        ),
     )
     to_date = forms.DateField(
         label=_("To"),
@@ -103,7 +126,9 @@ class RecordingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file_type"].choices = [("", _("Any"))] + [(t, t) for t in recording_file_types()]
+        self.fields["file_type"].choices = [("", _("Any"))] + [
+            (t, file_type_label(t)) for t in recording_file_types()
+        ]
 
 
 class DestinationForm(forms.ModelForm):
@@ -120,16 +145,28 @@ class DestinationForm(forms.ModelForm):
         label=_("Access key ID"),
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("From the storage provider's access keys page; stored encrypted, never shown again."),
     )
     secret_access_key = forms.CharField(
         label=_("Secret access key"),
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Shown once by the provider next to the key ID; stored encrypted, never shown again."),
     )
 
     class Meta:
         model = Destination
         fields = list(DESTINATION_FIELDS)
+        help_texts = {
+            "name": _("How the office recognises this place, e.g. “Archive bucket”."),
+            "kind": _("This server's disk, or a bucket at a storage provider (S3-compatible)."),
+            "bucket": _("The bucket's name, exactly as the storage provider shows it."),
+            "addressing_style": _(
+                "How the bucket's name goes into web addresses; leave “Automatic” unless the "
+                "provider says otherwise."
+            ),
+            "server_side_encryption": _("Ask the storage provider to encrypt the files it keeps."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from recordings.labels import file_type_label
 from recordings.models import Recording
 from zoomhub import clock
 from zoomhub.humanize import duration_text
@@ -28,8 +29,10 @@ ROW = (
 )
 
 
-def recording_rows(recordings: list[Recording]) -> SafeString:
-    """The <tr>s of the recording list for recordings with `file_list` and `local_size` set."""
+def recording_rows(recordings: list[Recording], *, host_names: dict[str, str] | None = None) -> SafeString:
+    """The <tr>s of the recording list for recordings with `file_list` and `local_size` set;
+    `host_names` (host ID → name) shows hosts by name, with the email beneath."""
+    host_names = host_names or {}
     local = _("local")
     stored = _("stored")
     detail = reverse("recordings:recording_detail", args=[0])[:-2]  # ".../0/" without "0/"
@@ -56,7 +59,7 @@ def recording_rows(recordings: list[Recording]) -> SafeString:
                 f"{detail}{recording.pk}/",
                 recording.topic or recording.zoom_meeting_id,
                 (recording.source.name if recording.source else "") or "—",
-                recording.host_email or recording.target or recording.host_id,
+                _host_cell(recording, host_names),
                 lesson_cell,
                 len(recording.file_list),
                 ", ".join(_file_label(f, local) for f in recording.file_list),
@@ -70,9 +73,18 @@ def recording_rows(recordings: list[Recording]) -> SafeString:
 
 
 def _file_label(file, local: str) -> str:
-    """ "MP4 (bucket-name)" for a stored copy, "MP4" for one still only in Zoom."""
+    """ "Video (bucket-name)" for a stored copy, "Video" for one still only in Zoom."""
+    kind = file_type_label(file.file_type)
     if file.download_state != "done":
-        return file.file_type
+        return kind
     where = file.stored_where
     place = (where.bucket or where.name) if where else local
-    return f"{file.file_type} ({place})"
+    return f"{kind} ({place})"
+
+
+def _host_cell(recording: Recording, host_names: dict[str, str]) -> SafeString | str:
+    email = recording.host_email or recording.target or recording.host_id
+    name = host_names.get(recording.host_id)
+    if name and name != email:
+        return format_html('{}<br><span class="muted">{}</span>', name, email)
+    return email

@@ -6,25 +6,34 @@ played and downloaded through ZoomHub (our local copy, or Zoom's streamed throug
 
 import datetime as dt
 
+from csp.constants import SELF
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from recordings import services
+from recordings import labels, services
 from recordings.file_responses import recording_file_response
 from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
+from recordings.hosts import recording_host, recording_host_names
 from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
 from recordings.rows import recording_rows
-from recordings.services.destinations import destination_save, destination_test, destinations_usage
+from recordings.services.destinations import (
+    bucket_origin,
+    destination_save,
+    destination_test,
+    destinations_usage,
+)
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 50
+CREATED_SHOWN = 50
 
 
 def source_list(request):
@@ -52,6 +61,7 @@ def source_list(request):
             "sync_form": SyncNowForm(),
             "destinations": destinations,
             "local_usage": usage.get(None),
+            "first_sync_days": settings.RECORDINGS_FIRST_SYNC_DAYS,
         },
     )
 
@@ -107,7 +117,7 @@ def source_sync(request, pk):
     except ValueError as error:
         messages.error(request, str(error))
         return redirect("recordings:source_list")
-    messages.success(request, _("Sync of “%(name)s” started.") % {"name": source.name})
+    # No "started" message: the run page says so itself while the run lasts, and not after.
     return redirect("recordings:run_detail", pk=run.pk)
 
 
@@ -115,7 +125,42 @@ def _run_context(run):
     problems = run.steps.filter(state__in=[SyncStep.State.FAILED, SyncStep.State.SKIPPED]).order_by(
         "target", "id"
     )
-    return {"run": run, "problems": problems[:200], "problem_count": problems.count()}
+    # The recordings this run added: the source's recordings first stored while it ran (a
+    # recording keeps no note of the run that created it; a webhook in that window may add one).
+    created = Recording.objects.none()
+    if run.recordings_created and run.started_at:
+        created = Recording.objects.filter(
+            source=run.source_id,
+            created_at__gte=run.started_at,
+            created_at__lte=run.finished_at or timezone.now(),
+        ).order_by("-start_time", "-id")
+    created = list(created[:CREATED_SHOWN])
+    copies = RecordingFile.objects.filter(recording__in=[r.pk for r in created]).aggregate(
+        total=Count("pk"),
+        stored=Count("pk", filter=Q(download_state=RecordingFile.Download.DONE)),
+        busy=Count(
+            "pk",
+            filter=Q(download_state__in=[RecordingFile.Download.PENDING, RecordingFile.Download.DOWNLOADING]),
+        ),
+        failed=Count("pk", filter=Q(download_state=RecordingFile.Download.FAILED)),
+        size=Sum("file_size"),
+        done_bytes=Sum(
+            Case(
+                When(download_state=RecordingFile.Download.DONE, then="file_size"),
+                When(download_state=RecordingFile.Download.DOWNLOADING, then="bytes_downloaded"),
+                default=Value(0),
+            )
+        ),
+    )
+    copies["percent"] = int(100 * (copies["done_bytes"] or 0) / copies["size"]) if copies["size"] else 0
+    return {
+        "run": run,
+        "problems": problems[:200],
+        "problem_count": problems.count(),
+        "created": created,
+        "copies": copies if run.source.download_files and copies["total"] else None,
+        "now": timezone.now(),
+    }
 
 
 def run_detail(request, pk):
@@ -198,19 +243,61 @@ def recording_list(request):
     return render(
         request,
         "recordings/recording_list.html",
-        {"form": form, "page": page, "rows": recording_rows(page.object_list), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": recording_rows(page.object_list, host_names=recording_host_names(page.object_list)),
+            "query": query.urlencode(),
+            "filtered": bool(query),
+            "has_sources": bool(page.object_list) or Source.objects.exists(),
+        },
     )
 
 
 def recording_detail(request, pk):
-    recording = get_object_or_404(Recording.objects.select_related("source", "meeting"), pk=pk)
-    files = recording.files.select_related("destination").order_by("recording_start", "id")
+    recording = get_object_or_404(
+        Recording.objects.select_related("source", "source__credential", "meeting"), pk=pk
+    )
+    files = list(recording.files.select_related("destination").order_by("recording_start", "id"))
+    for file in files:
+        file.kind_label = labels.file_type_label(file.file_type)
+        view = labels.recording_type_label(file.recording_type)
+        file.view_label = "" if view == file.kind_label else view  # not "Chat · Chat"
+        file.player = labels.player_kind(file.file_type)
+        file.can_serve = file.is_stored or (file.state != Recording.State.DELETED and bool(file.download_url))
+    playable = [file for file in files if file.player and file.can_serve]
+    chosen = request.GET.get("play", "")
+    playing = next((f for f in playable if str(f.pk) == chosen), None) or _preferred(playable)
     deletions = recording.zoom_deletions.select_related("requested_by")[:20]
-    return render(
+    response = render(
         request,
         "recordings/recording_detail.html",
-        {"recording": recording, "files": files, "deletions": deletions},
+        {
+            "recording": recording,
+            "files": files,
+            "playable": playable,
+            "playing": playing,
+            "host": recording_host(recording),
+            "deletions": deletions,
+        },
     )
+    if playing is not None and playing.destination is not None and playing.destination.is_s3:
+        # The player's file comes from the bucket (a presigned redirect): allow that origin.
+        origin = bucket_origin(playing.destination)
+        if origin:
+            response._csp_update = {"media-src": [SELF, origin]}
+    return response
+
+
+def _preferred(playable: list[RecordingFile]) -> RecordingFile | None:
+    """Screen and speaker first (what a lesson's recording usually is), then any video, then audio."""
+    order = ["shared_screen_with_speaker_view", "shared_screen_with_gallery_view", "speaker_view"]
+    for view in order:
+        for file in playable:
+            if file.recording_type == view:
+                return file
+    videos = [f for f in playable if f.player == "video"]
+    return (videos or playable or [None])[0]
 
 
 @require_POST

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -288,6 +288,12 @@ def presigned_url(file: RecordingFile, *, filename: str, content_type: str, atta
         },
         expire=settings.RECORDINGS_PRESIGNED_URL_SECONDS,
     )
+
+
+def bucket_origin(destination: Destination) -> str:
+    """The scheme and host presigned links of this bucket point at (for the page's media-src)."""
+    parts = urlsplit(destination_storage(destination).url("origin"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 DESTINATION_FIELDS = (

@@ -279,8 +279,9 @@ def recording_files_due() -> list[int]:
     )
 
 
-def recording_file_stream(*, file: RecordingFile) -> Iterator[bytes]:
-    """Zoom's copy of a file, chunk by chunk, for the play/download view (bounded memory).
+def recording_file_stream(*, file: RecordingFile, start: int = 0) -> Iterator[bytes]:
+    """Zoom's copy of a file from byte `start`, chunk by chunk, for the play/download view
+    (bounded memory).
 
     The token stays on the server: the browser only ever talks to ZoomHub.
     """
@@ -297,7 +298,7 @@ def recording_file_stream(*, file: RecordingFile) -> Iterator[bytes]:
 
     def produce() -> None:
         try:
-            _download(recording, file.download_url, write=write, offset=lambda: 0)
+            _download(recording, file.download_url, write=write, offset=lambda: start)
         except BaseException as error:  # handed to the consumer
             failure.append(error)
         finally:

@@ -45,10 +45,50 @@ def stored_file_response(request, file: RecordingFile, *, filename: str, content
     return _ranged_file_response(request, file.storage_name, filename, content_type, attachment)
 
 
-def _ranged_file_response(request, name: str, filename: str, content_type: str, attachment: bool):
-    size = default_storage.size(name)
+class RangeNotSatisfiable(Exception):
+    pass
+
+
+def requested_range(request, size: int) -> tuple[int, int] | None:
+    """The (start, end exclusive) bytes of a one-part `Range: bytes=…` request, or None for the
+    whole file (no header, or one we do not serve in parts). Raises RangeNotSatisfiable."""
     match = RANGE.match(request.headers.get("Range", "").strip())
     if not match or not (match.group(1) or match.group(2)):
+        return None
+    first, last = match.group(1), match.group(2)
+    if first:
+        start = int(first)
+        end = min(size, int(last) + 1) if last else size
+    else:
+        start, end = max(0, size - int(last)), size
+    if start >= size or end <= start:
+        raise RangeNotSatisfiable
+    return start, end
+
+
+def range_not_satisfiable(size: int) -> HttpResponse:
+    response = HttpResponse(status=416)
+    response["Content-Range"] = f"bytes */{size}"
+    return response
+
+
+def partial_content(response, *, start: int, end: int, size: int, filename: str, attachment: bool):
+    """Marks a 206 answer carrying bytes start…end-1 of a file of `size` bytes."""
+    response["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    response["Content-Length"] = str(end - start)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = _disposition(filename, attachment)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _ranged_file_response(request, name: str, filename: str, content_type: str, attachment: bool):
+    size = default_storage.size(name)
+    try:
+        byte_range = requested_range(request, size)
+    except RangeNotSatisfiable:
+        return range_not_satisfiable(size)
+    if byte_range is None:
         response = FileResponse(
             default_storage.open(name, "rb"),
             as_attachment=attachment,
@@ -58,23 +98,11 @@ def _ranged_file_response(request, name: str, filename: str, content_type: str, 
         response["Accept-Ranges"] = "bytes"
         response["Cache-Control"] = "private, no-store"
         return response
-    first, last = match.group(1), match.group(2)
-    if first:
-        start = int(first)
-        end = min(size, int(last) + 1) if last else size
-    else:
-        start, end = max(0, size - int(last)), size
-    if start >= size or end <= start:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
+    start, end = byte_range
     response = StreamingHttpResponse(_read_range(name, start, end), status=206, content_type=content_type)
-    response["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
-    response["Content-Length"] = str(end - start)
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = _disposition(filename, attachment)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return partial_content(
+        response, start=start, end=end, size=size, filename=filename, attachment=attachment
+    )
 
 
 def _read_range(name: str, start: int, end: int) -> Iterator[bytes]:

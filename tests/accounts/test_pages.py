@@ -173,5 +173,5 @@ def test_test_connection_shows_missing_scopes(staff_client, zoom):
     assert "meeting:write:meeting:admin (schedule lessons)" in page
 
     detail = staff_client.get(f"/zoom-accounts/{credential.pk}/").content.decode()
-    assert "Missing scopes" in detail
+    assert "What ZoomHub may not do yet" in detail
     assert "lessons" in detail and "meeting:delete:meeting:admin" in detail

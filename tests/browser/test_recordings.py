@@ -50,7 +50,7 @@ def test_the_progress_bar_updates_live_until_the_run_is_done(
 
     page.goto(f"{live_server.url}/recordings/runs/{run.pk}/")
     assert page.locator("#run-state").inner_text() == "Running"
-    assert page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "25"
+    assert page.locator("#run-bar").get_attribute("aria-valuenow") == "25"
     screenshot("run-running")
 
     SyncRun.objects.filter(pk=run.pk).update(

@@ -181,8 +181,8 @@ def test_a_new_staff_member_runs_the_school_on_zoomhub(
     page.select_option("#id_student", label=student.name)
     page.click("#attendance-filters button[type=submit]")
     rows = page.locator("#session-table tbody tr")
-    expect(rows).to_have_count(1)
     reload_until(page, "#session-table .badge:text-is('Completed')")
+    expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(f"{student.name} 38 min")
     screenshot("11-attendance-filtered")
     rows.first.locator("td").first.get_by_role("link").click()
@@ -233,7 +233,7 @@ def test_a_new_staff_member_runs_the_school_on_zoomhub(
     recording_link = reload_until(page, f"#recording-table a:text-is('{TOPIC}')")
     screenshot("14-recordings")
     recording_link.first.click()
-    mp4_row = page.locator("#file-table tr", has_text="MP4")
+    mp4_row = page.locator("#file-table tr", has_text="Video")
     with page.expect_download() as download_info:
         mp4_row.get_by_role("link", name="Download").click()
     downloaded = download_info.value
@@ -252,7 +252,7 @@ def test_a_new_staff_member_runs_the_school_on_zoomhub(
         "button", name="Sync now"
     ).click()
     page.wait_for_url(f"{url}/recordings/runs/*/")
-    progress = page.locator("[role=progressbar]")
+    progress = page.locator("#run-bar")
     expect(progress).to_have_attribute("aria-valuenow", "100", timeout=60_000)
     expect(page.locator("#run-state")).to_have_text("Succeeded")
     assert int(page.locator("#run-seen").inner_text()) > 0

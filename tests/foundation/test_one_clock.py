@@ -88,3 +88,58 @@ def test_admin_lists_and_forms_show_the_school_clock_and_say_so(admin_client, wo
 )
 def test_durations_read_as_people_say_them(seconds, text):
     assert duration_text(seconds) == text
+
+
+def test_every_staff_page_and_admin_list_shows_every_stored_time_on_the_school_clock(
+    client, settings, staff_user, superuser, outsider
+):
+    """One of everything, every stored date-time set to 06:52 UTC (ends to 06:53): no staff page and
+    no admin change list may show 06:52 or 06:53, and those that show a time show 8:52."""
+    import re
+
+    from django.apps import apps
+    from django.contrib import admin
+    from django.db import models
+
+    from tests.browser.test_phone_layout import staff_pages
+    from tests.security.world import build_world, secret_settings
+
+    settings.SCHOOL_TIMEZONE = "Europe/Tallinn"
+    secret_settings(settings)
+    world = build_world(staff=staff_user, superuser=superuser, outsider=outsider)
+    ours = {"accounts", "webhooks", "meetings", "recordings", "attendance", "api"}
+    later = re.compile(r"end|expires|finished|until|left|leave")
+    for model in apps.get_models():
+        if model._meta.app_label not in ours:
+            continue
+        # Ends a minute after starts (check constraints): 06:53 UTC, 8:53 in Tallinn.
+        stamps = {
+            field.name: INSTANT + dt.timedelta(minutes=1) if later.search(field.name) else INSTANT
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.DateTimeField)
+        }
+        if stamps:
+            model.objects.update(**stamps)
+    utc = re.compile(r"(?<![\d:])0?6:5[23](?!\d)")
+
+    def check(url: str) -> bool:
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            return False
+        text = response.content.decode()
+        found = utc.search(text)
+        assert not found, f"{url} shows the UTC time: …{text[max(0, found.start() - 80) : found.end() + 20]}…"
+        return LOCAL in text
+
+    client.force_login(staff_user)
+    staff_with_times = [url for url in staff_pages(world) if check(url)]
+    client.force_login(superuser)
+    admin_with_times = [
+        url
+        for model in admin.site._registry
+        if model._meta.app_label in ours
+        for url in [reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")]
+        if check(url)
+    ]
+    assert len(staff_with_times) >= 8, staff_with_times
+    assert len(admin_with_times) >= 8, admin_with_times

@@ -283,7 +283,7 @@ def test_detail_has_placeholders_not_fake_data(staff_client, synced_lesson):
     page = staff_client.get(reverse("meetings:lesson_detail", args=[synced_lesson.pk])).content.decode()
     # The attendance section comes from the attendance app: nothing held yet, nothing made up.
     assert 'id="lesson-attendance"' in page and "Not held yet: who joined" in page
-    assert 'id="lesson-recordings"' in page and "No cloud recordings yet" in page
+    assert 'id="lesson-recordings"' in page and "No recordings yet" in page
 
 
 def test_the_join_link_appears_without_reload_once_the_push_is_done(staff_client, schedule, fake_zoom):

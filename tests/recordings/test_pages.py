@@ -231,7 +231,7 @@ def test_each_row_shows_its_files_and_the_size_kept_here(staff_client, source):
     page = staff_client.get("/recordings/").content.decode()
     first = Recording.objects.get(uuid=f"u{source.pk}-0")
     row = page.split(f'id="recording-row-{first.pk}"')[1].split("</tr>")[0]
-    assert "<td>2<br>" in row and "MP4" in row and "CHAT" in row
+    assert "<td>2<br>" in row and "Video (local)" in row and "Chat" in row
     assert "stored 5.0\xa0MB" in row
     other = page.split(f'id="recording-row-{first.pk + 1}"')[1].split("</tr>")[0]
     assert "local" not in other

@@ -208,9 +208,10 @@ def test_pages_show_where_each_file_lives_and_destination_usage(
 
     row = detail.content.decode().split(f'id="file-row-{file.pk}"')[1].split("</tr>")[0]
     assert f"{s3_destination.bucket}/zoom" in row and "Stored and verified" in row
-    audio_row = detail.content.decode().split("M4A")[1].split("</tr>")[0]
-    assert "Zoom only" in audio_row
-    assert f"MP4 ({s3_destination.bucket})" in listing.content.decode()
+    audio = file.recording.files.get(file_type="M4A")
+    audio_row = detail.content.decode().split(f'id="file-row-{audio.pk}"')[1].split("</tr>")[0]
+    assert "only in Zoom's cloud" in audio_row
+    assert f"Video ({s3_destination.bucket})" in listing.content.decode()
     sources_html = sources.content.decode()
     stored_row = sources_html.split(f'id="destination-row-{s3_destination.pk}"')[1].split("</tr>")[0]
     assert "2.0\xa0MB · 1 file" in stored_row
