@@ -1,5 +1,6 @@
 """Every staff page and ZoomHub's admin pages, read in Russian and Estonian: no English left.
 
+import functools
 A page fails when it shows a word that only ZoomHub's English texts use (a word of a msgid that
 none of the language's translations contains): an untranslated string, a raw code printed
 instead of its label, a label built in code without gettext. What the school typed (names,
@@ -12,6 +13,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 
+from meetings.timezones import timezone_label, timezone_names
 from tests.i18n.catalogue import english_only_words, visible_text, words
 from tests.security.routes import concrete_urls
 from tests.security.world import build_world, secret_settings
@@ -56,8 +58,19 @@ def _school_data_words() -> set[str]:
     return found
 
 
+@functools.cache
+def _time_zone_words() -> frozenset[str]:
+    """Words of the IANA zone names the time zone lists offer ("Swift Current", "New York"):
+    names of places, which no catalogue translates."""
+    return frozenset().union(*(words(timezone_label(name)) for name in timezone_names()))
+
+
 def _english_left(html: str, language: str, data_words: set[str], *, only_id: str | None = None) -> set[str]:
-    return (words(visible_text(html, only_id=only_id)) & english_only_words(language)) - data_words
+    return (
+        (words(visible_text(html, only_id=only_id)) & english_only_words(language))
+        - data_words
+        - _time_zone_words()
+    )
 
 
 def _staff_pages(world) -> list[str]:
