@@ -1,11 +1,12 @@
 """Every staff page and ZoomHub's admin pages, read in Russian and Estonian: no English left.
 
-import functools
 A page fails when it shows a word that only ZoomHub's English texts use (a word of a msgid that
 none of the language's translations contains): an untranslated string, a raw code printed
 instead of its label, a label built in code without gettext. What the school typed (names,
 topics, emails) is taken out of the page first: it is data, not ZoomHub's wording.
 """
+
+import functools
 
 import pytest
 from django.apps import apps
