@@ -15,7 +15,7 @@ from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, parse_weekday
 from meetings.services import LessonPlan, ZoomSettings, lesson_validate
 from meetings.timezones import LocalTimeError, local_to_utc, school_timezone_name, timezone_names, to_local
 from zoomhub.collation import by_name
-from zoomhub.widgets import QuickDateInput, QuickSelect
+from zoomhub.widgets import QuickDateInput, QuickLabelsForm, QuickSelect
 
 WEEKDAY_CHOICES = [
     ("0", _("Monday")),
@@ -344,8 +344,8 @@ class LessonForm(forms.Form):
             self.add_error(name if name in self.fields else None, errors)
 
 
-class LessonFilterForm(forms.Form):
-    """The lesson list's filters (GET)."""
+class LessonFilterForm(QuickLabelsForm):
+    """The lesson list's filters (GET); labels and widgets written without templates (QuickLabelsForm)."""
 
     tab = forms.ChoiceField(choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], required=False)
     # Quick* widgets: the same HTML, written without the form renderer's templates (list page).
@@ -367,8 +367,13 @@ class LessonFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name())
+        # only(): the option labels need the name (Person.__str__), not the rest of each row.
+        self.fields["teacher"].queryset = (
+            Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name()).only("id", "name")
+        )
         # Hosts that have a lesson, as a semi-join: one index probe per host, never a scan of every lesson.
-        self.fields["host"].queryset = ZoomUser.objects.filter(
-            Exists(Meeting.objects.filter(host=OuterRef("pk")))
-        ).order_by("email")
+        self.fields["host"].queryset = (
+            ZoomUser.objects.filter(Exists(Meeting.objects.filter(host=OuterRef("pk"))))
+            .order_by("email")
+            .only("id", "display_name", "first_name", "last_name", "email", "zoom_id")  # ZoomUser.__str__
+        )
