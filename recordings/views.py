@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from recordings import services
 from recordings.file_responses import recording_file_response
 from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
 from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
-from recordings.rows import recording_rows
+from recordings.rows import recording_page_rows, recording_rows
 from recordings.services.destinations import destination_save, destination_test, destinations_usage
 from zoomhub.zoom.errors import ZoomError
 
@@ -175,24 +175,8 @@ def recording_list(request):
     # matching recording before the LIMIT (about 0.3 s at 50,000).
     ids = _filtered_recordings(form).order_by("-start_time", "-id").values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    files = RecordingFile.objects.only(
-        "id", "recording_id", "file_type", "file_size", "download_state", "destination_id"
-    )
-    page.object_list = list(
-        Recording.objects.filter(pk__in=list(page.object_list))
-        .select_related("source", "meeting")
-        .prefetch_related(Prefetch("files", queryset=files))
-        .order_by("-start_time", "-id")
-    )
-    # The few destinations by id, instead of a join on every file row.
-    destinations = {d.pk: d for d in Destination.objects.only("id", "kind", "bucket", "name")}
-    for recording in page.object_list:
-        recording.file_list = list(recording.files.all())
-        for file in recording.file_list:
-            file.stored_where = destinations.get(file.destination_id)
-        recording.local_size = sum(
-            f.file_size for f in recording.file_list if f.download_state == RecordingFile.Download.DONE
-        )
+    # Plain values, not model instances: the rows show a dozen columns of 50 recordings.
+    page.object_list = recording_page_rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
