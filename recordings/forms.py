@@ -8,7 +8,14 @@ from recordings.models import Destination, Recording, Source, recording_file_typ
 from recordings.services.destinations import DESTINATION_FIELDS
 from recordings.services.sources import SOURCE_FIELDS
 from recordings.validation import normalise_emails, split_list
-from zoomhub.widgets import QuickDateInput, QuickLabelsForm, QuickNumberInput, QuickSelect, QuickTextInput
+from zoomhub.widgets import (
+    QuickDateInput,
+    QuickLabelsForm,
+    QuickModelChoiceField,
+    QuickNumberInput,
+    QuickSelect,
+    QuickTextInput,
+)
 
 
 class SourceForm(forms.ModelForm):
@@ -76,7 +83,7 @@ class SyncNowForm(forms.Form):
 class RecordingFilterForm(QuickLabelsForm):
     # Quick* widgets and labels: the same HTML, written without the form renderer's templates.
     q = forms.CharField(label=_("Topic"), required=False, widget=QuickTextInput)
-    source = forms.ModelChoiceField(
+    source = QuickModelChoiceField(
         label=_("Source"), queryset=Source.objects.only("id", "name"), required=False, widget=QuickSelect
     )
     host = forms.CharField(label=_("Host"), required=False, widget=QuickTextInput)
