@@ -50,6 +50,9 @@ def lesson_rows(lessons: list[Meeting], students: dict[int, list[str]]) -> SafeS
         _("Status"),
         _("Zoom"),
     )
+    # Django's get_FOO_display() rebuilds a dict of every choice on each call: once per page here.
+    statuses = {value: str(label) for value, label in Meeting.Status.choices}
+    push_states = {value: str(label) for value, label in Meeting.PushState.choices}
     rows = []
     for lesson in lessons:
         repeats = recurrence_text(lesson)
@@ -74,10 +77,10 @@ def lesson_rows(lessons: list[Meeting], students: dict[int, list[str]]) -> SafeS
                 (host.email or host.zoom_id) if host else "",
                 status,
                 status_badge(lesson),
-                lesson.get_status_display(),
+                statuses.get(lesson.status, lesson.status),
                 zoom,
                 push_badge(lesson),
-                lesson.get_push_state_display(),
+                push_states.get(lesson.push_state, lesson.push_state),
             )
         )
     return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html above)
