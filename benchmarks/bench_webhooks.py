@@ -153,39 +153,27 @@ def _load(
 
 def compose_command(service: str) -> list[str]:
     """The `command:` of a docker-compose.yml service as argv (the last `&&` part of a shell one)."""
-    lines = (ROOT / "docker-compose.yml").read_text().splitlines()
-    start = lines.index(f"  {service}:")
-    for number in range(start + 1, len(lines)):
-        line = lines[number]
-        if line.startswith("  ") and not line.startswith("   "):
-            break  # the next service
-        if line.strip().startswith("command:"):
-            text = line.split("command:", 1)[1].strip()
-            if text.startswith("["):  # the exec form, ["gunicorn", "…"], perhaps over several lines
-                for more in lines[number + 1 :]:
-                    if text.rstrip().endswith("]"):
-                        break
-                    text += " " + more.strip()
-                return json.loads(text)
-            if text in (">", "|"):
-                block = []
-                for more in lines[number + 1 :]:
-                    if more.strip() and len(more) - len(more.lstrip()) <= len(line) - len(line.lstrip()):
-                        break
-                    block.append(more.strip())
-                text = " ".join(block)
-            text = text.split("&&")[-1].strip().strip('"')
-            return shlex.split(text)
-    raise LookupError(f"docker-compose.yml has no command for {service}")
+    import yaml
+
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][service].get("command")
+    if not command:
+        raise LookupError(f"docker-compose.yml has no command for {service}")
+    if isinstance(command, list):  # the exec form: ["gunicorn", "zoomhub.wsgi:application", …]
+        return [str(part) for part in command]
+    return shlex.split(command.split("&&")[-1].strip().strip('"'))
 
 
 def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
-    """compose's web command, bound to 127.0.0.1:port instead of 0.0.0.0:8000."""
+    """compose's web command, bound to 127.0.0.1:port instead of 0.0.0.0:8000.
+
+    The command takes its bind from deploy/gunicorn.conf.py; a --bind on the command line wins
+    over the config file."""
     argv = compose_command("web")
+    address = f"127.0.0.1:{port}"
     if "--bind" in argv:
-        argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
-    else:  # the bind is in deploy/gunicorn.conf.py; the command line wins over it
-        argv += ["--bind", f"127.0.0.1:{port}"]
+        argv[argv.index("--bind") + 1] = address
+    else:
+        argv += ["--bind", address]
     return subprocess.Popen(
         [sys.executable, "-m", *argv], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -154,7 +154,10 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its children (gunicorn's workers), from /proc."""
+    """CPU time of a process and its children (gunicorn's workers), from /proc.
+
+    Children that already exited count too (the process's cutime/cstime): gunicorn replaces a
+    worker after max_requests, and a bench of a few thousand requests outlives its first workers."""
     total = 0.0
     pids = [pid]
     try:
@@ -165,7 +168,10 @@ def cpu_seconds(pid: int) -> float:
     for one in pids:
         try:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            ticks = int(fields[11]) + int(fields[12])
+            if one == pid:  # utime, stime, then cutime, cstime: its reaped children
+                ticks += int(fields[13]) + int(fields[14])
+            total += ticks / os.sysconf("SC_CLK_TCK")
         except (OSError, IndexError, ValueError):
             pass
     return total

@@ -1,6 +1,7 @@
 """The lesson form: staff enter wall-clock time in the school's (or the lesson's) timezone."""
 
 import datetime as dt
+import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from meetings.timezones import (
     to_local,
 )
 from zoomhub.collation import by_name
-from zoomhub.widgets import QuickDateInput, QuickSelect
+from zoomhub.widgets import QuickDateInput, QuickLabelsForm, QuickModelChoiceField, QuickSelect
 
 WEEKDAY_CHOICES = [
     ("0", _("Monday")),
@@ -351,15 +352,15 @@ class LessonForm(forms.Form):
             self.add_error(name if name in self.fields else None, errors)
 
 
-class LessonFilterForm(forms.Form):
-    """The lesson list's filters (GET)."""
+class LessonFilterForm(QuickLabelsForm):
+    """The lesson list's filters (GET); labels and widgets written without templates (QuickLabelsForm)."""
 
     tab = forms.ChoiceField(choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], required=False)
     # Quick* widgets: the same HTML, written without the form renderer's templates (list page).
-    teacher = forms.ModelChoiceField(
+    teacher = QuickModelChoiceField(
         queryset=Person.objects.none(), required=False, label=_("Teacher"), widget=QuickSelect
     )
-    host = forms.ModelChoiceField(
+    host = QuickModelChoiceField(
         queryset=ZoomUser.objects.none(), required=False, label=_("Host"), widget=QuickSelect
     )
     status = forms.ChoiceField(
@@ -374,8 +375,19 @@ class LessonFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name())
-        # Hosts that have a lesson, as a semi-join: one index probe per host, never a scan of every lesson.
-        self.fields["host"].queryset = ZoomUser.objects.filter(
-            Exists(Meeting.objects.filter(host=OuterRef("pk")))
-        ).order_by("email")
+        # only(): the option labels need the name (Person.__str__), not the rest of each row.
+        self.fields["teacher"].queryset = (
+            Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name()).only("id", "name")
+        )
+        self.fields["host"].queryset = _hosts_with_lessons().all()
+
+
+@functools.cache
+def _hosts_with_lessons():
+    """Hosts that have a lesson, as a semi-join: one index probe per host, never a scan of every
+    lesson. Built once and cloned per form: resolving the Exists cost more than running it."""
+    return (
+        ZoomUser.objects.filter(Exists(Meeting.objects.filter(host=OuterRef("pk"))))
+        .order_by("email")
+        .only("id", "display_name", "first_name", "last_name", "email", "zoom_id")  # ZoomUser.__str__
+    )

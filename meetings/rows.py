@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Meeting
 from meetings.templatetags.lessons import push_badge, recurrence_text, status_badge
 from meetings.timezones import format_lesson_time
+from zoomhub.collation import by_name
 from zoomhub.humanize import duration_text
 
 ROW = (
@@ -24,8 +25,20 @@ ROW = (
 )
 
 
-def lesson_rows(lessons: list[Meeting]) -> SafeString:
-    """The <tr>s of the lesson list (students prefetched)."""
+def student_names(lesson_ids: list[int]) -> dict[int, list[str]]:
+    """Each lesson's students' names, sorted as the reader's language sorts names: one query of
+    plain values (a prefetch built a Person per student and cost a sixth of the page)."""
+    names: dict[int, list[str]] = {pk: [] for pk in lesson_ids}
+    through = Meeting.students.through.objects.filter(meeting_id__in=lesson_ids)
+    for lesson_id, name in through.order_by(by_name("person__name")).values_list(
+        "meeting_id", "person__name"
+    ):
+        names[lesson_id].append(name)
+    return names
+
+
+def lesson_rows(lessons: list[Meeting], students: dict[int, list[str]]) -> SafeString:
+    """The <tr>s of the lesson list; `students` as student_names gives them."""
     detail = reverse("meetings:lesson_detail", args=[0])[:-2]  # ".../0/" without "0/"
     # The cells' names, shown beside each value when a phone lays the table out as cards.
     when, name, teacher, pupils, host_label, status, zoom = (
@@ -37,10 +50,13 @@ def lesson_rows(lessons: list[Meeting]) -> SafeString:
         _("Status"),
         _("Zoom"),
     )
+    # Django's get_FOO_display() rebuilds a dict of every choice on each call: once per page here.
+    statuses = {value: str(label) for value, label in Meeting.Status.choices}
+    push_states = {value: str(label) for value, label in Meeting.PushState.choices}
     rows = []
     for lesson in lessons:
         repeats = recurrence_text(lesson)
-        students = ", ".join(str(s) for s in lesson.students.all()) or "—"
+        names = ", ".join(students.get(lesson.pk, ())) or "—"
         host = lesson.host
         rows.append(
             format_html(
@@ -56,15 +72,15 @@ def lesson_rows(lessons: list[Meeting]) -> SafeString:
                 teacher,
                 lesson.teacher or "—",
                 pupils,
-                students,
+                names,
                 host_label,
                 (host.email or host.zoom_id) if host else "",
                 status,
                 status_badge(lesson),
-                lesson.get_status_display(),
+                statuses.get(lesson.status, lesson.status),
                 zoom,
                 push_badge(lesson),
-                lesson.get_push_state_display(),
+                push_states.get(lesson.push_state, lesson.push_state),
             )
         )
     return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html above)

@@ -9,7 +9,14 @@ from recordings.models import Destination, Recording, Source, recording_file_typ
 from recordings.services.destinations import DESTINATION_FIELDS
 from recordings.services.sources import SOURCE_FIELDS
 from recordings.validation import normalise_emails, split_list
-from zoomhub.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
+from zoomhub.widgets import (
+    QuickDateInput,
+    QuickLabelsForm,
+    QuickModelChoiceField,
+    QuickNumberInput,
+    QuickSelect,
+    QuickTextInput,
+)
 
 
 class SourceForm(forms.ModelForm):
@@ -96,11 +103,11 @@ class SyncNowForm(forms.Form):
         return data
 
 
-class RecordingFilterForm(forms.Form):
-    # Quick* widgets: the same HTML, written without the form renderer's templates (list pages).
+class RecordingFilterForm(QuickLabelsForm):
+    # Quick* widgets and labels: the same HTML, written without the form renderer's templates.
     q = forms.CharField(label=_("Topic"), required=False, widget=QuickTextInput)
-    source = forms.ModelChoiceField(
-        label=_("Source"), queryset=Source.objects.all(), required=False, widget=QuickSelect
+    source = QuickModelChoiceField(
+        label=_("Source"), queryset=Source.objects.only("id", "name"), required=False, widget=QuickSelect
     )
     host = forms.CharField(label=_("Host"), required=False, widget=QuickTextInput)
     date_from = forms.DateField(

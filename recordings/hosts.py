@@ -46,9 +46,9 @@ def _same_account_first(recording: Recording):
     )
 
 
-def recording_host_names(recordings: list[Recording]) -> dict[str, str]:
+def recording_host_names(host_ids: set[str]) -> dict[str, str]:
     """Host ID → the name to show for a page of recordings: two queries, whatever the page's size."""
-    host_ids = {r.host_id for r in recordings if r.host_id}
+    host_ids = {host_id for host_id in host_ids if host_id}
     if not host_ids:
         return {}
     users = list(

@@ -1,10 +1,12 @@
-"""The recording list's rows, written in Python.
+"""The recording list's rows, written in Python from plain values.
 
 A list page shows 50 rows of seven cells; through the template engine every cell is a handful of
 variable lookups, filters and translation calls, which made the rows most of the page's CPU.
-Here a row is one format_html call (every value escaped as in a template), with the same markup.
+Here a row is one format_html call (every value escaped as in a template), with the same markup,
+and the rows are read as values: no model instance per recording, source, lesson or file.
 """
 
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from recordings.labels import file_type_label
-from recordings.models import Recording
+from recordings.models import Destination, Recording, RecordingFile
 from zoomhub import clock
 from zoomhub.humanize import duration_text
 
@@ -28,63 +30,112 @@ ROW = (
     "</tr>"
 )
 
+COLUMNS = (
+    "id",
+    "start_time",
+    "duration",
+    "topic",
+    "zoom_meeting_id",
+    "host_email",
+    "target",
+    "host_id",
+    "meeting_id",
+    "total_size",
+    "state",
+)
 
-def recording_rows(recordings: list[Recording], *, host_names: dict[str, str] | None = None) -> SafeString:
-    """The <tr>s of the recording list for recordings with `file_list` and `local_size` set;
-    `host_names` (host ID → name) shows hosts by name, with the email beneath."""
+
+def recording_page_rows(ids: list[int]) -> list[dict]:
+    """The list's rows for these recording ids, newest first: the columns the cells show, the
+    source's name, the lesson's topic, and `files` as (file_type, file_size, download_state,
+    destination_id) in the files' own order."""
+    rows = list(
+        Recording.objects.filter(pk__in=ids)
+        .order_by("-start_time", "-id")
+        .values(*COLUMNS, source_name=F("source__name"), meeting_topic=F("meeting__topic"))
+    )
+    files: dict[int, list[tuple]] = {row["id"]: [] for row in rows}
+    for recording_id, *file in (
+        RecordingFile.objects.filter(recording_id__in=ids)
+        .order_by("recording_start", "id")
+        .values_list("recording_id", "file_type", "file_size", "download_state", "destination_id")
+    ):
+        files[recording_id].append(tuple(file))
+    for row in rows:
+        row["files"] = files[row["id"]]
+    return rows
+
+
+def recording_rows(rows: list[dict], *, host_names: dict[str, str] | None = None) -> SafeString:
+    """The <tr>s of the recording list for rows from recording_page_rows; `host_names` (host ID →
+    name) shows hosts by name, with the email beneath."""
     host_names = host_names or {}
     local = _("local")
     stored = _("stored")
     detail = reverse("recordings:recording_detail", args=[0])[:-2]  # ".../0/" without "0/"
     lesson = reverse("meetings:lesson_detail", args=[0])[:-2]
-    rows = []
-    for recording in recordings:
-        meeting = recording.meeting
+    when = clock.local_time_writer()
+    states = {value: str(label) for value, label in Recording.State.choices}
+    done = RecordingFile.Download.DONE
+    # The few destinations by id (bucket, else name), only when a copy is stored in one.
+    used = {file[3] for row in rows for file in row["files"] if file[2] == done and file[3]}
+    places = (
+        {
+            pk: bucket or name
+            for pk, bucket, name in Destination.objects.filter(pk__in=used).values_list(
+                "pk", "bucket", "name"
+            )
+        }
+        if used
+        else {}
+    )
+    out = []
+    for row in rows:
         lesson_cell = (
-            format_html('<a href="{}{}/">{}</a>', lesson, recording.meeting_id, meeting.topic)
-            if meeting
+            format_html('<a href="{}{}/">{}</a>', lesson, row["meeting_id"], row["meeting_topic"])
+            if row["meeting_id"]
             else "—"
         )
+        local_size = sum(size for _type, size, state, _where in row["files"] if state == done)
         local_cell = (
-            format_html('<br><span class="muted">{} {}</span>', stored, filesizeformat(recording.local_size))
-            if recording.local_size
+            format_html('<br><span class="muted">{} {}</span>', stored, filesizeformat(local_size))
+            if local_size
             else ""
         )
-        rows.append(
+        out.append(
             format_html(
                 ROW,
-                recording.pk,
-                clock.local_time(recording.start_time),
-                duration_text(recording.duration),
-                f"{detail}{recording.pk}/",
-                recording.topic or recording.zoom_meeting_id,
-                (recording.source.name if recording.source else "") or "—",
-                _host_cell(recording, host_names),
+                row["id"],
+                when(row["start_time"]),
+                duration_text(row["duration"]),
+                f"{detail}{row['id']}/",
+                row["topic"] or row["zoom_meeting_id"],
+                row["source_name"] or "—",
+                _host_cell(row, host_names),
                 lesson_cell,
-                len(recording.file_list),
-                ", ".join(_file_label(f, local) for f in recording.file_list),
-                filesizeformat(recording.total_size),
+                len(row["files"]),
+                ", ".join(_file_label(file, local, places) for file in row["files"]),
+                filesizeformat(row["total_size"]),
                 local_cell,
-                recording.state,
-                recording.get_state_display(),
+                row["state"],
+                states.get(row["state"], row["state"]),
             )
         )
-    return mark_safe("".join(rows))  # noqa: S308  (each row built by format_html above)
+    return mark_safe("".join(out))  # noqa: S308  (each row built by format_html above)
 
 
-def _file_label(file, local: str) -> str:
+def _file_label(file: tuple, local: str, places: dict[int, str]) -> str:
     """ "Video (bucket-name)" for a stored copy, "Video" for one still only in Zoom."""
-    kind = file_type_label(file.file_type)
-    if file.download_state != "done":
+    file_type, _size, download_state, destination_id = file
+    kind = file_type_label(file_type)
+    if download_state != RecordingFile.Download.DONE:
         return kind
-    where = file.stored_where
-    place = (where.bucket or where.name) if where else local
-    return f"{kind} ({place})"
+    return f"{kind} ({places.get(destination_id, local)})"
 
 
-def _host_cell(recording: Recording, host_names: dict[str, str]) -> SafeString | str:
-    email = recording.host_email or recording.target or recording.host_id
-    name = host_names.get(recording.host_id)
+def _host_cell(row: dict, host_names: dict[str, str]) -> SafeString | str:
+    email = row["host_email"] or row["target"] or row["host_id"]
+    name = host_names.get(row["host_id"])
     if name and name != email:
         return format_html('{}<br><span class="muted">{}</span>', name, email)
     return email

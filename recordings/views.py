@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from recordings.file_responses import recording_file_response
 from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
 from recordings.hosts import recording_host, recording_host_names
 from recordings.models import Destination, Recording, RecordingFile, Source, SyncRun, SyncStep
-from recordings.rows import recording_rows
+from recordings.rows import recording_page_rows, recording_rows
 from recordings.services.destinations import (
     bucket_origin,
     destination_save,
@@ -220,24 +220,8 @@ def recording_list(request):
     # matching recording before the LIMIT (about 0.3 s at 50,000).
     ids = _filtered_recordings(form).order_by("-start_time", "-id").values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    files = RecordingFile.objects.only(
-        "id", "recording_id", "file_type", "file_size", "download_state", "destination_id"
-    )
-    page.object_list = list(
-        Recording.objects.filter(pk__in=list(page.object_list))
-        .select_related("source", "meeting")
-        .prefetch_related(Prefetch("files", queryset=files))
-        .order_by("-start_time", "-id")
-    )
-    # The few destinations by id, instead of a join on every file row.
-    destinations = {d.pk: d for d in Destination.objects.only("id", "kind", "bucket", "name")}
-    for recording in page.object_list:
-        recording.file_list = list(recording.files.all())
-        for file in recording.file_list:
-            file.stored_where = destinations.get(file.destination_id)
-        recording.local_size = sum(
-            f.file_size for f in recording.file_list if f.download_state == RecordingFile.Download.DONE
-        )
+    # Plain values, not model instances: the rows show a dozen columns of 50 recordings.
+    page.object_list = recording_page_rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -246,7 +230,10 @@ def recording_list(request):
         {
             "form": form,
             "page": page,
-            "rows": recording_rows(page.object_list, host_names=recording_host_names(page.object_list)),
+            "rows": recording_rows(
+                page.object_list,
+                host_names=recording_host_names({row["host_id"] for row in page.object_list}),
+            ),
             "query": query.urlencode(),
             "filtered": bool(query),
             "has_sources": bool(page.object_list) or Source.objects.exists(),

@@ -69,6 +69,25 @@ class SchoolTimeMiddleware:
             timezone.deactivate()
 
 
+def local_time_writer(*, label: bool = True):
+    """local_time for the many times of one list page: the zone's label and the month names are
+    looked up once per page instead of once per row (the same text as local_time)."""
+    zone = timezone.get_current_timezone()
+    suffix = f" ({zone_label(timezone.get_current_timezone_name())})" if label else ""
+    months: dict[int, str] = {}
+
+    def write(moment: dt.datetime | None) -> str:
+        if not moment:
+            return ""
+        local = timezone.localtime(moment, zone)
+        month = months.get(local.month)
+        if month is None:
+            month = months[local.month] = formats.date_format(local, "M")
+        return f"{local.day} {month} {local.year:04d}, {local:%H:%M}{suffix}"
+
+    return write
+
+
 def local_time(moment: dt.datetime | None, *, label: bool = True) -> str:
     """ "2 Dec 2026, 08:52 (Tallinn time)" on the active clock."""
     if not moment:
