@@ -20,7 +20,13 @@ class MeetingsConfig(AppConfig):
     ]
 
     # The Zoom events this app handles (checked at start-up by webhooks/checks.py).
-    zoom_webhook_events = ("meeting.started", "meeting.ended", "meeting.updated", "meeting.deleted")
+    zoom_webhook_events = (
+        "meeting.created",
+        "meeting.started",
+        "meeting.ended",
+        "meeting.updated",
+        "meeting.deleted",
+    )
 
     def ready(self):
         from accounts.capabilities import capability_uses
@@ -41,5 +47,16 @@ class MeetingsConfig(AppConfig):
                 load=dashboard.agenda,
                 app_label=self.label,
                 order=10,
+            )
+        )
+        dashboard_sections.register(
+            DashboardSection(
+                key="inactive-hosts",
+                title=_("Lessons whose Zoom host was deactivated"),
+                template="meetings/_dashboard_inactive_hosts.html",
+                load=dashboard.lessons_with_inactive_host,
+                app_label=self.label,
+                order=5,
+                hide_when_empty=True,
             )
         )

@@ -21,6 +21,10 @@ def _object(body: dict) -> dict:
     return zoom_object if isinstance(zoom_object, dict) else {}
 
 
+def meeting_created(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    inbound.meeting_create_from_zoom(payload=_payload(body), credential=credential)
+
+
 def meeting_started(*, event_type: str, body: dict, credential: Credential | None) -> None:
     inbound.meeting_mark_started(zoom_object=_object(body))
 
@@ -38,6 +42,7 @@ def meeting_deleted(*, event_type: str, body: dict, credential: Credential | Non
 
 
 HANDLERS = {
+    "meeting.created": meeting_created,
     "meeting.started": meeting_started,
     "meeting.ended": meeting_ended,
     "meeting.updated": meeting_updated,

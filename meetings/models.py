@@ -229,6 +229,15 @@ class Meeting(models.Model):
     # Lets anyone start the meeting as its host: encrypted, and only shown on an explicit request.
     start_url = EncryptedTextField(_("start link"), blank=True, null=True)
 
+    # Made in Zoom by a known host (Zoom's meeting.created), not scheduled here: staff keep it or ignore it.
+    made_in_zoom = models.BooleanField(_("made in Zoom"), default=False, db_default=False)
+    ignored_at = models.DateTimeField(
+        _("ignored"),
+        null=True,
+        blank=True,
+        help_text=_("Staff chose to ignore this meeting made in Zoom; Zoom still has it."),
+    )
+
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
     ended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ended at"))
@@ -337,6 +346,8 @@ class MeetingTimelineEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("Created")
         IMPORTED = "imported", _("Imported from Zoom")
+        MADE_IN_ZOOM = "made_in_zoom", _("Made in Zoom")
+        IGNORED = "ignored", _("Ignored")
         PUSHED = "pushed", _("Sent to Zoom")
         EDITED = "edited", _("Edited")
         RESCHEDULED = "rescheduled", _("Rescheduled")

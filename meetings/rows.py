@@ -14,7 +14,7 @@ from zoomhub.humanize import duration_text
 ROW = (
     '<tr id="lesson-row-{}">'
     '<td data-label="{}">{}<br><span class="muted">{}{}</span></td>'
-    '<td data-label="{}"><a href="{}">{}</a></td>'
+    '<td data-label="{}"><a href="{}">{}</a>{}</td>'
     '<td data-label="{}">{}</td>'
     '<td data-label="{}">{}</td>'
     '<td data-label="{}">{}</td>'
@@ -37,6 +37,7 @@ def lesson_rows(lessons: list[Meeting]) -> SafeString:
         _("Status"),
         _("Zoom"),
     )
+    made_in_zoom = format_html(' <span class="badge warn made-in-zoom">{}</span>', _("made in Zoom"))
     rows = []
     for lesson in lessons:
         repeats = recurrence_text(lesson)
@@ -53,6 +54,7 @@ def lesson_rows(lessons: list[Meeting]) -> SafeString:
                 name,
                 f"{detail}{lesson.pk}/",
                 lesson.topic,
+                made_in_zoom if lesson.made_in_zoom else "",
                 teacher,
                 lesson.teacher or "—",
                 pupils,

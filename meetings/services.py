@@ -341,6 +341,29 @@ def meeting_cancel(*, meeting: Meeting, actor=None, reason: str = "") -> Meeting
 
 
 @transaction.atomic
+def meeting_ignore(*, meeting: Meeting, actor=None) -> Meeting:
+    """Staff do not want a meeting made in Zoom as a lesson: it leaves the lists and the dashboard,
+    nothing is sent to Zoom (the meeting stays there as its host made it) and nobody is told."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.made_in_zoom:
+        raise ValidationError(_("Only a meeting made in Zoom can be ignored; cancel a lesson instead."))
+    if meeting.ignored_at is not None:
+        return meeting
+    meeting.ignored_at = timezone.now()
+    meeting.status = Meeting.Status.CANCELED
+    meeting.push_state = Meeting.PushState.SYNCED
+    meeting.push_next_attempt_at = None
+    meeting.save()
+    timeline_add(
+        meeting=meeting,
+        kind=Kind.IGNORED,
+        actor=actor,
+        message=_("Left as it is in Zoom; ZoomHub no longer follows it."),
+    )
+    return meeting
+
+
+@transaction.atomic
 def meeting_retry_push(*, meeting: Meeting, actor=None) -> bool:
     """Staff's Retry: send a failed push again now. False when the push is not failed."""
     updated = Meeting.objects.filter(pk=meeting.pk, push_state=Meeting.PushState.FAILED).update(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.lesson_detail, name="lesson_detail"),
     path("<int:pk>/edit/", views.lesson_edit, name="lesson_edit"),
     path("<int:pk>/cancel/", views.lesson_cancel, name="lesson_cancel"),
+    path("<int:pk>/ignore/", views.lesson_ignore, name="lesson_ignore"),
     path("<int:pk>/retry/", views.lesson_retry_push, name="lesson_retry_push"),
     path("<int:pk>/push-status/", views.lesson_push_status, name="lesson_push_status"),
     path("<int:pk>/start-link/", views.lesson_start_link, name="lesson_start_link"),

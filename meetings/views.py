@@ -37,7 +37,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     tab = filters.get("tab") or "upcoming"
     now = timezone.now()
-    lessons = _lesson_queryset()
+    lessons = _lesson_queryset().filter(ignored_at__isnull=True)
     if tab == "past":
         lessons = lessons.filter(series_end_at__lt=now).order_by("-start_at", "-pk")
     else:
@@ -181,6 +181,19 @@ def lesson_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Lesson canceled; the Zoom meeting is being deleted."))
         return redirect("meetings:lesson_detail", pk=meeting.pk)
     return render(request, "meetings/lesson_confirm_cancel.html", {"lesson": meeting})
+
+
+@require_POST
+def lesson_ignore(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.meeting_ignore(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("meetings:lesson_detail", pk=meeting.pk)
+    messages.success(request, _("The meeting made in Zoom is ignored; Zoom keeps it as it is."))
+    return redirect("meetings:lesson_list")
 
 
 @require_POST

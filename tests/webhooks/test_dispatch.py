@@ -12,6 +12,7 @@ from webhooks.handlers import app_deauthorized
 def test_each_app_registers_the_events_it_handles():
     owners = {event: r.app_label for event, r in registry.handlers.registrations.items()}
     assert owners == {
+        "meeting.created": "meetings",
         "meeting.started": "meetings",
         "meeting.ended": "meetings",
         "meeting.updated": "meetings",
@@ -22,6 +23,11 @@ def test_each_app_registers_the_events_it_handles():
         "recording.trashed": "recordings",
         "recording.deleted": "recordings",
         "app_deauthorized": "webhooks",
+        "user.created": "webhooks",
+        "user.updated": "webhooks",
+        "user.deleted": "webhooks",
+        "user.activated": "webhooks",
+        "user.deactivated": "webhooks",
     }
 
 
