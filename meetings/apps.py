@@ -26,12 +26,21 @@ class MeetingsConfig(AppConfig):
         "meeting.ended",
         "meeting.updated",
         "meeting.deleted",
+        "webinar.created",
+        "webinar.started",
+        "webinar.ended",
+        "webinar.updated",
+        "webinar.deleted",
+        "webinar.registration_created",
+        "webinar.registration_approved",
+        "webinar.registration_denied",
+        "webinar.registration_cancelled",
     )
 
     def ready(self):
         from accounts.capabilities import capability_uses
         from meetings import dashboard, event_handlers
-        from meetings.usage import credential_hosts_lessons
+        from meetings.usage import credential_hosts_lessons, credential_hosts_webinars
         from webhooks.registry import handlers
         from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
@@ -39,6 +48,7 @@ class MeetingsConfig(AppConfig):
             handlers.register(event_type, event_handlers.HANDLERS[event_type], app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
         capability_uses.register(("lessons",), credential_hosts_lessons, app_label=self.label)
+        capability_uses.register(("webinars",), credential_hosts_webinars, app_label=self.label)
         dashboard_sections.register(
             DashboardSection(
                 key="agenda",

@@ -186,7 +186,9 @@ def _known_host(zoom_object: dict, credential: Credential | None) -> ZoomUser | 
     return hosts.filter(credential__status=Credential.Status.ACTIVE).order_by("pk").first()
 
 
-def meeting_create_from_zoom(*, payload: dict, credential: Credential | None) -> Meeting | None:
+def meeting_create_from_zoom(
+    *, payload: dict, credential: Credential | None, kind: str = Meeting.Kind.LESSON
+) -> Meeting | None:
     """Zoom's meeting.created: a meeting a known host made in Zoom becomes a lesson marked "made
     in Zoom", which staff keep or ignore.
 
@@ -198,17 +200,24 @@ def meeting_create_from_zoom(*, payload: dict, credential: Credential | None) ->
     zoom_object = payload.get("object") or {}
     if find_lesson(zoom_object) is not None:
         return None
+    webinar = kind == Meeting.Kind.WEBINAR
     host = _known_host(zoom_object, credential)
-    if host is None or zoom_object.get("type") not in (2, 8):
+    if host is None or zoom_object.get("type") not in ((5, 9) if webinar else (2, 8)):
         return None  # someone ZoomHub does not schedule for, or a meeting without a fixed time
     client = account_services.credential_client(credential=host.credential)
-    detail = client.get(f"/meetings/{int(zoom_object['id'])}")
+    detail = client.get(f"/{'webinars' if webinar else 'meetings'}/{int(zoom_object['id'])}")
     if ZOOMHUB_REFERENCE in (detail.get("agenda") or ""):
         return None  # ours: the push links it
     meeting = _lesson_from_zoom(host, detail)
     if meeting is None:
         return None
     meeting.made_in_zoom = True
+    meeting.kind = kind
+    if webinar:
+        approval = (detail.get("settings") or {}).get("approval_type")
+        meeting.registration = {0: Meeting.Registration.AUTOMATIC, 1: Meeting.Registration.MANUAL}.get(
+            approval, Meeting.Registration.OFF
+        )
     try:
         with transaction.atomic():
             meeting.save()
@@ -320,7 +329,11 @@ def _lesson_from_zoom(host: ZoomUser, detail: dict) -> Meeting | None:
         push_state=Meeting.PushState.SYNCED,
     )
     recurrence = detail.get("recurrence") or {}
-    if detail.get("type") == 8 and recurrence.get("type") == 2 and recurrence.get("repeat_interval", 1) == 1:
+    if (
+        detail.get("type") in (8, 9)
+        and recurrence.get("type") == 2
+        and recurrence.get("repeat_interval", 1) == 1
+    ):
         weekdays = sorted(
             {
                 PYTHON_WEEKDAY[int(d)]

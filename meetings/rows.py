@@ -38,6 +38,7 @@ def lesson_rows(lessons: list[Meeting]) -> SafeString:
         _("Zoom"),
     )
     made_in_zoom = format_html(' <span class="badge warn made-in-zoom">{}</span>', _("made in Zoom"))
+    webinar = format_html(' <span class="badge warn webinar-badge">{}</span>', _("Webinar"))
     rows = []
     for lesson in lessons:
         repeats = recurrence_text(lesson)
@@ -54,7 +55,9 @@ def lesson_rows(lessons: list[Meeting]) -> SafeString:
                 name,
                 f"{detail}{lesson.pk}/",
                 lesson.topic,
-                made_in_zoom if lesson.made_in_zoom else "",
+                format_html(
+                    "{}{}", webinar if lesson.is_webinar else "", made_in_zoom if lesson.made_in_zoom else ""
+                ),
                 teacher,
                 lesson.teacher or "—",
                 pupils,

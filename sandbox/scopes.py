@@ -68,6 +68,10 @@ REQUIRED: dict[str, list[str]] = {
         "webinar:update:registrant_status:admin",
     ],
     "GET /v2/report/webinars/{meetingId}/participants": ["report:read:list_webinar_participants:admin"],
+    "GET /v2/past_webinars/{meetingId}/participants": [
+        "webinar:read:list_past_participants",
+        "webinar:read:list_past_participants:admin",
+    ],
     "GET /v2/past_webinars/{meetingId}/absentees": [
         "webinar:read:list_absentees",
         "webinar:read:list_absentees:admin",
@@ -110,7 +114,7 @@ CLASSIC: dict[str, list[str]] = {
         "meeting:write:admin",
     ],
     "GET /v2/users/{userId}/settings": ["user:read", "user:read:admin", "user:write", "user:write:admin"],
-    "GET /v2/report/webinars/{meetingId}/participants": ["report:read:admin"],
+    "GET /v2/report/webinars/{meetingId}/participants": ["report:read:admin", "report_webinars:read:admin"],
 }
 # The classic webinar scopes (seed 003's app) open every webinar endpoint: read or write.
 for _key in REQUIRED:

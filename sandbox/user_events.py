@@ -43,6 +43,13 @@ def routes(sb: "Sandbox") -> Router:
 
     add("PATCH", "/users/{userId}", lambda r: change_user(sb, r.params["userId"], r.json()))
     add("DELETE", "/users/{userId}", lambda r: delete_user(sb, r.params["userId"]))
+    add("GET", "/webinars", lambda r: list_webinars(sb))
+    add(
+        "POST",
+        "/webinars/{webinarId}/registrants",
+        lambda r: register(sb, r.params["webinarId"], r.json()),
+        201,
+    )
     add(
         "POST",
         "/users/{userId}/meetings",

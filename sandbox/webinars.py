@@ -67,6 +67,13 @@ def routes(sb: "Sandbox") -> Router:
         lambda c: reports.report_participants(sb, c),
     )
     api.add(router, sb, "GET", "/v2/past_webinars/{meetingId}/absentees", lambda c: absentees(sb, c))
+    api.add(
+        router,
+        sb,
+        "GET",
+        "/v2/past_webinars/{meetingId}/participants",
+        lambda c: reports.past_participants(sb, c),
+    )
     return router
 
 

@@ -31,6 +31,7 @@ def wait_for(predicate, *, timeout: float = 20.0) -> bool:
 class LiveSchool:
     OWNER = "ownerUser01"
     TEACHER = "teacherUser01"
+    WEBINAR_HOST = "webinarHost01"  # has Zoom's Webinars add-on
 
     def __init__(self, zoom, live_server, settings) -> None:
         for name, value in zoom.settings_overrides.items():
@@ -50,6 +51,15 @@ class LiveSchool:
             first_name="Anna",
             last_name="Tamm",
             timezone="Europe/Tallinn",
+        )
+        self.control.add_user(
+            id=self.WEBINAR_HOST,
+            account_id=ACCOUNT,
+            email="events@school.example",
+            first_name="Events",
+            last_name="Desk",
+            timezone="Europe/Tallinn",
+            webinar=True,
         )
         self.credential = Credential.objects.create(
             kind=Credential.Kind.SERVER_TO_SERVER,

@@ -99,3 +99,17 @@ def test_a_redelivered_or_unknown_user_event_changes_nothing_else(school):
     school.deliver_and_process(["user.deactivated"])
     assert set(ZoomUser.objects.values_list("is_active", flat=True)) == {True}
     assert not ZoomUser.objects.filter(zoom_id="someoneElse").exists()
+
+
+def test_two_registrations_in_the_same_millisecond_are_two_events():
+    from webhooks.events import fingerprint
+
+    def registration(registrant_id: str) -> dict:
+        return {
+            "event": "webinar.registration_created",
+            "event_ts": 1700000000000,
+            "payload": {"account_id": ACCOUNT, "object": {"id": 9, "registrant": {"id": registrant_id}}},
+        }
+
+    assert fingerprint(registration("a")) != fingerprint(registration("b"))
+    assert fingerprint(registration("a")) == fingerprint(registration("a"))
