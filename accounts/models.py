@@ -224,6 +224,7 @@ ZOOM_USER_STATUSES = {
     "active": pgettext_lazy("Zoom user status", "active"),
     "inactive": pgettext_lazy("Zoom user status", "inactive"),
     "pending": pgettext_lazy("Zoom user status", "pending"),
+    "deleted": pgettext_lazy("Zoom user status", "deleted"),
 }
 
 

@@ -8,7 +8,7 @@ scopes hold classic scopes (`meeting:write:admin`, `recording:read`, ...) that Z
 So a need is covered by any form of its granular scope or of its classic scope: Zoom, not
 ZoomHub, is the final judge, and a capability it refuses shows up as a 4711 answer at call time.
 
-ZoomHub checks by capability (users, lessons, attendance, recordings, deleting recordings) and
+ZoomHub checks by capability (users, lessons, attendance, recordings, deleting recordings, webinars) and
 requires only the capabilities an account is used for, so an account that only records is not
 told to add meeting scopes (Cal.com #14172 is what happens when a missing scope is found only
 when a lesson cannot be cancelled).
@@ -61,6 +61,7 @@ LESSONS = "lessons"
 ATTENDANCE = "attendance"
 RECORDINGS = "recordings"
 DELETING_RECORDINGS = "deleting_recordings"
+WEBINARS = "webinars"
 
 CAPABILITIES: tuple[Capability, ...] = (
     Capability(
@@ -134,6 +135,30 @@ CAPABILITIES: tuple[Capability, ...] = (
                 ),
                 ("recording:write",),
                 _("free Zoom's cloud (trash verified recordings)"),
+            ),
+        ),
+    ),
+)
+CAPABILITIES += (
+    Capability(
+        WEBINARS,
+        _("webinars"),
+        (
+            # Seed 003's app holds the classic webinar:read/write:admin and report_webinars:read:admin.
+            Need(("webinar:write:webinar",), ("webinar:write",), _("schedule webinars")),
+            Need(("webinar:update:webinar",), ("webinar:write",), _("move webinars")),
+            Need(("webinar:delete:webinar",), ("webinar:write",), _("cancel webinars")),
+            Need(("webinar:read:webinar",), ("webinar:read", "webinar:write"), _("read webinars")),
+            Need(
+                ("webinar:update:registrant_status",),
+                ("webinar:write",),
+                _("approve and deny registrants"),
+            ),
+            Need(
+                ("report:read:list_webinar_participants", "webinar:read:list_past_participants"),
+                ("report:read", "report_webinars:read", "webinar:read", "webinar:write"),
+                _("read webinar attendance"),
+                oauth_form=False,
             ),
         ),
     ),

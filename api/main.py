@@ -15,6 +15,7 @@ from api import (
     recordings,
     services,
     sources,
+    webinars,
 )
 from api.errors import error_response, install_handlers
 from api.parsing import refuse_unknown_query
@@ -91,6 +92,7 @@ api.add_router("", sources.router)
 api.add_router("", meetings.router)
 api.add_router("", recordings.router)
 api.add_router("", attendance.router)
+api.add_router("", webinars.router)
 
 # Other programs' paths under /api/zoom/ (docs/api-compat.md, docs/seeds.md), over the same services and auth.
 zoom_api = NinjaAPI(

@@ -1,4 +1,4 @@
-"""/api/v1/meetings — lessons: schedule, list, reschedule (PATCH), cancel (DELETE).
+"""/api/v1/meetings — lessons and webinars (`kind`): schedule, list, reschedule (PATCH), cancel (DELETE).
 
 Input becomes a meetings.services.LessonPlan and goes through meeting_schedule /
 meeting_reschedule / meeting_cancel, so every lesson rule (future start, 1-1440 minutes, a
@@ -115,6 +115,16 @@ class MeetingIn(InputSchema):
     description: str = Field("", max_length=1500)
     recurrence: RecurrenceIn | None = None
     settings: ZoomSettingsIn | None = None
+    kind: Literal["lesson", "webinar"] = Field(
+        "lesson",
+        description="A webinar goes to Zoom's webinar endpoints; its host needs the Webinars add-on.",
+    )
+    registration: Literal["off", "automatic", "manual"] = Field(
+        "off", description="Webinars: no registration, registrants approved by Zoom at once, or by staff."
+    )
+    panelists: list[PersonRef] = Field(
+        default_factory=list, max_length=100, description="Webinars: the teachers who speak. " + PERSON_HELP
+    )
 
 
 class MeetingPatch(InputSchema):
@@ -132,6 +142,8 @@ class MeetingPatch(InputSchema):
     description: str | None = Field(None, max_length=1500)
     recurrence: RecurrenceIn | None = Field(None, description="null makes it a single lesson.")
     settings: ZoomSettingsIn | None = None
+    registration: Literal["off", "automatic", "manual"] | None = None
+    panelists: list[PersonRef] | None = Field(None, max_length=100)
 
 
 class PersonOut(Schema):
@@ -155,6 +167,7 @@ class RecurrenceOut(Schema):
 
 class MeetingOut(Schema):
     id: int
+    kind: Literal["lesson", "webinar"]
     topic: str
     description: str
     start_time: str = Field(..., description="UTC.")
@@ -167,6 +180,9 @@ class MeetingOut(Schema):
     host: HostOut
     teacher: PersonOut | None
     students: list[PersonOut]
+    panelists: list[PersonOut] = Field(..., description="Webinars: the panelists; [] for a lesson.")
+    registration: Literal["off", "automatic", "manual"]
+    made_in_zoom: bool
     recurrence: RecurrenceOut | None
     settings: ZoomSettingsIn
     status: Literal["scheduled", "started", "ended", "canceled"]
@@ -230,6 +246,10 @@ def meeting_out(meeting: Meeting, *, with_start_url: bool = False) -> dict:
     local = to_local(meeting.start_at, meeting.timezone)
     return {
         "id": meeting.pk,
+        "kind": meeting.kind,
+        "panelists": [_person(p) for p in meeting.panelists.all()],
+        "registration": meeting.registration,
+        "made_in_zoom": meeting.made_in_zoom,
         "topic": meeting.topic,
         "description": meeting.description,
         "start_time": utc_iso(meeting.start_at),
@@ -273,7 +293,8 @@ def meeting_out(meeting: Meeting, *, with_start_url: bool = False) -> dict:
 
 def _meetings():
     return Meeting.objects.select_related("host", "teacher").prefetch_related(
-        Prefetch("students", queryset=Person.objects.order_by("name", "id"))
+        Prefetch("students", queryset=Person.objects.order_by("name", "id")),
+        Prefetch("panelists", queryset=Person.objects.order_by("name", "id")),
     )
 
 
@@ -324,6 +345,12 @@ def _find_person(reference: PersonRef, field: str, *, teacher: bool = False) -> 
     if teacher:
         raise _bad(field, _("No teacher “%(ref)s”.") % {"ref": reference})
     raise _bad(field, _("No person “%(ref)s”.") % {"ref": reference})
+
+
+def _panelists(references: list[PersonRef]) -> tuple[Person, ...]:
+    return tuple(
+        dict.fromkeys(_find_person(ref, f"panelists.{i}", teacher=True) for i, ref in enumerate(references))
+    )
 
 
 def _start(*, start_time, day, time, zone: str, current: Meeting | None) -> dt.datetime:
@@ -406,6 +433,9 @@ def create_meeting(request, payload: MeetingIn):
         description=payload.description,
         recurrence=_recurrence(payload.recurrence),
         zoom_settings=_zoom_settings(payload.settings or ZoomSettingsIn()),
+        kind=payload.kind,
+        registration=payload.registration,
+        panelists=_panelists(payload.panelists),
     )
     try:
         meeting = services.meeting_schedule(plan=plan, actor=caller(request).user)
@@ -489,6 +519,11 @@ def reschedule_meeting(request, meeting_id: Id, payload: MeetingPatch):
         description=payload.description if payload.description is not None else meeting.description,
         recurrence=recurrence,
         zoom_settings=zoom_settings,
+        kind=meeting.kind,
+        registration=payload.registration if payload.registration is not None else meeting.registration,
+        panelists=_panelists(payload.panelists)
+        if payload.panelists is not None
+        else tuple(meeting.panelists.all()),
     )
     try:
         services.meeting_reschedule(meeting=meeting, plan=plan, actor=caller(request).user)

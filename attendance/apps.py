@@ -20,7 +20,12 @@ class AttendanceConfig(AppConfig):
     ]
 
     # Participant events are stored by the webhooks app and read from there when a session is built.
-    zoom_webhook_events = ("meeting.participant_joined", "meeting.participant_left")
+    zoom_webhook_events = (
+        "meeting.participant_joined",
+        "meeting.participant_left",
+        "webinar.participant_joined",
+        "webinar.participant_left",
+    )
 
     def ready(self):
         from accounts.capabilities import capability_uses

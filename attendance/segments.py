@@ -20,6 +20,13 @@ from typing import Any, Literal
 from attendance.names import name_skeleton
 
 Source = Literal["report", "past_meetings", "live"]
+# A webinar's participant events have the meeting events' shape.
+LIVE_EVENTS = (
+    "meeting.participant_joined",
+    "meeting.participant_left",
+    "webinar.participant_joined",
+    "webinar.participant_left",
+)
 
 # A live join and a report row of the same participant are the same interval when their join
 # times are this close: webhooks and reports stamp the join separately.
@@ -132,14 +139,14 @@ class _LiveEvent:
 def _live_event(body: Mapping[str, Any], index: int) -> _LiveEvent | None:
     where = f"webhook {index + 1}"
     event = body.get("event") if isinstance(body, Mapping) else None
-    if event not in ("meeting.participant_joined", "meeting.participant_left"):
+    if event not in LIVE_EVENTS:
         return None
     payload = body.get("payload")
     obj = payload.get("object") if isinstance(payload, Mapping) else None
     participant = obj.get("participant") if isinstance(obj, Mapping) else None
     if not isinstance(participant, Mapping):
         raise SegmentParseError(f"{where} ({event}): payload.object.participant is missing.")
-    joined = event == "meeting.participant_joined"
+    joined = event.endswith(".participant_joined")
     join_time = None
     if _text(participant, "join_time"):
         join_time = parse_zoom_time(participant["join_time"], field="join_time", where=where)

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from attendance.models import Attendance, Session
+from attendance.segments import LIVE_EVENTS, SegmentParseError, segments_from_live_events
 from attendance.segments import Segment as ZoomSegment
-from attendance.segments import SegmentParseError, segments_from_live_events
 from meetings.models import Person
 from webhooks.selectors import webhook_events_for_meeting
 from zoomhub.collation import by_name
 
 logger = logging.getLogger(__name__)
 
-LIVE_EVENT_TYPES = ("meeting.participant_joined", "meeting.participant_left")
+LIVE_EVENT_TYPES = LIVE_EVENTS
 
 
 def live_event_bodies(*, zoom_uuid: str) -> list[dict]:

@@ -25,7 +25,8 @@ MANUAL_MARK = "zoomhub-manual:"
 
 
 def expected_people(meeting: Meeting) -> tuple[list[ExpectedPerson], dict[int, Person]]:
-    """The lesson's teacher and students as the matcher wants them (learned aliases included)."""
+    """The lesson's teacher (and a webinar's panelists) and students as the matcher wants them
+    (learned aliases included)."""
     people: list[ExpectedPerson] = []
     by_id: dict[int, Person] = {}
 
@@ -46,6 +47,10 @@ def expected_people(meeting: Meeting) -> tuple[list[ExpectedPerson], dict[int, P
 
     if meeting.teacher is not None:
         add(meeting.teacher, "teacher")
+    if meeting.is_webinar:
+        # A webinar's panelists teach it; its attendees (registrants, guests) are its students.
+        for panelist in sorted(meeting.panelists.all(), key=lambda p: (p.name, p.pk)):
+            add(panelist, "teacher")
     for student in sorted(meeting.students.all(), key=lambda p: (p.name, p.pk)):
         add(student, "student")
     return people, by_id

@@ -45,14 +45,18 @@ def _all_rows(client: ZoomClient, path: str, source: str) -> Rows:
     return Rows(source, rows or None, "" if rows else _("Zoom listed no participants yet."))
 
 
-def report_participants(client: ZoomClient, zoom_uuid: str) -> Rows:
-    """GET /report/meetings/{uuid}/participants, every page. Raises ZoomError for other failures."""
-    return _all_rows(client, f"/report/meetings/{meeting_path_id(zoom_uuid)}/participants", "report")
+def report_participants(client: ZoomClient, zoom_uuid: str, *, webinar: bool = False) -> Rows:
+    """GET /report/meetings/{uuid}/participants (a webinar's: /report/webinars/...), every page.
+    Raises ZoomError for other failures."""
+    kind = "webinars" if webinar else "meetings"
+    return _all_rows(client, f"/report/{kind}/{meeting_path_id(zoom_uuid)}/participants", "report")
 
 
-def past_meeting_participants(client: ZoomClient, zoom_uuid: str) -> Rows:
-    """GET /past_meetings/{uuid}/participants, every page: where reports are not available."""
-    return _all_rows(client, f"/past_meetings/{meeting_path_id(zoom_uuid)}/participants", "past_meetings")
+def past_meeting_participants(client: ZoomClient, zoom_uuid: str, *, webinar: bool = False) -> Rows:
+    """GET /past_meetings/{uuid}/participants (/past_webinars/... for a webinar), every page: where
+    reports are not available."""
+    kind = "past_webinars" if webinar else "past_meetings"
+    return _all_rows(client, f"/{kind}/{meeting_path_id(zoom_uuid)}/participants", "past_meetings")
 
 
 @dataclass(frozen=True)

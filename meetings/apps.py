@@ -20,12 +20,27 @@ class MeetingsConfig(AppConfig):
     ]
 
     # The Zoom events this app handles (checked at start-up by webhooks/checks.py).
-    zoom_webhook_events = ("meeting.started", "meeting.ended", "meeting.updated", "meeting.deleted")
+    zoom_webhook_events = (
+        "meeting.created",
+        "meeting.started",
+        "meeting.ended",
+        "meeting.updated",
+        "meeting.deleted",
+        "webinar.created",
+        "webinar.started",
+        "webinar.ended",
+        "webinar.updated",
+        "webinar.deleted",
+        "webinar.registration_created",
+        "webinar.registration_approved",
+        "webinar.registration_denied",
+        "webinar.registration_cancelled",
+    )
 
     def ready(self):
         from accounts.capabilities import capability_uses
         from meetings import dashboard, event_handlers
-        from meetings.usage import credential_hosts_lessons
+        from meetings.usage import credential_hosts_lessons, credential_hosts_webinars
         from webhooks.registry import handlers
         from zoomhub.cards import DashboardSection, dashboard_cards, dashboard_sections
 
@@ -33,6 +48,7 @@ class MeetingsConfig(AppConfig):
             handlers.register(event_type, event_handlers.HANDLERS[event_type], app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
         capability_uses.register(("lessons",), credential_hosts_lessons, app_label=self.label)
+        capability_uses.register(("webinars",), credential_hosts_webinars, app_label=self.label)
         dashboard_sections.register(
             DashboardSection(
                 key="agenda",
@@ -41,5 +57,16 @@ class MeetingsConfig(AppConfig):
                 load=dashboard.agenda,
                 app_label=self.label,
                 order=10,
+            )
+        )
+        dashboard_sections.register(
+            DashboardSection(
+                key="inactive-hosts",
+                title=_("Lessons whose Zoom host was deactivated"),
+                template="meetings/_dashboard_inactive_hosts.html",
+                load=dashboard.lessons_with_inactive_host,
+                app_label=self.label,
+                order=5,
+                hide_when_empty=True,
             )
         )

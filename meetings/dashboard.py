@@ -96,6 +96,22 @@ def lessons_this_week() -> int:
     return len(_occurrences(lessons, start, end, zone))
 
 
+def _upcoming_with_inactive_host():
+    """Lessons still to come whose host Zoom deactivated or deleted (Zoom's user events or the refresh)."""
+    return Meeting.objects.filter(
+        series_end_at__gte=timezone.now(),
+        host__is_active=False,
+        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.STARTED],
+    )
+
+
+def lessons_with_inactive_host() -> list[Meeting]:
+    """The dashboard section's rows: one query, the first 20 by start."""
+    return list(
+        _upcoming_with_inactive_host().select_related("host", "teacher").order_by("start_at", "pk")[:20]
+    )
+
+
 def cards() -> list[Card]:
     lessons_url = reverse("meetings:lesson_list")
     result = [
@@ -117,6 +133,17 @@ def cards() -> list[Card]:
                 url,
                 attention=True,
                 detail=_("Open the lesson to read Zoom's answer, correct it and send it again."),
+            )
+        )
+    orphaned = _upcoming_with_inactive_host().count()
+    if orphaned:
+        result.append(
+            Card(
+                _("Lessons whose Zoom host was deactivated"),
+                orphaned,
+                reverse("dashboard") + "#dashboard-inactive-hosts",
+                attention=True,
+                detail=_("Zoom will not start them: give each lesson another host, or reactivate the user."),
             )
         )
     return result

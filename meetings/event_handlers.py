@@ -8,7 +8,8 @@ https://developers.zoom.us/docs/api/meetings/events/
 """
 
 from accounts.models import Credential
-from meetings import inbound
+from meetings import inbound, webinars
+from meetings.models import Meeting
 
 
 def _payload(body: dict) -> dict:
@@ -19,6 +20,10 @@ def _payload(body: dict) -> dict:
 def _object(body: dict) -> dict:
     zoom_object = _payload(body).get("object")
     return zoom_object if isinstance(zoom_object, dict) else {}
+
+
+def meeting_created(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    inbound.meeting_create_from_zoom(payload=_payload(body), credential=credential)
 
 
 def meeting_started(*, event_type: str, body: dict, credential: Credential | None) -> None:
@@ -37,9 +42,29 @@ def meeting_deleted(*, event_type: str, body: dict, credential: Credential | Non
     inbound.meeting_mark_deleted_in_zoom(payload=_payload(body))
 
 
+def webinar_created(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    inbound.meeting_create_from_zoom(payload=_payload(body), credential=credential, kind=Meeting.Kind.WEBINAR)
+
+
+def webinar_registration(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    webinars.registration_event(event_type=event_type, payload=_payload(body))
+
+
+# Webinars share the meetings' ids, and their events the meetings' shapes
+# (https://developers.zoom.us/docs/api/meetings/events/#tag/webinar): the lesson code handles both.
 HANDLERS = {
+    "meeting.created": meeting_created,
     "meeting.started": meeting_started,
     "meeting.ended": meeting_ended,
     "meeting.updated": meeting_updated,
     "meeting.deleted": meeting_deleted,
+    "webinar.created": webinar_created,
+    "webinar.started": meeting_started,
+    "webinar.ended": meeting_ended,
+    "webinar.updated": meeting_updated,
+    "webinar.deleted": meeting_deleted,
+    "webinar.registration_created": webinar_registration,
+    "webinar.registration_approved": webinar_registration,
+    "webinar.registration_denied": webinar_registration,
+    "webinar.registration_cancelled": webinar_registration,
 }

@@ -62,6 +62,17 @@ class PersonPicker(forms.SelectMultiple):
 
 
 class LessonForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Meeting.Kind.choices,
+        initial=Meeting.Kind.LESSON,
+        required=False,  # a form (or program) that does not say is scheduling a lesson
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A webinar is for open days, parents' evenings and briefings: panelists speak, attendees "
+            "watch, and may register first. Its host needs Zoom's Webinars add-on."
+        ),
+    )
     topic = forms.CharField(
         label=_("Topic"), max_length=200, help_text=_("What the lesson is called in ZoomHub and in Zoom.")
     )
@@ -87,6 +98,23 @@ class LessonForm(forms.Form):
         required=False,
         widget=PersonPicker(role=Person.Role.STUDENT),
         help_text=_("Search by name or email; a student not in ZoomHub yet can be added right here."),
+    )
+    panelists = forms.ModelMultipleChoiceField(
+        label=_("Panelists"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Webinars only: the teachers who speak; Zoom sends each their own join link."),
+    )
+    registration = forms.ChoiceField(
+        label=_("Registration"),
+        choices=Meeting.Registration.choices,
+        initial=Meeting.Registration.OFF,
+        required=False,
+        help_text=_(
+            "Webinars only: whether attendees register first, and whether staff approve each one "
+            "(on the webinar's page) or Zoom approves them at once."
+        ),
     )
     start_date = forms.DateField(
         label=_("Date"),
@@ -211,6 +239,10 @@ class LessonForm(forms.Form):
             students = students | Person.objects.filter(pk__in=meeting.students.values("pk"))
         self.fields["teacher"].queryset = teachers.select_related("zoom_user").order_by(by_name())
         self.fields["students"].queryset = students.distinct().order_by(by_name())
+        panelists = Person.objects.teachers()
+        if meeting is not None:
+            panelists = panelists | Person.objects.filter(pk__in=meeting.panelists.values("pk"))
+        self.fields["panelists"].queryset = panelists.distinct().order_by(by_name())
         self.fields["timezone"].choices = [(name, timezone_label(name)) for name in timezone_names()]
         self.fields["timezone"].initial = school_timezone_name()
         if meeting is not None:
@@ -218,6 +250,7 @@ class LessonForm(forms.Form):
         if meeting is not None and meeting.zoom_meeting_id:
             self.fields["host"].disabled = True
             self.fields["host"].help_text = _("Zoom cannot move an existing meeting to another host.")
+            self.fields["kind"].disabled = True
         self.plan: LessonPlan | None = None
 
     def teacher_hosts(self) -> dict[str, int]:
@@ -252,6 +285,9 @@ class LessonForm(forms.Form):
         local = to_local(meeting.start_at, meeting.timezone)
         recurrence = meeting.recurrence
         return {
+            "kind": meeting.kind,
+            "panelists": [p.pk for p in meeting.panelists.all()],
+            "registration": meeting.registration,
             "topic": meeting.topic,
             "host": meeting.host_id,
             "teacher": meeting.teacher_id,
@@ -335,6 +371,9 @@ class LessonForm(forms.Form):
                 auto_recording=data.get("auto_recording") or Meeting.AutoRecording.NONE,
                 alternative_hosts=data.get("alternative_hosts") or (),
             ),
+            kind=data.get("kind") or Meeting.Kind.LESSON,
+            registration=data.get("registration") or Meeting.Registration.OFF,
+            panelists=tuple(data.get("panelists") or ()),
         )
         try:
             lesson_validate(plan=self.plan, meeting=self.meeting)

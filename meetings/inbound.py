@@ -22,6 +22,8 @@ from meetings.services import timeline_add
 from meetings.timezones import format_lesson_time, is_valid_timezone, parse_zoom_time, to_local
 
 logger = logging.getLogger(__name__)
+# The start of Meeting.zoom_reference, which every push writes into the agenda.
+ZOOMHUB_REFERENCE = "[ZoomHub lesson "
 Kind = MeetingTimelineEvent.Kind
 Status = Meeting.Status
 
@@ -171,6 +173,66 @@ def meeting_mark_deleted_in_zoom(*, payload: dict) -> Meeting | None:
     return meeting
 
 
+# -- meetings made in Zoom -------------------------------------------------------------------
+
+
+def _known_host(zoom_object: dict, credential: Credential | None) -> ZoomUser | None:
+    host_id = str(zoom_object.get("host_id") or "")
+    if not host_id:
+        return None
+    hosts = ZoomUser.objects.filter(zoom_id=host_id, is_active=True).select_related("credential")
+    if credential is not None:
+        hosts = hosts.filter(credential=credential)
+    return hosts.filter(credential__status=Credential.Status.ACTIVE).order_by("pk").first()
+
+
+def meeting_create_from_zoom(
+    *, payload: dict, credential: Credential | None, kind: str = Meeting.Kind.LESSON
+) -> Meeting | None:
+    """Zoom's meeting.created: a meeting a known host made in Zoom becomes a lesson marked "made
+    in Zoom", which staff keep or ignore.
+
+    Zoom also announces the meetings ZoomHub's own pushes create. Those are recognised by the
+    meeting id once the push has stored it, and before that (the event can overtake the create's
+    answer) by the lesson reference the push writes into the agenda, which Zoom's event does not
+    carry: the meeting is read from Zoom to see it. https://developers.zoom.us/docs/api/meetings/events/
+    """
+    zoom_object = payload.get("object") or {}
+    if find_lesson(zoom_object) is not None:
+        return None
+    webinar = kind == Meeting.Kind.WEBINAR
+    host = _known_host(zoom_object, credential)
+    if host is None or zoom_object.get("type") not in ((5, 9) if webinar else (2, 8)):
+        return None  # someone ZoomHub does not schedule for, or a meeting without a fixed time
+    client = account_services.credential_client(credential=host.credential)
+    detail = client.get(f"/{'webinars' if webinar else 'meetings'}/{int(zoom_object['id'])}")
+    if ZOOMHUB_REFERENCE in (detail.get("agenda") or ""):
+        return None  # ours: the push links it
+    meeting = _lesson_from_zoom(host, detail)
+    if meeting is None:
+        return None
+    meeting.made_in_zoom = True
+    meeting.kind = kind
+    if webinar:
+        approval = (detail.get("settings") or {}).get("approval_type")
+        meeting.registration = {0: Meeting.Registration.AUTOMATIC, 1: Meeting.Registration.MANUAL}.get(
+            approval, Meeting.Registration.OFF
+        )
+    try:
+        with transaction.atomic():
+            meeting.save()
+            timeline_add(
+                meeting=meeting,
+                kind=Kind.MADE_IN_ZOOM,
+                message=_("Zoom meeting ID %(id)s, made in Zoom by %(host)s.")
+                % {"id": meeting.zoom_meeting_id, "host": host.email or host.zoom_id},
+            )
+            signals.send_on_commit(signals.lesson_scheduled, meeting=meeting, actor=None, from_zoom=True)
+    except IntegrityError:
+        return None  # a redelivery processed meanwhile, or an import got there first
+    return meeting
+
+
 # -- import ------------------------------------------------------------------------------------
 
 
@@ -267,7 +329,11 @@ def _lesson_from_zoom(host: ZoomUser, detail: dict) -> Meeting | None:
         push_state=Meeting.PushState.SYNCED,
     )
     recurrence = detail.get("recurrence") or {}
-    if detail.get("type") == 8 and recurrence.get("type") == 2 and recurrence.get("repeat_interval", 1) == 1:
+    if (
+        detail.get("type") in (8, 9)
+        and recurrence.get("type") == 2
+        and recurrence.get("repeat_interval", 1) == 1
+    ):
         weekdays = sorted(
             {
                 PYTHON_WEEKDAY[int(d)]

@@ -151,7 +151,20 @@ class Person(models.Model):
 
 
 class Meeting(models.Model):
-    """A lesson: one Zoom meeting (recurring or not), saved here first and then pushed to Zoom."""
+    """A lesson: one Zoom meeting (recurring or not), saved here first and then pushed to Zoom.
+
+    Or a webinar (kind "webinar": open days, parents' evenings, exam briefings): the same row,
+    pages and history, pushed to Zoom's webinar endpoints, with panelists and registrants.
+    """
+
+    class Kind(models.TextChoices):
+        LESSON = "lesson", _("Lesson")
+        WEBINAR = "webinar", _("Webinar")
+
+    class Registration(models.TextChoices):
+        OFF = "off", _("No registration")
+        AUTOMATIC = "automatic", _("Registration, approved automatically")
+        MANUAL = "manual", _("Registration, approved by staff")
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
@@ -170,6 +183,9 @@ class Meeting(models.Model):
         LOCAL = "local", _("Record on the host's computer")
         CLOUD = "cloud", _("Record to the cloud")
 
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.LESSON, db_default=Kind.LESSON
+    )
     topic = models.CharField(_("topic"), max_length=200)
     description = models.TextField(
         _("description"), blank=True, max_length=1500, help_text=_("Sent to Zoom as the meeting's agenda.")
@@ -193,6 +209,17 @@ class Meeting(models.Model):
         verbose_name=_("teacher"),
     )
     students = models.ManyToManyField(Person, blank=True, related_name="lessons", verbose_name=_("students"))
+    # Webinars only: the teachers who speak (Zoom's panelists), and who may register.
+    panelists = models.ManyToManyField(
+        Person, blank=True, related_name="webinars_as_panelist", verbose_name=_("panelists")
+    )
+    registration = models.CharField(
+        _("registration"),
+        max_length=10,
+        choices=Registration.choices,
+        default=Registration.OFF,
+        db_default=Registration.OFF,
+    )
 
     # Weekly recurrence (Zoom type 8, recurrence type 2): weekdays are Python's, Monday 0.
     recurrence_weekdays = models.CharField(_("repeats on"), max_length=20, blank=True)
@@ -228,6 +255,15 @@ class Meeting(models.Model):
     password = models.CharField(_("passcode"), max_length=50, blank=True)
     # Lets anyone start the meeting as its host: encrypted, and only shown on an explicit request.
     start_url = EncryptedTextField(_("start link"), blank=True, null=True)
+
+    # Made in Zoom by a known host (Zoom's meeting.created), not scheduled here: staff keep it or ignore it.
+    made_in_zoom = models.BooleanField(_("made in Zoom"), default=False, db_default=False)
+    ignored_at = models.DateTimeField(
+        _("ignored"),
+        null=True,
+        blank=True,
+        help_text=_("Staff chose to ignore this meeting made in Zoom; Zoom still has it."),
+    )
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
@@ -322,6 +358,10 @@ class Meeting(models.Model):
         return self.status != self.Status.CANCELED and self.series_end_at >= timezone.now()
 
     @property
+    def is_webinar(self) -> bool:
+        return self.kind == self.Kind.WEBINAR
+
+    @property
     def push_in_progress(self) -> bool:
         return self.push_state in (self.PushState.PENDING, self.PushState.SYNCING)
 
@@ -331,12 +371,59 @@ class Meeting(models.Model):
         return f"[ZoomHub lesson {self.pk} {self.push_key}]"
 
 
+class WebinarRegistrant(models.Model):
+    """Someone who registered for a webinar (in Zoom, or added here), with Zoom's decision on them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DENIED = "denied", _("Denied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    webinar = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="registrants", verbose_name=_("webinar")
+    )
+    zoom_registrant_id = models.CharField(_("Zoom registrant ID"), max_length=100)
+    email = models.EmailField(_("email"))
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    # Their own link; Zoom gives it once they are approved.
+    join_url = models.URLField(_("join link"), max_length=1000, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        verbose_name = _("webinar registrant")
+        verbose_name_plural = _("webinar registrants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webinar", "zoom_registrant_id"], name="one_row_per_zoom_registrant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        name = f"{self.first_name} {self.last_name}".strip()
+        return f"{name} <{self.email}>" if name else self.email
+
+
 class MeetingTimelineEvent(models.Model):
     """One line of a lesson's history: created, pushed, rescheduled, started, ended, canceled, failures."""
 
     class Kind(models.TextChoices):
         CREATED = "created", _("Created")
         IMPORTED = "imported", _("Imported from Zoom")
+        MADE_IN_ZOOM = "made_in_zoom", _("Made in Zoom")
+        IGNORED = "ignored", _("Ignored")
         PUSHED = "pushed", _("Sent to Zoom")
         EDITED = "edited", _("Edited")
         RESCHEDULED = "rescheduled", _("Rescheduled")

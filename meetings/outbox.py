@@ -26,9 +26,11 @@ from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.models import Credential
+from meetings import webinars
 from meetings.models import Meeting, MeetingTimelineEvent
 from meetings.services import push_enqueue, timeline_add
 from meetings.timezones import format_lesson_time, zoom_utc
+from zoomhub.zoom import webinars as zoom_webinars
 from zoomhub.zoom.backoff import backoff_delay
 from zoomhub.zoom.errors import ZoomError, ZoomNotFound, ZoomRateLimited
 
@@ -146,7 +148,9 @@ def meeting_push(*, meeting_id: int) -> PushResult:
                 retry=True,
             )
         client = account_services.credential_client(credential=credential)
-        if meeting.status == Meeting.Status.CANCELED:
+        if meeting.is_webinar:
+            note = _push_webinar(client, meeting, claim)
+        elif meeting.status == Meeting.Status.CANCELED:
             note = _push_delete(client, meeting, claim)
         elif meeting.zoom_meeting_id is None:
             note = _push_create(client, meeting, claim)
@@ -207,6 +211,71 @@ def _push_delete(client, meeting: Meeting, claim: str) -> str:
             raise
         return _("Already gone from Zoom.")
     return _("Deleted in Zoom (meeting ID %(id)s).") % {"id": zoom_id}
+
+
+# -- webinars (meetings/webinars.py builds the body, checks the licence, syncs panelists) ---------
+
+
+def _push_webinar(client, meeting: Meeting, claim: str) -> str:
+    """The same outbox for a webinar, on Zoom's /webinars endpoints; panelists follow each push."""
+    try:
+        if meeting.status == Meeting.Status.CANCELED:
+            return _delete_webinar(client, meeting)
+        if meeting.zoom_meeting_id is None:
+            note = _create_webinar(client, meeting, claim)
+        else:
+            zoom_webinars.webinar_update(client, meeting.zoom_meeting_id, _webinar_body(meeting))
+            note = _("Updated in Zoom for %(when)s.") % {
+                "when": format_lesson_time(meeting.start_at, meeting.timezone)
+            }
+        synced = webinars.panelists_sync(client, meeting)
+    except webinars.WebinarLicenceMissing as missing:
+        raise PushProblem(str(missing)) from missing
+    except ZoomError as error:
+        explained = webinars.explain_refusal(error, meeting.host)
+        if explained:
+            raise PushProblem(explained) from error
+        raise
+    return f"{note} {synced}".strip()
+
+
+def _webinar_body(meeting: Meeting) -> dict:
+    return webinars.webinar_body(meeting, zoom_meeting_body(meeting))
+
+
+def _create_webinar(client, meeting: Meeting, claim: str) -> str:
+    if meeting.create_attempted_at is not None:
+        reference = meeting.zoom_reference
+        for item in zoom_webinars.webinars_upcoming(client, meeting.host.zoom_id):
+            if reference in (item.get("agenda") or ""):
+                _store_zoom_meeting(meeting, zoom_webinars.webinar_get(client, int(item["id"])))
+                zoom_webinars.webinar_update(client, meeting.zoom_meeting_id, _webinar_body(meeting))
+                return _("Found the webinar an earlier attempt created in Zoom (ID %(id)s) and used it.") % {
+                    "id": meeting.zoom_meeting_id
+                }
+    if meeting.occurrence_starts()[-1] <= timezone.now():
+        raise PushProblem(_("The webinar's time has passed before it reached Zoom; choose a new time."))
+    webinars.check_licence(client, meeting.host)  # before anything is sent
+    marked = Meeting.objects.filter(pk=meeting.pk, push_claim=claim).update(
+        create_attempted_at=timezone.now()
+    )
+    if not marked:
+        raise PushProblem(_("Another worker took over this push."), retry=True)
+    data = zoom_webinars.webinar_create(client, meeting.host.zoom_id, _webinar_body(meeting))
+    _store_zoom_meeting(meeting, data)
+    return _("Created in Zoom (webinar ID %(id)s).") % {"id": meeting.zoom_meeting_id}
+
+
+def _delete_webinar(client, meeting: Meeting) -> str:
+    if meeting.zoom_meeting_id is None:
+        return _("Nothing to delete in Zoom.")
+    try:
+        zoom_webinars.webinar_delete(client, meeting.zoom_meeting_id)
+    except ZoomNotFound as error:
+        if error.code not in (MEETING_NOT_FOUND, None):
+            raise
+        return _("Already gone from Zoom.")
+    return _("Deleted in Zoom (webinar ID %(id)s).") % {"id": meeting.zoom_meeting_id}
 
 
 def _find_by_reference(client, meeting: Meeting) -> int | None:

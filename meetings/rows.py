@@ -15,7 +15,7 @@ from zoomhub.humanize import duration_text
 ROW = (
     '<tr id="lesson-row-{}">'
     '<td data-label="{}">{}<br><span class="muted">{}{}</span></td>'
-    '<td data-label="{}"><a href="{}">{}</a></td>'
+    '<td data-label="{}"><a href="{}">{}</a>{}</td>'
     '<td data-label="{}">{}</td>'
     '<td data-label="{}">{}</td>'
     '<td data-label="{}">{}</td>'
@@ -53,6 +53,8 @@ def lesson_rows(lessons: list[Meeting], students: dict[int, list[str]]) -> SafeS
     # Django's get_FOO_display() rebuilds a dict of every choice on each call: once per page here.
     statuses = {value: str(label) for value, label in Meeting.Status.choices}
     push_states = {value: str(label) for value, label in Meeting.PushState.choices}
+    made_in_zoom = format_html(' <span class="badge warn made-in-zoom">{}</span>', _("made in Zoom"))
+    webinar = format_html(' <span class="badge warn webinar-badge">{}</span>', _("Webinar"))
     rows = []
     for lesson in lessons:
         repeats = recurrence_text(lesson)
@@ -69,6 +71,9 @@ def lesson_rows(lessons: list[Meeting], students: dict[int, list[str]]) -> SafeS
                 name,
                 f"{detail}{lesson.pk}/",
                 lesson.topic,
+                format_html(
+                    "{}{}", webinar if lesson.is_webinar else "", made_in_zoom if lesson.made_in_zoom else ""
+                ),
                 teacher,
                 lesson.teacher or "—",
                 pupils,

@@ -54,6 +54,10 @@ class LessonPlan:
     description: str = ""
     recurrence: WeeklyRecurrence | None = None
     zoom_settings: ZoomSettings = field(default_factory=ZoomSettings)
+    # A webinar instead of a lesson: its panelists (teachers) and whether people register.
+    kind: str = Meeting.Kind.LESSON
+    registration: str = Meeting.Registration.OFF
+    panelists: tuple[Person, ...] = ()
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -93,6 +97,15 @@ def lesson_validate(
             "host",
             _("The lesson already exists in Zoom under its host; Zoom cannot move it to another host."),
         )
+
+    if meeting is not None and meeting.zoom_meeting_id and plan.kind != meeting.kind:
+        add(
+            "kind",
+            _("It already exists in Zoom as a %(kind)s; Zoom cannot turn one into the other.")
+            % {"kind": meeting.get_kind_display().lower()},
+        )
+    if plan.kind == Meeting.Kind.WEBINAR and plan.host.user_type == 1:
+        add("host", webinar_licence_message(plan.host))
 
     credential = plan.host.credential
     if not plan.host.is_active:
@@ -149,6 +162,17 @@ def lesson_validate(
         raise ValidationError(errors)
 
 
+def webinar_licence_message(host: ZoomUser, zoom_answer: str = "") -> str:
+    """Why this host cannot hold a webinar, in the words staff act on (and Zoom's, when it said it)."""
+    message = _(
+        "%(host)s has no Zoom webinar licence: Zoom hosts webinars only for licensed users with the "
+        "Webinars add-on. Ask the Zoom account's admin to assign one to them, or choose another host."
+    ) % {"host": host}
+    if zoom_answer:
+        message += " " + _("Zoom answered: %(message)s") % {"message": zoom_answer}
+    return message
+
+
 def find_host_overlap(
     *, host: ZoomUser, starts: list[dt.datetime], duration: int, exclude_pk: int | None = None
 ) -> tuple[Meeting, dt.datetime] | None:
@@ -190,6 +214,10 @@ def timeline_add(
 
 def _apply_plan(meeting: Meeting, plan: LessonPlan) -> None:
     meeting.host = plan.host
+    meeting.kind = plan.kind
+    meeting.registration = (
+        plan.registration if plan.kind == Meeting.Kind.WEBINAR else Meeting.Registration.OFF
+    )
     meeting.topic = plan.topic.strip()
     meeting.description = plan.description
     meeting.start_at = plan.start.astimezone(dt.UTC)
@@ -244,6 +272,7 @@ def meeting_schedule(*, plan: LessonPlan, actor=None) -> Meeting:
     _apply_plan(meeting, plan)
     meeting.save()
     meeting.students.set(plan.students)
+    meeting.panelists.set(plan.panelists if meeting.is_webinar else ())
     timeline_add(
         meeting=meeting,
         kind=Kind.CREATED,
@@ -273,12 +302,14 @@ def meeting_reschedule(*, meeting: Meeting, plan: LessonPlan, actor=None) -> Mee
     zoom_fields_before = _zoom_visible(meeting)
     _apply_plan(meeting, plan)
     after = (meeting.start_at, meeting.duration, meeting.timezone, meeting.recurrence)
-    zoom_changed = _zoom_visible(meeting) != zoom_fields_before
+    panelists = set(plan.panelists) if meeting.is_webinar else set()
+    zoom_changed = _zoom_visible(meeting) != zoom_fields_before or panelists != set(meeting.panelists.all())
     if zoom_changed:
         _mark_changed(meeting)
     meeting.save()
     meeting.refresh_from_db(fields=["push_revision"])
     meeting.students.set(plan.students)
+    meeting.panelists.set(panelists)
     if before != after:
         timeline_add(
             meeting=meeting,
@@ -318,6 +349,7 @@ def _zoom_visible(meeting: Meeting) -> tuple:
         meeting.mute_upon_entry,
         meeting.auto_recording,
         meeting.alternative_hosts,
+        meeting.registration,
     )
 
 
@@ -337,6 +369,29 @@ def meeting_cancel(*, meeting: Meeting, actor=None, reason: str = "") -> Meeting
     if meeting.push_state == Meeting.PushState.PENDING:
         push_enqueue(meeting.pk)
     signals.send_on_commit(signals.lesson_cancelled, meeting=meeting, actor=actor, from_zoom=False)
+    return meeting
+
+
+@transaction.atomic
+def meeting_ignore(*, meeting: Meeting, actor=None) -> Meeting:
+    """Staff do not want a meeting made in Zoom as a lesson: it leaves the lists and the dashboard,
+    nothing is sent to Zoom (the meeting stays there as its host made it) and nobody is told."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.made_in_zoom:
+        raise ValidationError(_("Only a meeting made in Zoom can be ignored; cancel a lesson instead."))
+    if meeting.ignored_at is not None:
+        return meeting
+    meeting.ignored_at = timezone.now()
+    meeting.status = Meeting.Status.CANCELED
+    meeting.push_state = Meeting.PushState.SYNCED
+    meeting.push_next_attempt_at = None
+    meeting.save()
+    timeline_add(
+        meeting=meeting,
+        kind=Kind.IGNORED,
+        actor=actor,
+        message=_("Left as it is in Zoom; ZoomHub no longer follows it."),
+    )
     return meeting
 
 

@@ -11,17 +11,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Credential
-from meetings import services
+from accounts.services import CredentialUnusable
+from meetings import services, webinars
 from meetings.calendar import week_grid, week_start_for
 from meetings.forms import LessonFilterForm, LessonForm
-from meetings.models import Meeting, MeetingTimelineEvent, Person
+from meetings.models import Meeting, MeetingTimelineEvent, Person, WebinarRegistrant
 from meetings.panels import lesson_panels
 from meetings.rows import lesson_rows, student_names
 from meetings.timezones import get_zone, school_timezone_name
 from zoomhub.collation import by_name
+from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 25
 # What meetings/rows.py reads of a lesson, its host and its teacher.
@@ -38,6 +41,8 @@ LIST_COLUMNS = (
     "host__email",
     "host__zoom_id",
     "teacher__name",
+    "kind",
+    "made_in_zoom",
 )
 
 
@@ -56,7 +61,9 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     # The rows show the host's address and the teacher's name: no credential (whose encrypted
     # fields are decrypted per row), no Person per student (student_names reads the names) and
     # only the columns the rows use (a Meeting has some forty).
-    lessons = Meeting.objects.select_related("host", "teacher").only(*LIST_COLUMNS)
+    lessons = (
+        Meeting.objects.select_related("host", "teacher").only(*LIST_COLUMNS).filter(ignored_at__isnull=True)
+    )
     if tab == "past":
         lessons = lessons.filter(series_end_at__lt=now).order_by("-start_at", "-pk")
     else:
@@ -127,6 +134,7 @@ def _detail_context(meeting: Meeting) -> dict:
     )
     return {
         "lesson": meeting,
+        "registrants": list(meeting.registrants.select_related("decided_by")) if meeting.is_webinar else [],
         "timeline": timeline,
         "occurrences": meeting.occurrence_starts(),
         "panels": lesson_panels.render_for(meeting),
@@ -208,6 +216,59 @@ def lesson_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Lesson canceled; the Zoom meeting is being deleted."))
         return redirect("meetings:lesson_detail", pk=meeting.pk)
     return render(request, "meetings/lesson_confirm_cancel.html", {"lesson": meeting})
+
+
+@require_POST
+def lesson_ignore(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.meeting_ignore(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("meetings:lesson_detail", pk=meeting.pk)
+    messages.success(request, _("The meeting made in Zoom is ignored; Zoom keeps it as it is."))
+    return redirect("meetings:lesson_list")
+
+
+@require_POST
+def webinar_registrant_decide(request: HttpRequest, registrant_pk: int, action: str) -> HttpResponse:
+    """Approve or deny one registrant in Zoom, from the webinar's page."""
+    registrant = get_object_or_404(
+        WebinarRegistrant.objects.select_related("webinar__host__credential"), pk=registrant_pk
+    )
+    pk = registrant.webinar_id
+    try:
+        webinars.registrant_decide(registrant=registrant, action=action, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except CredentialUnusable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(who)s: %(status)s in Zoom.")
+            % {"who": registrant, "status": registrant.get_status_display().lower()},
+        )
+    return redirect(reverse("meetings:lesson_detail", args=[pk]) + "#webinar-registrants")
+
+
+@require_POST
+def webinar_registrants_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read the webinar's registrants from Zoom now (events keep them current otherwise)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("host__credential"), pk=pk)
+    try:
+        count = webinars.registrants_refresh(meeting=meeting)
+    except (ZoomError, CredentialUnusable) as error:
+        messages.error(request, _("Zoom answered: %(message)s") % {"message": error})
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)s registrant read from Zoom.", "%(count)s registrants read from Zoom.", count)
+            % {"count": count},
+        )
+    return redirect(reverse("meetings:lesson_detail", args=[pk]) + "#webinar-registrants")
 
 
 @require_POST

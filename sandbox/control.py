@@ -13,6 +13,7 @@ from sandbox.models import Account, App, User
 from sandbox.oauth import revoke_user_grants
 from sandbox.router import Request, Response, Router
 from sandbox.scenarios import ScenarioError, play_lesson, seed_history
+from sandbox.user_events import publish_user_event, user_event_object
 from zoomhub.zoom.limits import Plan
 
 if TYPE_CHECKING:
@@ -188,11 +189,14 @@ def add_user(sb: "Sandbox", data: dict) -> dict:
             status=_text(data, "status", required=False, default="active"),
             pmi=sb.state.rng.randrange(2_000_000_000, 9_999_999_999),
             created_at=sb.state.clock.now().replace(microsecond=0),
+            webinar=bool(data.get("webinar", False)),
         )
         sb.state.users[user.id] = user
         account = sb.state.accounts[account_id]
         if not account.owner_email:
             account.owner_email = email
+    # Zoom tells the account's apps (https://developers.zoom.us/docs/api/users/events/).
+    publish_user_event(sb, user, "user.created", user_event_object(user))
     return user.as_zoom()
 
 

@@ -60,6 +60,24 @@ class SandboxControl:
     def add_user(self, **fields) -> dict:
         return self.call("POST", "/users", fields)
 
+    def change_user(self, user_id: str, **fields) -> dict:
+        """As an admin in Zoom: user.updated, or user.deactivated / user.activated for a status change."""
+        return self.call("PATCH", f"/users/{quote(user_id, safe='')}", fields)
+
+    def delete_user(self, user_id: str) -> dict:
+        return self.call("DELETE", f"/users/{quote(user_id, safe='')}")
+
+    def make_meeting_in_zoom(self, user_id: str, **meeting) -> dict:
+        """The host schedules a meeting in Zoom itself (Zoom sends meeting.created)."""
+        return self.call("POST", f"/users/{quote(user_id, safe='')}/meetings", meeting)
+
+    def webinars(self) -> list[dict]:
+        return self.call("GET", "/webinars")
+
+    def register_for_webinar(self, webinar_id: int, **registrant) -> dict:
+        """Someone registers on Zoom's registration page (webinar.registration_created follows)."""
+        return self.call("POST", f"/webinars/{webinar_id}/registrants", registrant)
+
     def add_app(self, **fields) -> dict:
         return self.call("POST", "/apps", fields)
 

@@ -194,6 +194,15 @@ def create(sb: "Sandbox", call: api.Call) -> Response:
     capped = _spend_daily_cap(sb, host)
     if capped:
         return capped
+    meeting = create_meeting(sb, host, body, operator=_operator(sb, call))
+    if isinstance(meeting, Response):
+        return meeting
+    return Response.json(meeting_json(sb, meeting), status=201)
+
+
+def create_meeting(sb: "Sandbox", host: User, body: dict, *, operator: dict) -> Meeting | Response:
+    """Make a meeting for `host` (through the API, or in Zoom's web portal) and send meeting.created,
+    which Zoom sends for both. https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.created"""
     state = sb.state
     meeting_id = state.new_meeting_id()
     encrypted = secrets.token_urlsafe(24)
@@ -221,7 +230,30 @@ def create(sb: "Sandbox", call: api.Call) -> Response:
         return invalid
     with state.lock:
         state.meetings[meeting.id] = meeting
-    return Response.json(meeting_json(sb, meeting), status=201)
+    data = meeting_json(sb, meeting)
+    created = {
+        key: data[key]
+        for key in (
+            "uuid",
+            "id",
+            "host_id",
+            "topic",
+            "type",
+            "start_time",
+            "duration",
+            "timezone",
+            "join_url",
+            "recurrence",
+            "occurrences",
+        )
+        if key in data
+    }
+    sb.webhooks.publish(
+        account_id=meeting.account_id,
+        event="meeting.created",
+        payload={**operator, "operation": "all", "object": created},
+    )
+    return meeting
 
 
 def meeting_json(sb: "Sandbox", meeting: Meeting) -> dict:

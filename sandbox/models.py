@@ -44,6 +44,7 @@ class User:
     pmi: int = 0
     dept: str = ""
     created_at: datetime | None = None
+    webinar: bool = False  # the paid webinar add-on (settings feature.webinar)
 
     def as_zoom(self) -> dict:
         created = iso(self.created_at) if self.created_at else ""
@@ -144,6 +145,10 @@ class Meeting:
     join_url: str
     start_url: str
     status: str = "waiting"
+    # Webinars only (types 5 and 9): [{"id", "name", "email", "join_url"}] and
+    # [{"id", "email", "first_name", "last_name", "status", "join_url", "create_time"}].
+    panelists: list[dict] = field(default_factory=list)
+    registrants: list[dict] = field(default_factory=list)
 
 
 @dataclass

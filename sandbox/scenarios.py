@@ -41,6 +41,7 @@ class Lesson:
     steps: list[Step]
     recording: dict | None
     done: threading.Event = field(default_factory=threading.Event)
+    kind: str = "meeting"  # or "webinar": its events are webinar.started, webinar.participant_joined, ...
 
 
 def play_lesson(sb: "Sandbox", spec: dict) -> Lesson:
@@ -85,7 +86,18 @@ def _prepare(sb: "Sandbox", spec: dict) -> Lesson:
             if not isinstance(person, dict) or not isinstance(person.get("segments", []), list):
                 raise ScenarioError("each participant needs a name and segments [[join, leave], ...]")
             member = state.find_user(person["email"]) if person.get("email") else None
-            people.append({**person, "user": None if person.get("guest") else member})
+            registrant = (
+                next((r for r in meeting.registrants if r["email"].lower() == person["email"].lower()), None)
+                if person.get("email")
+                else None
+            )
+            people.append(
+                {
+                    **person,
+                    "user": None if person.get("guest") else member,
+                    "registrant_id": person.get("registrant_id") or (registrant or {}).get("id", ""),
+                }
+            )
         for person in people:
             person["user_id"] = str(16_000_000 + state.rng.randrange(1_000_000))
             person["participant_uuid"] = state.new_uuid()
@@ -127,14 +139,20 @@ def _prepare(sb: "Sandbox", spec: dict) -> Lesson:
             start_time=start,
             end_time=None,
         )
-        state.meetings[meeting.id] = meeting
+        kind = "webinar" if meeting.type in (5, 6, 9) else "meeting"
+        (state.webinars if kind == "webinar" else state.meetings)[meeting.id] = meeting
         # The next time this meeting is held, it is a new instance with its own UUID.
         meeting.uuid = state.new_uuid()
-        return Lesson(meeting, instance, start, steps, recording)
+        return Lesson(meeting, instance, start, steps, recording, kind=kind)
 
 
 def _meeting(sb: "Sandbox", spec: dict) -> Meeting:
     state = sb.state
+    if spec.get("webinar_id"):
+        webinar = state.webinars.get(int(spec["webinar_id"]))
+        if webinar is None:
+            raise ScenarioError(f"no webinar {spec['webinar_id']}")
+        return webinar
     if spec.get("meeting_id"):
         meeting = state.meetings.get(int(spec["meeting_id"]))
         if meeting is None:
@@ -208,7 +226,10 @@ def _apply(sb: "Sandbox", lesson: Lesson, step: Step) -> None:
             lesson.meeting.status = "started"
             state.instances[lesson.instance.uuid] = lesson.instance
         publish(
-            account_id=account_id, event="meeting.started", payload={"object": _object(lesson)}, event_ts=ts
+            account_id=account_id,
+            event=f"{lesson.kind}.started",
+            payload={"object": _object(lesson)},
+            event_ts=ts,
         )
     elif step.action in ("join", "leave"):
         person = step.who
@@ -253,7 +274,7 @@ def _apply(sb: "Sandbox", lesson: Lesson, step: Step) -> None:
             participant["leave_reason"] = "left the meeting.<br>Reason : left the meeting"
         publish(
             account_id=account_id,
-            event=f"meeting.participant_{step.action.replace('join', 'joined').replace('leave', 'left')}",
+            event=f"{lesson.kind}.participant_{step.action.replace('join', 'joined').replace('leave', 'left')}",
             payload={"object": {**_object(lesson), "participant": participant}},
             event_ts=ts,
         )
@@ -264,7 +285,7 @@ def _apply(sb: "Sandbox", lesson: Lesson, step: Step) -> None:
             lesson.meeting.status = "waiting"
         publish(
             account_id=account_id,
-            event="meeting.ended",
+            event=f"{lesson.kind}.ended",
             payload={"object": {**_object(lesson), "end_time": iso(at)}},
             event_ts=ts,
         )

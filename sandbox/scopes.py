@@ -40,6 +40,42 @@ REQUIRED: dict[str, list[str]] = {
         "meeting:read:list_past_instances",
         "meeting:read:list_past_instances:admin",
     ],
+    "GET /v2/users/{userId}/settings": ["user:read:settings", "user:read:settings:admin"],
+    "POST /v2/users/{userId}/webinars": ["webinar:write:webinar", "webinar:write:webinar:admin"],
+    "GET /v2/users/{userId}/webinars": ["webinar:read:list_webinars", "webinar:read:list_webinars:admin"],
+    "GET /v2/webinars/{webinarId}": ["webinar:read:webinar", "webinar:read:webinar:admin"],
+    "PATCH /v2/webinars/{webinarId}": ["webinar:update:webinar", "webinar:update:webinar:admin"],
+    "DELETE /v2/webinars/{webinarId}": ["webinar:delete:webinar", "webinar:delete:webinar:admin"],
+    "GET /v2/webinars/{webinarId}/panelists": [
+        "webinar:read:list_panelists",
+        "webinar:read:list_panelists:admin",
+    ],
+    "POST /v2/webinars/{webinarId}/panelists": ["webinar:write:panelist", "webinar:write:panelist:admin"],
+    "DELETE /v2/webinars/{webinarId}/panelists/{panelistId}": [
+        "webinar:delete:panelist",
+        "webinar:delete:panelist:admin",
+    ],
+    "GET /v2/webinars/{webinarId}/registrants": [
+        "webinar:read:list_registrants",
+        "webinar:read:list_registrants:admin",
+    ],
+    "POST /v2/webinars/{webinarId}/registrants": [
+        "webinar:write:registrant",
+        "webinar:write:registrant:admin",
+    ],
+    "PUT /v2/webinars/{webinarId}/registrants/status": [
+        "webinar:update:registrant_status",
+        "webinar:update:registrant_status:admin",
+    ],
+    "GET /v2/report/webinars/{meetingId}/participants": ["report:read:list_webinar_participants:admin"],
+    "GET /v2/past_webinars/{meetingId}/participants": [
+        "webinar:read:list_past_participants",
+        "webinar:read:list_past_participants:admin",
+    ],
+    "GET /v2/past_webinars/{meetingId}/absentees": [
+        "webinar:read:list_absentees",
+        "webinar:read:list_absentees:admin",
+    ],
 }
 
 CLASSIC: dict[str, list[str]] = {
@@ -77,7 +113,15 @@ CLASSIC: dict[str, list[str]] = {
         "meeting:read:admin",
         "meeting:write:admin",
     ],
+    "GET /v2/users/{userId}/settings": ["user:read", "user:read:admin", "user:write", "user:write:admin"],
+    "GET /v2/report/webinars/{meetingId}/participants": ["report:read:admin", "report_webinars:read:admin"],
 }
+# The classic webinar scopes (seed 003's app) open every webinar endpoint: read or write.
+for _key in REQUIRED:
+    if "/webinars" in _key and "/report/" not in _key:
+        CLASSIC[_key] = ["webinar:write", "webinar:write:admin"] + (
+            ["webinar:read", "webinar:read:admin"] if _key.startswith("GET ") else []
+        )
 
 ALL_SCOPES = sorted({scope for alternatives in REQUIRED.values() for scope in alternatives})
 # What a new app is granted unless configured otherwise.

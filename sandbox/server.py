@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from sandbox import control, meetings, oauth, recordings, reports, users
+from sandbox import control, meetings, oauth, recordings, reports, user_events, users, webinars
 from sandbox.faults import Fault, Faults
 from sandbox.ratelimit import RateLimiter
 from sandbox.router import Request, Response, Router
@@ -44,7 +44,7 @@ class Sandbox:
         self.base_url = (public_url or f"http://{host}:{self.httpd.server_port}").rstrip("/")
         self.webhooks = WebhookSender(self)
         self.router = Router()
-        for module in (oauth, users, meetings, recordings, reports, control):
+        for module in (oauth, users, meetings, webinars, recordings, reports, control, user_events):
             self.router.include(module.routes(self))
         self._thread: threading.Thread | None = None
 

@@ -91,6 +91,7 @@ class SandboxState:
             self.refresh_tokens: dict[str, RefreshToken] = {}
             self.codes: dict[str, AuthorizationCode] = {}
             self.meetings: dict[int, Meeting] = {}
+            self.webinars: dict[int, Meeting] = {}  # the same record, type 5 or 9
             self.deleted_meetings: set[int] = set()
             self.instances: dict[str, Instance] = {}
             self.recordings: dict[str, Recording] = {}
@@ -108,7 +109,11 @@ class SandboxState:
         with self.lock:
             while True:
                 candidate = self.rng.randrange(81_000_000_000, 99_999_999_999)
-                if candidate not in self.meetings and candidate not in self.deleted_meetings:
+                if (
+                    candidate not in self.meetings
+                    and candidate not in self.webinars
+                    and candidate not in self.deleted_meetings
+                ):
                     return candidate
 
     def new_uuid(self) -> str:

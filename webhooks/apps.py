@@ -8,7 +8,14 @@ class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Zoom webhooks")
     # Events this app handles itself (see webhooks/registry.py for how the other apps subscribe).
-    zoom_webhook_events = ("app_deauthorized",)
+    zoom_webhook_events = (
+        "app_deauthorized",
+        "user.created",
+        "user.updated",
+        "user.deleted",
+        "user.activated",
+        "user.deactivated",
+    )
     default_schedules = [
         DefaultSchedule(
             name="Sweep Zoom webhook events",
@@ -23,11 +30,13 @@ class WebhooksConfig(AppConfig):
 
     def ready(self):
         from webhooks import checks, dashboard  # noqa: F401  (checks registers the start-up check)
-        from webhooks.handlers import app_deauthorized
+        from webhooks.handlers import USER_EVENTS, app_deauthorized, zoom_user_changed
         from webhooks.registry import handlers
         from zoomhub.cards import dashboard_cards
 
         handlers.register("app_deauthorized", app_deauthorized, app_label=self.label)
+        for event_type in USER_EVENTS:
+            handlers.register(event_type, zoom_user_changed, app_label=self.label)
         dashboard_cards.register(dashboard.cards, app_label=self.label)
         from webhooks import metrics
         from zoomhub.metrics import metric_sources

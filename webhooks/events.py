@@ -118,6 +118,8 @@ def fingerprint(body: dict) -> str:
         if participant
         else None,
         "recording_files": file_ids or None,
+        # webinar.registration_*: two people registering in the same millisecond are two events.
+        "registrant": _text(_dict(obj.get("registrant")).get("id"), 100) or None,
         # app_deauthorized and other user-level events.
         "user_id": payload.get("user_id"),
         "client_id": payload.get("client_id"),

@@ -1,5 +1,6 @@
-"""The one event the webhooks app handles itself: Zoom's app_deauthorized, which is about a
-connected account rather than a product app's data, so `accounts` does the work.
+"""The events the webhooks app handles itself: Zoom's app_deauthorized and user events, which
+are about a connected account rather than a product app's data, so `accounts` does the work
+(it imports no other app, so it cannot register them itself).
 """
 
 from accounts import services as account_services
@@ -19,3 +20,17 @@ def app_deauthorized(*, event_type: str, body: dict, credential: Credential | No
         client_id=str(payload.get("client_id") or ""),
         deauthorized_at=str(payload.get("deauthorization_time") or ""),
     )
+
+
+USER_EVENTS = ("user.created", "user.updated", "user.deleted", "user.activated", "user.deactivated")
+
+
+def zoom_user_changed(*, event_type: str, body: dict, credential: Credential | None) -> None:
+    """A user was added, changed, deleted, activated or deactivated in Zoom: the stored Zoom user
+    follows at once instead of at the next nightly refresh, so a deactivated host's lessons are
+    flagged on the dashboard the moment Zoom says so.
+
+    https://developers.zoom.us/docs/api/users/events/
+    """
+    payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
+    account_services.zoom_user_apply_event(event_type=event_type, payload=payload, credential=credential)

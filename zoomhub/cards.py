@@ -61,6 +61,7 @@ class DashboardSection:
     load: Callable[[], object]
     app_label: str
     order: int = 100
+    hide_when_empty: bool = False  # a warning list: shown only while it has something in it
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,13 @@ class SectionRegistry:
 
     def render(self) -> list[RenderedSection]:
         ordered = sorted(self.sections.values(), key=lambda section: (section.order, section.key))
-        return [RenderedSection(s.key, s.title, s.template, s.load()) for s in ordered]
+        rendered = []
+        for section in ordered:
+            data = section.load()
+            if section.hide_when_empty and not data:
+                continue
+            rendered.append(RenderedSection(section.key, section.title, section.template, data))
+        return rendered
 
 
 dashboard_sections = SectionRegistry()

@@ -33,7 +33,7 @@ from accounts.services.tokens import (
     credential_token_source,
     download_token_client,
 )
-from accounts.services.zoom_users import SubAccountsFailed, zoom_users_refresh
+from accounts.services.zoom_users import SubAccountsFailed, zoom_user_apply_event, zoom_users_refresh
 
 __all__ = [
     "CheckResult",
@@ -59,5 +59,6 @@ __all__ = [
     "oauth_connect_start_for_user",
     "oauth_is_configured",
     "oauth_redirect_uri",
+    "zoom_user_apply_event",
     "zoom_users_refresh",
 ]

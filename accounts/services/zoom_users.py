@@ -117,3 +117,79 @@ def zoom_users_refresh(*, credential: Credential) -> int:
             _("Some sub-accounts could not be read: %(failures)s") % {"failures": "; ".join(failures)}
         )
     return count
+
+
+# Zoom's user events (https://developers.zoom.us/docs/api/users/events/): what each means for the
+# stored row. user.updated carries only the fields that changed; the others carry the user.
+USER_EVENT_FIELDS = {
+    "email": "email",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "display_name": "display_name",
+    "type": "user_type",
+    "timezone": "timezone",
+    "status": "status",
+}
+USER_EVENT_STATES = {
+    "user.deactivated": {"status": "inactive", "is_active": False},
+    "user.activated": {"status": "active", "is_active": True},
+    "user.deleted": {"status": "deleted", "is_active": False},
+}
+
+
+def _changed_fields(zoom_object: dict) -> dict:
+    changes = {}
+    for zoom_name, field_name in USER_EVENT_FIELDS.items():
+        if zoom_name not in zoom_object or zoom_object[zoom_name] is None:
+            continue
+        value = zoom_object[zoom_name]
+        if field_name == "user_type":
+            if not isinstance(value, int):
+                continue
+        else:
+            limit = ZoomUser._meta.get_field(field_name).max_length
+            value = str(value)[:limit]
+        changes[field_name] = value
+    return changes
+
+
+def zoom_user_apply_event(*, event_type: str, payload: dict, credential: Credential | None) -> int:
+    """Keep the stored Zoom users in step with one user event at once; return the rows written.
+
+    `credential`: the connected account whose webhook URL received it (None for the shared
+    "Connect with Zoom" URL, which speaks for each teacher's own connection). A Server-to-Server
+    account learns of a new user here; an OAuth connection only ever has its own user, so an
+    event about a user no connection has changes nothing.
+    """
+    zoom_object = payload.get("object") if isinstance(payload.get("object"), dict) else {}
+    zoom_id = str(zoom_object.get("id") or "")
+    if not zoom_id:
+        return 0
+    rows = ZoomUser.objects.filter(zoom_id=zoom_id)
+    if credential is not None:
+        rows = rows.filter(credential=credential)
+    changes = _changed_fields(zoom_object)
+    changes.update(USER_EVENT_STATES.get(event_type, {}))
+    if event_type == "user.created":
+        changes.setdefault("is_active", changes.get("status", "active") == "active")
+    with transaction.atomic():
+        written = 0
+        for row in rows.select_for_update():
+            for name, value in changes.items():
+                setattr(row, name, value)
+            row.save()
+            written += 1
+        if (
+            written == 0
+            and credential is not None
+            and credential.kind == Credential.Kind.SERVER_TO_SERVER
+            and event_type in ("user.created", "user.activated", "user.updated")
+            and zoom_object.get("email")
+        ):
+            account_id = str(payload.get("account_id") or zoom_object.get("account_id") or "")
+            row = zoom_user_row(credential, account_id or credential.account_id, zoom_object)
+            for name, value in changes.items():
+                setattr(row, name, value)
+            row.save()
+            written = 1
+    return written

@@ -171,8 +171,9 @@ def _participant_rows(session: Session, *, final: bool) -> tuple[zoom_fetch.Rows
     with fewer than two participants (a teacher alone is still a No show worth recording).
     """
     client = credential_client(credential=session.meeting.host.credential)
+    webinar = session.meeting.is_webinar
     try:
-        rows = zoom_fetch.report_participants(client, session.zoom_uuid)
+        rows = zoom_fetch.report_participants(client, session.zoom_uuid, webinar=webinar)
     except ZoomError as error:
         if not zoom_fetch.report_not_allowed(error):
             raise
@@ -180,9 +181,9 @@ def _participant_rows(session: Session, *, final: bool) -> tuple[zoom_fetch.Rows
             "Zoom's participant report is not available to this account (%(error)s); "
             "participants come from Zoom's past-meeting list."
         ) % {"error": error}
-        return zoom_fetch.past_meeting_participants(client, session.zoom_uuid), note
+        return zoom_fetch.past_meeting_participants(client, session.zoom_uuid, webinar=webinar), note
     if rows.rows is None and final:
-        past = zoom_fetch.past_meeting_participants(client, session.zoom_uuid)
+        past = zoom_fetch.past_meeting_participants(client, session.zoom_uuid, webinar=webinar)
         if past.rows:
             return past, _(
                 "Zoom made no participant report; participants come from Zoom's past-meeting list."

@@ -1,13 +1,18 @@
 """Test connection: a token, one light call, the granted scopes compared with what ZoomHub needs."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accounts.models import Credential, ZoomUser
 from accounts.scopes import missing_by_capability, missing_scopes
 from accounts.services import credential_check
+from accounts.services.checks import capabilities_in_use
+from meetings.models import Meeting
 from tests.accounts.conftest import (
     OAUTH_ALL_SCOPES,
     S2S_ALL_SCOPES,
@@ -75,7 +80,7 @@ def test_only_the_capabilities_an_account_is_used_for_are_required(zoom):
     assert result.ok, result.summary
     assert result.missing_scopes == [] and result.missing_capabilities == {}
     everything = missing_by_capability(granted=set(recordings_only.split()), kind="server_to_server")
-    assert set(everything) == {"lessons", "attendance", "deleting_recordings"}
+    assert set(everything) == {"lessons", "attendance", "deleting_recordings", "webinars"}
 
 
 def test_the_seeds_own_scope_names_satisfy_their_capabilities():
@@ -97,9 +102,43 @@ def test_the_seeds_own_scope_names_satisfy_their_capabilities():
         )
         == {}
     )
-    # Integrato's classic scopes cover everything, deleting recordings included.
-    integrato = {"meeting:write:admin", "recording:write:admin", "report:read:admin", "user:read:admin"}
+    # Integrato's classic scopes (seed 003) cover everything, deleting recordings and webinars included.
+    integrato = {
+        "meeting:write:admin",
+        "recording:write:admin",
+        "report:read:admin",
+        "user:read:admin",
+        "webinar:read:admin",
+        "webinar:write:admin",
+        "report_webinars:read:admin",
+    }
     assert missing_by_capability(granted=integrato, kind="server_to_server") == {}
+    # Without its webinar scopes, only the webinars capability lacks something.
+    assert set(
+        missing_by_capability(
+            granted=integrato - {"webinar:read:admin", "webinar:write:admin"}, kind="server_to_server"
+        )
+    ) == {"webinars"}
+
+
+def test_an_account_hosting_a_webinar_needs_the_webinar_scopes(zoom):
+    credential = make_s2s()
+    host = ZoomUser.objects.create(credential=credential, zoom_id="host-1", email="host@school.example")
+    assert "webinars" not in capabilities_in_use(credential)
+    Meeting.objects.create(
+        host=host,
+        kind=Meeting.Kind.WEBINAR,
+        topic="Open day",
+        start_at=timezone.now() + dt.timedelta(days=1),
+        duration=60,
+    )
+    assert "webinars" in capabilities_in_use(credential)
+    zoom.grant_s2s(" ".join(s for s in S2S_ALL_SCOPES.split() if not s.startswith("webinar:")))
+
+    result = credential_check(credential=credential)
+
+    assert result.missing_capabilities["webinars"][0] == "webinar:write:webinar:admin"
+    assert "webinars: webinar:write:webinar:admin (schedule webinars)" in result.summary
 
 
 def test_classic_scopes_cover_the_granular_ones():

@@ -188,14 +188,18 @@ def test_deauthorization_revokes_tokens_and_tells_the_oauth_app(zoom):
     assert Api(zoom, tokens["access_token"]).get("/users/me").status_code == 401
 
 
-def test_meeting_changes_through_the_api_send_updated_and_deleted(zoom, receiver, api):
+def test_meeting_changes_through_the_api_send_created_updated_and_deleted(zoom, receiver, api):
     meeting = api(
         "POST", "/users/me/meetings", json={"topic": "x", "type": 2, "start_time": "2030-01-01T10:00:00Z"}
     ).json()
     api("PATCH", f"/meetings/{meeting['id']}", json={"topic": "y"})
     api("DELETE", f"/meetings/{meeting['id']}")
-    zoom.control.deliveries(wait_for=2, timeout=10)
-    updated, deleted = receiver.bodies()
+    zoom.control.deliveries(wait_for=3, timeout=10)
+    created, updated, deleted = receiver.bodies()
+    assert created["event"] == "meeting.created"
+    assert created["payload"]["object"]["id"] == meeting["id"]
+    assert created["payload"]["object"]["join_url"] == meeting["join_url"]
+    assert "start_url" not in str(created)
     assert updated["event"] == "meeting.updated"
     assert updated["payload"]["object"] == {"id": meeting["id"], "topic": "y"}
     assert updated["payload"]["old_object"] == {"id": meeting["id"], "topic": "x"}

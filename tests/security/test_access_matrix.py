@@ -25,6 +25,10 @@ POST_ONLY = {
     "zoom-accounts/<int:pk>/disconnect/",
     "zoom-accounts/api-tokens/<int:pk>/revoke/",
     "lessons/<int:pk>/retry/",
+    "lessons/<int:pk>/ignore/",
+    "lessons/<int:pk>/registrants/refresh/",
+    "lessons/registrants/<int:registrant_pk>/approve/",
+    "lessons/registrants/<int:registrant_pk>/deny/",
     "lessons/<int:pk>/start-link/",  # the start link is handed out only on a POST, never in a page
     "people/quick-add/",
     "people/<int:pk>/archive/",

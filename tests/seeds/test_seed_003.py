@@ -159,7 +159,8 @@ def test_zoom_validates_the_endpoint_and_its_events_start_the_lesson(
     meeting_push(meeting_id=lesson.pk)
     lesson.refresh_from_db()
     control.play_lesson(meeting_id=lesson.zoom_meeting_id, speed=0, participants=[], recording=False)
-    attempts = control.deliveries(wait_for=4)  # started, the host joined and left, ended
+    # meeting.created (the push), started, the host joined and left, ended
+    attempts = control.deliveries(wait_for=5)
 
     assert {a["status"] for a in attempts} == {200}, attempts
     events = WebhookEvent.objects.filter(zoom_meeting_id=str(lesson.zoom_meeting_id))

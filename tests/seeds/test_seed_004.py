@@ -193,8 +193,8 @@ def test_completed_no_show_and_never_took_place_from_webhooks_and_the_report(
     control.play_lesson(
         meeting_id=nobody.zoom_meeting_id, speed=0, recording=False, participants=[], host_joins=False
     )
-    # started + ended each; joined + left for each person in the first two.
-    attempts = control.deliveries(wait_for=6 + 4 + 2)
+    # meeting.created for each push; started + ended each; joined + left for each person in the first two.
+    attempts = control.deliveries(wait_for=3 + 6 + 4 + 2)
     assert {a["status"] for a in attempts} == {200}, attempts
 
     for event in WebhookEvent.objects.order_by("event_ts", "pk"):

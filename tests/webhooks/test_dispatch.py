@@ -12,16 +12,33 @@ from webhooks.handlers import app_deauthorized
 def test_each_app_registers_the_events_it_handles():
     owners = {event: r.app_label for event, r in registry.handlers.registrations.items()}
     assert owners == {
+        "meeting.created": "meetings",
         "meeting.started": "meetings",
         "meeting.ended": "meetings",
         "meeting.updated": "meetings",
         "meeting.deleted": "meetings",
+        "webinar.created": "meetings",
+        "webinar.started": "meetings",
+        "webinar.ended": "meetings",
+        "webinar.updated": "meetings",
+        "webinar.deleted": "meetings",
+        "webinar.registration_created": "meetings",
+        "webinar.registration_approved": "meetings",
+        "webinar.registration_denied": "meetings",
+        "webinar.registration_cancelled": "meetings",
         "meeting.participant_joined": "attendance",
+        "webinar.participant_joined": "attendance",
+        "webinar.participant_left": "attendance",
         "meeting.participant_left": "attendance",
         "recording.completed": "recordings",
         "recording.trashed": "recordings",
         "recording.deleted": "recordings",
         "app_deauthorized": "webhooks",
+        "user.created": "webhooks",
+        "user.updated": "webhooks",
+        "user.deleted": "webhooks",
+        "user.activated": "webhooks",
+        "user.deactivated": "webhooks",
     }
 
 
@@ -29,7 +46,7 @@ def test_resolution_gives_the_handler_stored_or_unhandled(monkeypatch):
     assert registry.handlers.resolve("app_deauthorized") is app_deauthorized
     assert registry.handlers.resolve("meeting.participant_joined") is registry.Route.STORED
     assert registry.handlers.resolve("recording.completed") is recording_completed
-    assert registry.handlers.resolve("webinar.started") is registry.Route.UNHANDLED
+    assert registry.handlers.resolve("meeting.sharing_started") is registry.Route.UNHANDLED
     without_handler(monkeypatch, "recording.completed")
     assert registry.handlers.resolve("recording.completed") is registry.Route.UNHANDLED
 

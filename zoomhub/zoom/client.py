@@ -118,6 +118,9 @@ class ZoomClient:
     def patch(self, path: str, *, json: dict | None = None, params: dict | None = None) -> dict | None:
         return self._call("PATCH", path, params=params, json=json)
 
+    def put(self, path: str, *, json: dict | None = None, params: dict | None = None) -> dict | None:
+        return self._call("PUT", path, params=params, json=json)
+
     def delete(self, path: str, *, params: dict | None = None) -> None:
         self._call("DELETE", path, params=params)
 

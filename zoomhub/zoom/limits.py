@@ -75,6 +75,12 @@ ENDPOINT_CATEGORIES: list[tuple[str, str, Category]] = [
     ("GET", "/past_meetings/{id}/participants", Category.MEDIUM),
     ("GET", "/past_meetings/{id}/instances", Category.MEDIUM),
     ("GET", "/past_meetings/{id}", Category.LIGHT),
+    ("POST", "/users/{id}/webinars", Category.MEDIUM),
+    ("GET", "/webinars/{id}", Category.LIGHT),
+    ("PATCH", "/webinars/{id}", Category.LIGHT),
+    ("DELETE", "/webinars/{id}", Category.LIGHT),
+    ("GET", "/report/webinars/{id}/participants", Category.HEAVY),
+    ("GET", "/past_webinars/{id}/absentees", Category.MEDIUM),
 ]
 
 
