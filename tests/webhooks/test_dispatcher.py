@@ -17,21 +17,14 @@ State = WebhookEvent.State
 
 
 @pytest.fixture
-def handed_over(monkeypatch, eager_tasks):
-    """The intake as in production (no inline processing); batches sent are recorded, not run.
-
-    Eager mode is switched off after, and back on before, the conftest's `eager_tasks` (which this
-    fixture therefore requests): restored by monkeypatch, it could be undone after `eager_tasks`
-    and leave every later test of the session running tasks inline.
-    """
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+def handed_over(monkeypatch):
+    """The intake as in production (no inline processing); batches sent are recorded, not run."""
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
     sent: list[list[int]] = []
     monkeypatch.setattr(
         broker, "send_batch_task", lambda *, event_ids, queue=None: sent.append(event_ids) or True
     )
-    yield sent
-    app.conf.task_always_eager = before
+    return sent
 
 
 def stored(*names: str) -> list[int]:

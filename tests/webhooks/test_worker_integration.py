@@ -29,7 +29,7 @@ def wait_for(predicate, *, timeout: float = 60.0):
     return False
 
 
-def test_a_posted_event_is_processed_by_a_real_worker(client, oauth_url, eager_tasks, monkeypatch):
+def test_a_posted_event_is_processed_by_a_real_worker(client, oauth_url, monkeypatch):
     teacher = Credential.objects.create(
         kind=Credential.Kind.OAUTH,
         name="teacher@example.com",
@@ -39,10 +39,7 @@ def test_a_posted_event_is_processed_by_a_real_worker(client, oauth_url, eager_t
         refresh_token="oauth-refresh-token-0123456789",
     )
     with celery_worker() as (process, queue):
-        # Set here and put back by `eager_tasks` (requested above, so torn down after this test):
-        # restored by monkeypatch it could be undone after `eager_tasks` and leave the rest of the
-        # session running tasks inline.
-        app.conf.task_always_eager = False
+        monkeypatch.setitem(app.conf, "task_always_eager", False)
         monkeypatch.setitem(app.conf, "task_default_queue", queue)
         broker._forget_producer()
         try:
