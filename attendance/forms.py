@@ -16,16 +16,43 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SessionFilterForm(forms.Form):
-    date_from = forms.DateField(required=False, label=_("From"), widget=DATE_INPUT)
-    date_to = forms.DateField(required=False, label=_("To"), widget=DATE_INPUT)
-    teacher = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("Teacher"))
-    student = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label=_("Student"))
+    date_from = forms.DateField(
+        required=False,
+        label=_("From"),
+        widget=DATE_INPUT,
+        help_text=_("The first day of lessons to show (school time)."),
+    )
+    date_to = forms.DateField(
+        required=False,
+        label=_("To"),
+        widget=DATE_INPUT,
+        help_text=_("The last day of lessons to show."),
+    )
+    teacher = forms.ModelChoiceField(
+        empty_label=_("Any"),
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Teacher"),
+        help_text=_("Only this teacher's lessons."),
+    )
+    student = forms.ModelChoiceField(
+        empty_label=_("Any"),
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Student"),
+        help_text=_("Only the lessons this student is in."),
+    )
     status = forms.ChoiceField(
         choices=[("", _("Any status")), *[(s.value, s.label) for s in SessionStatus]],
         required=False,
         label=_("Status"),
+        help_text=_("How the lesson went: held, no-show, teacher absent, never took place."),
     )
-    needs_review = forms.BooleanField(required=False, label=_("Needs review"))
+    needs_review = forms.BooleanField(
+        required=False,
+        label=_("Needs review"),
+        help_text=_("Only lessons where a person must check who was there."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -394,22 +394,40 @@ class LessonForm(forms.Form):
 class LessonFilterForm(QuickLabelsForm):
     """The lesson list's filters (GET); labels and widgets written without templates (QuickLabelsForm)."""
 
-    tab = forms.ChoiceField(choices=[("upcoming", _("Upcoming")), ("past", _("Past"))], required=False)
+    tab = forms.ChoiceField(
+        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],
+        required=False,
+        help_text=_("Lessons still to come, or those already held."),
+    )
     # Quick* widgets: the same HTML, written without the form renderer's templates (list page).
     teacher = QuickModelChoiceField(
-        queryset=Person.objects.none(), required=False, label=_("Teacher"), widget=QuickSelect
+        empty_label=_("Any"),
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Teacher"),
+        widget=QuickSelect,
+        help_text=_("Only this teacher's lessons."),
     )
     host = QuickModelChoiceField(
-        queryset=ZoomUser.objects.none(), required=False, label=_("Host"), widget=QuickSelect
+        empty_label=_("Any"),
+        queryset=ZoomUser.objects.none(),
+        required=False,
+        label=_("Zoom host"),
+        widget=QuickSelect,
+        help_text=_("The Zoom user whose account the lesson runs on."),
     )
     status = forms.ChoiceField(
         choices=[("", _("Any status")), *Meeting.Status.choices],
         required=False,
         label=_("Status"),
         widget=QuickSelect,
+        help_text=_("Scheduled, started, ended or cancelled."),
     )
     date = forms.DateField(
-        required=False, label=_("Date"), widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        required=False,
+        label=_("Day"),
+        widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Only the lessons on this day (school time)."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -151,12 +151,16 @@ class PersonFilterForm(forms.Form):
         help_text=_("Part of a name or an email, including other names and emails."),
     )
     role = forms.ChoiceField(
-        label=_("Role"), choices=[("", _("Everyone")), *Person.Role.choices], required=False
+        label=_("Role"),
+        choices=[("", _("Everyone")), *Person.Role.choices],
+        required=False,
+        help_text=_("Teachers, students or everyone."),
     )
     state = forms.ChoiceField(
-        label=_("Shown"),
+        label=_("Current or archived"),
         choices=[("active", _("Current")), ("archived", _("Archived")), ("all", _("Current and archived"))],
         required=False,
+        help_text=_("Archived people are hidden unless you choose them here."),
     )
 
 

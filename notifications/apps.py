@@ -33,7 +33,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from attendance.signals import attendance_decided
-        from meetings.panels import PersonPanel, person_panels
+        from meetings.panels import LessonPanel, PersonPanel, lesson_panels, person_panels
         from meetings.signals import (
             lesson_cancelled,
             lesson_changed,
@@ -67,6 +67,16 @@ class NotificationsConfig(AppConfig):
             app_label=self.label,
         )
         dashboard_cards.register(dashboard.cards, app_label=self.label)
+        lesson_panels.register(
+            LessonPanel(
+                key="reminders",
+                title=_("Reminders"),
+                template="notifications/_lesson_reminders.html",
+                load=panels.lesson_reminders,
+                app_label=self.label,
+                order=30,
+            )
+        )
         person_panels.register(
             PersonPanel(
                 key="calendar-feed",

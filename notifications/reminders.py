@@ -92,6 +92,15 @@ def _safe(text: str) -> list[int]:
         return []
 
 
+def lesson_reminders_set(*, meeting: Meeting, minutes: list[int] | None) -> None:
+    """None: the school's times (the lesson's own row goes); [] : no reminders; else those minutes."""
+    if minutes is None:
+        LessonReminders.objects.filter(meeting=meeting).delete()
+        return
+    text = ", ".join(str(value) for value in sorted(set(minutes), reverse=True))
+    LessonReminders.objects.update_or_create(meeting=meeting, defaults={"reminder_minutes": text})
+
+
 def person_unsubscribe(*, person) -> None:
     settings_row, _created = PersonNotifications.objects.get_or_create(person=person)
     if settings_row.reminders_enabled:

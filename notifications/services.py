@@ -129,16 +129,55 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
                 key=f"invite:{meeting.pk}:{person.pk}:{sequence}",
             )
         elif changed:
+            # A mail about the lesson that has not gone out yet would only be followed by this one:
+            # it is superseded, and a person who got nothing so far gets one invitation, not two mails.
+            _supersede_unsent(meeting, person)
+            if _got_or_getting_an_invitation(meeting, person):
+                kind, prefix = Kind.UPDATE, "update"
+            else:
+                kind, prefix = Kind.INVITATION, "invite"
             message_queue(
                 meeting=meeting,
                 person=person,
-                kind=Kind.UPDATE,
+                kind=kind,
                 sequence=sequence,
-                key=f"update:{meeting.pk}:{person.pk}:{sequence}",
+                key=f"{prefix}:{meeting.pk}:{person.pk}:{sequence}",
             )
     calendar.fingerprint = fingerprint
     calendar.invited = sorted(people)
     calendar.save(update_fields=["sequence", "fingerprint", "invited"])
+
+
+def _supersede_unsent(meeting: Meeting, person: Person) -> None:
+    """Mark the person's unsent invitations and updates of this lesson "Not sent", with the reason.
+
+    Rows are locked first: one a worker has already claimed (sending) is no longer unsent and is
+    left alone, and a worker's claim after this finds the row skipped and sends nothing.
+    """
+    unsent = (
+        OutgoingMessage.objects.select_for_update()
+        .filter(
+            meeting=meeting,
+            person=person,
+            kind__in=[Kind.INVITATION, Kind.UPDATE],
+            state__in=[State.PENDING, State.FAILED],
+        )
+        .values_list("pk", flat=True)
+    )
+    OutgoingMessage.objects.filter(pk__in=list(unsent)).update(
+        state=State.SKIPPED,
+        next_attempt_at=None,
+        last_error=_("Replaced by a newer mail with the lesson's changed details, before this one was sent."),
+    )
+
+
+def _got_or_getting_an_invitation(meeting: Meeting, person: Person) -> bool:
+    return OutgoingMessage.objects.filter(
+        meeting=meeting,
+        person=person,
+        kind__in=[Kind.INVITATION, Kind.UPDATE],
+        state__in=[State.SENT, State.SENDING],
+    ).exists()
 
 
 # -- sending -----------------------------------------------------------------------------------

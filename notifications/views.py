@@ -5,12 +5,14 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from meetings.models import Person
+from meetings.models import Meeting, Person
 from notifications import feeds, reminders
+from notifications.forms import LessonRemindersForm
 from notifications.messages import UNSUBSCRIBE_SALT
 from notifications.models import OutgoingMessage, PersonNotifications
 from notifications.services import message_retry_now
@@ -68,6 +70,31 @@ def feed_revoke(request, pk: int):
     feeds.feed_revoke(person=person)
     messages.success(request, _("The calendar link no longer works."))
     return redirect("people:person_detail", pk=pk)
+
+
+@require_POST
+def lesson_reminders_save(request, pk: int):
+    """The lesson page's reminder form. Bad input changes nothing: the form comes back with its errors."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        messages.error(request, _("Reminders are sent only before lessons that are still to come."))
+        return redirect("meetings:lesson_detail", pk=pk)
+    form = LessonRemindersForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "notifications/lesson_reminders_form.html", {"lesson": meeting, "form": form}, status=400
+        )
+    choice = form.cleaned_data["choice"]
+    if choice == LessonRemindersForm.SCHOOL:
+        reminders.lesson_reminders_set(meeting=meeting, minutes=None)
+        messages.success(request, _("This lesson uses the school's reminder times."))
+    elif choice == LessonRemindersForm.NONE:
+        reminders.lesson_reminders_set(meeting=meeting, minutes=[])
+        messages.success(request, _("No reminders will be sent for this lesson."))
+    else:
+        reminders.lesson_reminders_set(meeting=meeting, minutes=form.cleaned_data["minutes_list"])
+        messages.success(request, _("Reminder times saved for this lesson."))
+    return redirect(f"{reverse('meetings:lesson_detail', args=[pk])}#lesson-reminders")
 
 
 # -- public: no sign-in (zoomhub/access.py lists their prefixes) ---------------------------------

@@ -105,30 +105,64 @@ class SyncNowForm(forms.Form):
 
 class RecordingFilterForm(QuickLabelsForm):
     # Quick* widgets and labels: the same HTML, written without the form renderer's templates.
-    q = forms.CharField(label=_("Topic"), required=False, widget=QuickTextInput)
+    q = forms.CharField(
+        label=_("Topic"),
+        required=False,
+        widget=QuickTextInput(attrs={"placeholder": _("Part of the topic")}),
+        help_text=_("Words from the lesson's name in Zoom."),
+    )
     source = QuickModelChoiceField(
-        label=_("Source"), queryset=Source.objects.only("id", "name"), required=False, widget=QuickSelect
+        empty_label=_("Any"),
+        label=_("Source"),
+        queryset=Source.objects.only("id", "name"),
+        required=False,
+        widget=QuickSelect,
+        help_text=_("The connected Zoom account the recordings were fetched from."),
     )
-    host = forms.CharField(label=_("Host"), required=False, widget=QuickTextInput)
+    host = forms.CharField(
+        label=_("Host"),
+        required=False,
+        widget=QuickTextInput(attrs={"placeholder": _("Email")}),
+        help_text=_("Part of the Zoom host's email."),
+    )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=QuickDateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=QuickDateInput(attrs={"type": "date"}),
+        help_text=_("Recorded on this day or later (school time)."),
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=QuickDateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=QuickDateInput(attrs={"type": "date"}),
+        help_text=_("Recorded on this day or earlier."),
+    )
     meeting_id = forms.IntegerField(
-        label=_("Zoom meeting ID"), required=False, min_value=0, widget=QuickNumberInput
+        label=_("Zoom meeting ID"),
+        required=False,
+        min_value=0,
+        widget=QuickNumberInput(attrs={"placeholder": "81234567890"}),
+        help_text=_("The number in the lesson's Zoom link, digits only."),
     )
     lesson = forms.ChoiceField(
-        label=_("Lesson"),
+        label=_("Linked to a lesson"),
         required=False,
         choices=[("", _("Any")), ("linked", _("Linked to a lesson")), ("unlinked", _("Not linked"))],
         widget=QuickSelect,
+        help_text=_("Whether ZoomHub knows which lesson the recording belongs to."),
     )
-    file_type = forms.ChoiceField(label=_("File type"), required=False, widget=QuickSelect)
+    file_type = forms.ChoiceField(
+        label=_("File type"),
+        required=False,
+        widget=QuickSelect,
+        help_text=_("Video, audio only, chat, transcript…"),
+    )
     state = forms.ChoiceField(
-        label=_("State"),
+        label=_("Zoom's copy"),
         required=False,
         choices=[("", _("Any")), *Recording.State.choices],
         widget=QuickSelect,
+        help_text=_("Whether Zoom still has it, in its trash, or deleted it."),
     )
 
     def __init__(self, *args, **kwargs):

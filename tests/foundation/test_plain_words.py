@@ -10,10 +10,17 @@ from django import forms
 
 from accounts.forms import CredentialForm
 from accounts.preferences import PreferencesForm
-from attendance.forms import MatchForm, OverrideForm
-from meetings.forms import LessonForm
-from meetings.people_forms import PeopleImportForm, PersonForm, PersonMergeForm, QuickPersonForm
-from recordings.forms import DestinationForm, SourceForm, SyncNowForm
+from attendance.forms import MatchForm, OverrideForm, SessionFilterForm
+from meetings.forms import LessonFilterForm, LessonForm
+from meetings.people_forms import (
+    PeopleImportForm,
+    PersonFilterForm,
+    PersonForm,
+    PersonMergeForm,
+    QuickPersonForm,
+)
+from notifications.forms import LessonRemindersForm
+from recordings.forms import DestinationForm, RecordingFilterForm, SourceForm, SyncNowForm
 from recordings.models import RecordingFile
 from tests.browser.test_phone_layout import staff_pages
 from tests.security.world import build_world, secret_settings
@@ -92,6 +99,12 @@ FORMS = [
     PeopleImportForm,
     OverrideForm,
     MatchForm,
+    LessonRemindersForm,
+    # The list pages' filters: each says what it narrows the list to.
+    LessonFilterForm,
+    PersonFilterForm,
+    SessionFilterForm,
+    RecordingFilterForm,
 ]
 
 
@@ -104,6 +117,29 @@ def test_every_field_the_office_fills_in_says_what_to_put_there(form_class):
         if not isinstance(field.widget, forms.HiddenInput) and not str(field.help_text or "").strip()
     ]
     assert not missing, f"{type(form).__name__} fields without help text: {missing}"
+
+
+FILTER_PAGES = {
+    "/lessons/": ("lesson-filters", LessonFilterForm, {"tab"}),  # the tabs above the form choose it
+    "/people/": ("person-filters", PersonFilterForm, set()),
+    "/attendance/": ("attendance-filters", SessionFilterForm, set()),
+    "/recordings/": ("recording-filters", RecordingFilterForm, set()),
+}
+
+
+@pytest.mark.parametrize("path", FILTER_PAGES)
+def test_list_filters_show_their_help_beside_each_field(client, staff_user, world, path):
+    form_id, form_class, not_shown = FILTER_PAGES[path]
+    client.force_login(staff_user)
+    html = client.get(path).content.decode()
+    filters = re.search(rf'<form[^>]*id="{form_id}".*?</form>', html, re.S).group(0)
+    for name, field in form_class().fields.items():
+        if name in not_shown:
+            continue
+        assert re.search(rf'<label for="id_{name}"', filters) or f'name="{name}"' in filters, name
+        assert f'aria-describedby="id_{name}_helptext"' in filters, name
+        helptext = re.search(rf'<small class="helptext" id="id_{name}_helptext">(.*?)</small>', filters, re.S)
+        assert helptext and unescape(helptext.group(1)) == str(field.help_text), name
 
 
 def test_the_merge_and_preferences_forms_explain_their_fields(world, staff_user):
@@ -133,7 +169,7 @@ def test_staff_forms_share_one_layout():
     root = Path(__file__).resolve().parents[2]
     templates = [
         path
-        for folder in ("accounts", "meetings", "recordings", "attendance", "api")
+        for folder in ("accounts", "meetings", "recordings", "attendance", "notifications", "api")
         for path in (root / folder / "templates").rglob("*.html")
     ]
     own_layouts = [

@@ -56,6 +56,7 @@ def _object_for(pattern: str, world: World) -> int | str:
         ("attendance/sessions/", world.session.pk),
         ("attendance/students/", world.student.pk),
         ("notifications/mail/", world.extra["mail"].pk),
+        ("notifications/lessons/", world.lesson.pk),
         ("notifications/people/", world.student.pk),
         ("calendar/", world.extra["feed_token"]),
         ("unsubscribe/", world.extra["unsubscribe_token"]),

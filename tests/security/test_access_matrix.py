@@ -42,6 +42,7 @@ POST_ONLY = {
     "attendance/sessions/<int:pk>/override/clear/",
     "attendance/sessions/<int:pk>/refetch/",
     "notifications/mail/<int:pk>/retry/",
+    "notifications/lessons/<int:pk>/reminders/",
     "notifications/people/<int:pk>/calendar-feed/rotate/",
     "notifications/people/<int:pk>/calendar-feed/revoke/",
     "webhooks/zoom/<str:code>/",
