@@ -74,7 +74,7 @@ def project_copy(tmp_path):
 def test_the_check_names_the_file_and_line_of_a_new_untranslated_string(project_copy):
     template = project_copy / "meetings" / "templates" / "meetings" / "lesson_detail.html"
     lines = template.read_text().splitlines()
-    lines.insert(3, '<p>{% translate "A sentence nobody has translated yet" %}</p>')
+    lines.insert(3, '<p>{% translate "Quartz zebras juggle xylophones" %}</p>')
     template.write_text("\n".join(lines) + "\n")
     view = project_copy / "meetings" / "views.py"
     view.write_text(view.read_text() + '\n\nNEW_LABEL = _("Another untranslated label")\n')
@@ -87,12 +87,12 @@ def test_the_check_names_the_file_and_line_of_a_new_untranslated_string(project_
 
     found = {(problem.msgid, problem.po_file.split("/")[1]): problem for problem in problems}
     assert set(found) == {
-        ("A sentence nobody has translated yet", "ru"),
-        ("A sentence nobody has translated yet", "et"),
+        ("Quartz zebras juggle xylophones", "ru"),
+        ("Quartz zebras juggle xylophones", "et"),
         ("Another untranslated label", "ru"),
         ("Another untranslated label", "et"),
     }
-    first = found[("A sentence nobody has translated yet", "ru")]
+    first = found[("Quartz zebras juggle xylophones", "ru")]
     assert first.sources == ("meetings/templates/meetings/lesson_detail.html:4",)
     assert "not translated" in str(first)
     assert found[("Another untranslated label", "et")].sources == (f"meetings/views.py:{view_line}",)
