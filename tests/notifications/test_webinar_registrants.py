@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, WebinarRegistrant
 from meetings.outbox import meeting_push
-from meetings.services import LessonPlan, meeting_schedule
+from meetings.services import LessonPlan, meeting_cancel, meeting_schedule
 from meetings.webinars import registrant_decide
 from notifications.models import OutgoingMessage
 from tests.notifications.conftest import TALLINN, send_everything
@@ -88,6 +88,14 @@ def test_an_approved_registrant_gets_one_invitation_with_their_own_link_and_a_ca
     assert mails[1].calendar["METHOD"] == "CANCEL"
     assert str(mails[1].event["UID"]) == str(mails[0].event["UID"])
     assert mails[1].event["SEQUENCE"] > mails[0].event["SEQUENCE"]
+
+    # The webinar cancelled: the registrant still invited gets its cancel; the denied one nothing more.
+    meeting_cancel(meeting=webinar)
+    send_everything(times=2)
+    [_invitation, cancelled] = smtp.to("other@example.com")
+    assert cancelled.calendar["METHOD"] == "CANCEL" and str(cancelled.event["STATUS"]) == "CANCELLED"
+    assert cancelled.message["Subject"].strip().startswith("Tühistatud: Open day")
+    assert len(smtp.to("parent@example.com")) == 2
 
 
 def test_a_registrant_zoom_approves_automatically_is_invited_from_the_event(school, smtp, sent_tasks):
