@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from api.auth import READ
 from api.common import Id, utc_iso
 from api.errors import responses
-from api.meetings import PersonOut
+from api.meeting_schemas import PersonOut
 from attendance.models import Attendance, Segment, Session
 from meetings.models import Meeting
 

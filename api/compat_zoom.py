@@ -32,7 +32,9 @@ from api.auth import READ, WRITE, caller
 from api.common import utc_iso
 from api.errors import responses, validation_failed
 from api.meeting_filters import DayOrInstant, filter_meetings
-from api.meetings import ZoomSettingsIn, _find_host, _meetings, _start, _zoom_settings
+from api.meeting_inputs import find_host, start_from_input, zoom_settings_from_input
+from api.meeting_schemas import ZoomSettingsIn
+from api.meetings import _meetings
 from api.oauth import start_for_caller
 from api.pagination import PageParams, paginate
 from api.parsing import InputSchema, accepts_any_query
@@ -181,16 +183,18 @@ def zoom_create_meeting(request, payload: ZoomMeetingIn):
     zone = payload.timezone or school_timezone_name()
     if payload.startTime.tzinfo is None:  # a wall-clock time: in `timezone` (default the school's)
         moment = payload.startTime
-        start = _start(start_time=None, day=moment.date(), time=moment.time(), zone=zone, current=None)
+        start = start_from_input(
+            start_time=None, day=moment.date(), time=moment.time(), zone=zone, current=None
+        )
     else:
-        start = _start(start_time=payload.startTime, day=None, time=None, zone=zone, current=None)
+        start = start_from_input(start_time=payload.startTime, day=None, time=None, zone=zone, current=None)
     plan = services.LessonPlan(
-        host=_find_host(payload.host),
+        host=find_host(payload.host),
         topic=payload.topic,
         start=start,
         duration=payload.duration,
         timezone=zone,
-        zoom_settings=_zoom_settings(payload.settings or ZoomSettingsIn()),
+        zoom_settings=zoom_settings_from_input(payload.settings or ZoomSettingsIn()),
     )
     try:
         meeting = services.meeting_schedule(plan=plan, actor=caller(request).user)

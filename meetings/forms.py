@@ -352,6 +352,8 @@ class LessonForm(forms.Form):
                 self.add_error("host", error.message)
         if start is None or self.errors or not data.get("host"):
             return data
+        kind = data.get("kind") or Meeting.Kind.LESSON
+        is_webinar = kind == Meeting.Kind.WEBINAR
         self.plan = LessonPlan(
             host=data["host"],
             topic=data["topic"],
@@ -371,9 +373,10 @@ class LessonForm(forms.Form):
                 auto_recording=data.get("auto_recording") or Meeting.AutoRecording.NONE,
                 alternative_hosts=data.get("alternative_hosts") or (),
             ),
-            kind=data.get("kind") or Meeting.Kind.LESSON,
-            registration=data.get("registration") or Meeting.Registration.OFF,
-            panelists=tuple(data.get("panelists") or ()),
+            kind=kind,
+            # The webinar fieldset is hidden for lessons; whatever it still sends is not theirs.
+            registration=(data.get("registration") if is_webinar else None) or Meeting.Registration.OFF,
+            panelists=tuple(data.get("panelists") or ()) if is_webinar else (),
         )
         try:
             lesson_validate(plan=self.plan, meeting=self.meeting)

@@ -11,6 +11,11 @@ lesson_changed(meeting, actor, from_zoom, rescheduled)
 lesson_cancelled(meeting, actor, from_zoom)   a lesson was cancelled here, or deleted in Zoom
 lesson_started(meeting, zoom_uuid, started_at)  Zoom says a held instance began
 lesson_ended(meeting, zoom_uuid, ended_at)      Zoom says a held instance ended
+webinar_registrant_approved(meeting, registrant)
+                                              a webinar's registrant was approved (here, by Zoom's
+                                              automatic approval, or by staff in Zoom)
+webinar_registrant_withdrawn(meeting, registrant)
+                                              a registrant was denied or their registration cancelled
 
 `actor` is the staff user who made the change (None when Zoom did); `from_zoom` is True when
 the change came from Zoom (webhook or import) rather than from ZoomHub's pages or API.
@@ -30,6 +35,8 @@ lesson_changed = Signal()
 lesson_cancelled = Signal()
 lesson_started = Signal()
 lesson_ended = Signal()
+webinar_registrant_approved = Signal()
+webinar_registrant_withdrawn = Signal()
 
 
 def send_on_commit(signal: Signal, *, meeting: Meeting, **arguments) -> None:

@@ -17,6 +17,7 @@ from accounts import services as account_services
 from accounts.models import ZoomUser
 from meetings.models import Meeting, MeetingTimelineEvent, WebinarRegistrant
 from meetings.services import timeline_add, webinar_licence_message
+from meetings.signals import send_on_commit, webinar_registrant_approved, webinar_registrant_withdrawn
 from zoomhub.zoom import webinars as zoom_webinars
 from zoomhub.zoom.errors import ZoomError, ZoomPermissionError
 
@@ -99,6 +100,16 @@ def panelists_sync(client, meeting: Meeting) -> str:
 # -- registrants -------------------------------------------------------------------------------
 
 
+def announce_decision(registrant: WebinarRegistrant, previous_status: str | None) -> None:
+    """Tell the apps (invitations) once a registrant's status became approved, denied or cancelled."""
+    if registrant.status == previous_status:
+        return  # the same decision again (ZoomHub's own decision coming back as Zoom's event)
+    if registrant.status == WebinarRegistrant.Status.APPROVED:
+        send_on_commit(webinar_registrant_approved, meeting=registrant.webinar, registrant=registrant)
+    elif registrant.status in (WebinarRegistrant.Status.DENIED, WebinarRegistrant.Status.CANCELLED):
+        send_on_commit(webinar_registrant_withdrawn, meeting=registrant.webinar, registrant=registrant)
+
+
 def registrant_store(*, meeting: Meeting, data: dict, status: str | None = None) -> WebinarRegistrant | None:
     """Keep one registrant as Zoom describes it (an event's `registrant`, or a list row)."""
     registrant_id = str(data.get("id") or data.get("registrant_id") or "")
@@ -116,9 +127,15 @@ def registrant_store(*, meeting: Meeting, data: dict, status: str | None = None)
     }
     if data.get("join_url"):
         defaults["join_url"] = str(data["join_url"])[:1000]
+    previous_status = (
+        WebinarRegistrant.objects.filter(webinar=meeting, zoom_registrant_id=registrant_id)
+        .values_list("status", flat=True)
+        .first()
+    )
     registrant, _created = WebinarRegistrant.objects.update_or_create(
         webinar=meeting, zoom_registrant_id=registrant_id, defaults=defaults
     )
+    announce_decision(registrant, previous_status)
     return registrant
 
 
@@ -142,8 +159,8 @@ def registrants_refresh(*, meeting: Meeting) -> int:
 def registrant_decide(*, registrant: WebinarRegistrant, action: str, actor=None) -> WebinarRegistrant:
     """Approve, deny or cancel a registrant in Zoom (PUT .../registrants/status), then here.
 
-    Zoom sends an approved registrant their own join link by email; the invitations of ZoomHub,
-    when they exist, will send it too.
+    Zoom sends an approved registrant their own join link by email; ZoomHub's invitation (with the
+    calendar file) follows through the webinar_registrant_approved signal.
     """
     if action not in ACTION_STATUS:
         raise ValidationError(_("Choose approve, deny or cancel."))
@@ -161,6 +178,7 @@ def registrant_decide(*, registrant: WebinarRegistrant, action: str, actor=None)
     except ZoomError as error:
         explained = explain_refusal(error, meeting.host)
         raise ValidationError(explained or _("Zoom answered: %(message)s") % {"message": error}) from error
+    previous_status = registrant.status
     with transaction.atomic():
         registrant.status = ACTION_STATUS[action]
         registrant.decided_at = timezone.now()
@@ -184,6 +202,8 @@ def registrant_decide(*, registrant: WebinarRegistrant, action: str, actor=None)
                     break
         except ZoomError as error:
             logger.warning("registrant %s approved; reading their link failed: %s", registrant.pk, error)
+    # After the link is read: the invitation waits for it otherwise (the approved event brings it).
+    announce_decision(registrant, previous_status)
     return registrant
 
 

@@ -40,6 +40,8 @@ class NotificationsConfig(AppConfig):
             lesson_ended,
             lesson_scheduled,
             lesson_started,
+            webinar_registrant_approved,
+            webinar_registrant_withdrawn,
         )
         from notifications import dashboard, panels, receivers
         from recordings.signals import recording_completed
@@ -52,6 +54,16 @@ class NotificationsConfig(AppConfig):
             (lesson_cancelled, receivers.cancel_when_lesson_cancelled, "lesson_cancelled"),
             (lesson_started, receivers.announce_lesson_started, "lesson_started"),
             (lesson_ended, receivers.announce_lesson_ended, "lesson_ended"),
+            (
+                webinar_registrant_approved,
+                receivers.invite_when_registrant_approved,
+                "webinar_registrant_approved",
+            ),
+            (
+                webinar_registrant_withdrawn,
+                receivers.cancel_when_registrant_withdrawn,
+                "webinar_registrant_withdrawn",
+            ),
         ):
             wiring.connect(signal, receiver, signal_name=f"meetings.signals.{name}", app_label=self.label)
         wiring.connect(

@@ -64,7 +64,9 @@ def lesson_event(
     description: str,
     attendee: Person | None = None,
     cancelled: bool = False,
+    join_url: str | None = None,
 ) -> icalendar.Event:
+    """The lesson as one VEVENT; `join_url` replaces the lesson's link (a webinar registrant's own)."""
     zone = get_zone(meeting.timezone)
     event = icalendar.Event()
     event.add("uid", lesson_uid(meeting))
@@ -74,9 +76,10 @@ def lesson_event(
     event.add("dtend", meeting.end_at.astimezone(zone))
     event.add("summary", meeting.topic)
     event.add("description", description)
-    if meeting.join_url:
-        event.add("location", meeting.join_url)
-        event.add("url", meeting.join_url)
+    join_url = meeting.join_url if join_url is None else join_url
+    if join_url:
+        event.add("location", join_url)
+        event.add("url", join_url)
     rule = recurrence_rule(meeting)
     if rule:
         event.add("rrule", rule)
@@ -106,7 +109,13 @@ def add_timezones(calendar: icalendar.Calendar, *, first: dt.datetime, last: dt.
 
 
 def message_calendar(
-    meeting: Meeting, *, person: Person, method: str, sequence: int, description: str
+    meeting: Meeting,
+    *,
+    person: Person,
+    method: str,
+    sequence: int,
+    description: str,
+    join_url: str | None = None,
 ) -> bytes:
     """The .ics of one message: METHOD:REQUEST (invitation, update) or METHOD:CANCEL."""
     calendar = new_calendar(method)
@@ -117,6 +126,7 @@ def message_calendar(
             description=description,
             attendee=person,
             cancelled=method == "CANCEL",
+            join_url=join_url,
         )
     )
     add_timezones(calendar, first=meeting.start_at, last=meeting.series_end_at)

@@ -14,7 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from meetings.models import Meeting, Person
+from meetings.models import Meeting, Person, WebinarRegistrant
 from meetings.timezones import format_date, format_lesson_time, is_valid_timezone
 from notifications.models import OutgoingMessage
 
@@ -29,6 +29,25 @@ class RenderedMessage:
     body: str  # as mailed
     stored_body: str  # the same without the host's start link
     description: str  # for the calendar file
+
+
+@dataclass(frozen=True)
+class RegistrantRecipient:
+    """A webinar registrant where the mail code expects a Person: they are not one (they registered
+    in Zoom), so the school's language and time zone, no Zoom user, and their own join link."""
+
+    name: str
+    email: str
+    join_url: str
+    pk: None = None
+    zoom_user_id: None = None
+    language: str = ""
+    time_zone: str = ""
+
+    @classmethod
+    def of(cls, registrant: WebinarRegistrant) -> "RegistrantRecipient":
+        name = f"{registrant.first_name} {registrant.last_name}".strip() or registrant.email
+        return cls(name=name, email=registrant.email, join_url=registrant.join_url)
 
 
 def unsubscribe_token(person: Person) -> str:
@@ -66,9 +85,21 @@ def _repeats_line(meeting: Meeting) -> str:
     }
 
 
+def _registrant_headline(message: OutgoingMessage, meeting: Meeting) -> tuple[str, str]:
+    if message.kind == Kind.INVITATION:
+        return _("Invitation: %(topic)s"), _("Your registration for the webinar “%(topic)s” is approved.")
+    if message.kind == Kind.UPDATE:
+        return _("Changed: %(topic)s"), _("The webinar “%(topic)s” has changed; this is its new time.")
+    if meeting.status == Meeting.Status.CANCELED:
+        return _("Cancelled: %(topic)s"), _("The webinar “%(topic)s” is cancelled.")
+    return _("Cancelled for you: %(topic)s"), _("Your registration for the webinar “%(topic)s” is cancelled.")
+
+
 def _headline(message: OutgoingMessage, meeting: Meeting) -> tuple[str, str]:
     """(subject, first sentence)."""
-    if message.kind == Kind.INVITATION:
+    if message.registrant_id:
+        subject, headline = _registrant_headline(message, meeting)
+    elif message.kind == Kind.INVITATION:
         subject, headline = _("Invitation: %(topic)s"), _("You are invited to the lesson “%(topic)s”.")
     elif message.kind == Kind.UPDATE:
         subject, headline = (
@@ -88,7 +119,14 @@ def _headline(message: OutgoingMessage, meeting: Meeting) -> tuple[str, str]:
     return subject % topic, headline % topic
 
 
-def render_message(message: OutgoingMessage, meeting: Meeting, person: Person) -> RenderedMessage:
+def message_join_url(message: OutgoingMessage, meeting: Meeting) -> str:
+    """A registrant's own link (Zoom gives each one theirs); everyone else the lesson's."""
+    return message.registrant.join_url if message.registrant_id else meeting.join_url
+
+
+def render_message(
+    message: OutgoingMessage, meeting: Meeting, person: Person | RegistrantRecipient
+) -> RenderedMessage:
     with translation.override(person_language(person)):
         zone = person_zone(person)
         subject, headline = _headline(message, meeting)
@@ -107,8 +145,9 @@ def render_message(message: OutgoingMessage, meeting: Meeting, person: Person) -
         if meeting.teacher_id and person.pk != meeting.teacher_id:
             details.append(_("Teacher: %(name)s") % {"name": meeting.teacher.name})
         cancelled = message.kind == Kind.CANCELLATION
-        if not cancelled and meeting.join_url:
-            details.append(_("Join: %(url)s") % {"url": meeting.join_url})
+        join_url = message_join_url(message, meeting)
+        if not cancelled and join_url:
+            details.append(_("Join: %(url)s") % {"url": join_url})
             if meeting.password:
                 details.append(_("Passcode: %(passcode)s") % {"passcode": meeting.password})
         lines += details

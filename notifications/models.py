@@ -130,6 +130,8 @@ class LessonCalendar(models.Model):
     # What invitees' calendars show; a change of it sends an update with a higher SEQUENCE.
     fingerprint = models.CharField(max_length=64, blank=True)
     invited = models.JSONField(default=list, blank=True, verbose_name=_("invited people"))
+    # A webinar's approved registrants who hold an invitation (WebinarRegistrant ids; not Persons).
+    invited_registrants = models.JSONField(default=list, blank=True, verbose_name=_("invited registrants"))
 
     class Meta:
         verbose_name = _("lesson calendar entry")
@@ -140,7 +142,11 @@ class LessonCalendar(models.Model):
 
 
 class OutgoingMessage(models.Model):
-    """One e-mail to one person about one event; `key` makes a repeated event or task send nothing new."""
+    """One e-mail to one person about one event; `key` makes a repeated event or task send nothing new.
+
+    The recipient is a Person, or a webinar's registrant (who is not a Person: they registered in
+    Zoom, and get their own join link in the school's language); exactly one of the two is set.
+    """
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
@@ -164,7 +170,20 @@ class OutgoingMessage(models.Model):
         verbose_name=_("lesson"),
     )
     person = models.ForeignKey(
-        "meetings.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+        "meetings.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    registrant = models.ForeignKey(
+        "meetings.WebinarRegistrant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("webinar registrant"),
     )
     to = models.CharField(_("recipient address"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
@@ -189,9 +208,22 @@ class OutgoingMessage(models.Model):
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, registrant__isnull=True)
+                | models.Q(person__isnull=True, registrant__isnull=False),
+                name="outgoing_message_to_a_person_or_a_registrant",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.person} ({self.meeting_id})"
+        return f"{self.get_kind_display()}: {self.recipient_name} ({self.meeting_id})"
+
+    @property
+    def recipient_name(self) -> str:
+        if self.person_id:
+            return self.person.name
+        return f"{self.registrant.first_name} {self.registrant.last_name}".strip() or self.to
 
 
 class EventEndpoint(models.Model):

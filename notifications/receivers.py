@@ -19,6 +19,16 @@ def cancel_when_lesson_cancelled(sender, *, meeting, **kwargs) -> None:
     events.event_publish("lesson.cancelled", events.lesson_body(meeting))
 
 
+def invite_when_registrant_approved(sender, *, meeting, registrant, **kwargs) -> None:
+    """The registrant's own join link and the calendar file (Zoom gives each registrant theirs)."""
+    services.lesson_sync_invitations(meeting_id=meeting.pk)
+
+
+def cancel_when_registrant_withdrawn(sender, *, meeting, registrant, **kwargs) -> None:
+    """Denied or cancelled after an invitation: a METHOD:CANCEL takes the webinar out of their calendar."""
+    services.lesson_sync_invitations(meeting_id=meeting.pk)
+
+
 def announce_lesson_started(sender, *, meeting, zoom_uuid="", started_at=None, **kwargs) -> None:
     events.event_publish(
         "lesson.started",

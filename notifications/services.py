@@ -19,9 +19,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import Meeting, Person
+from meetings.models import Meeting, Person, WebinarRegistrant
 from notifications import ics
-from notifications.messages import person_language, render_message, unsubscribe_url
+from notifications.messages import (
+    RegistrantRecipient,
+    message_join_url,
+    person_language,
+    render_message,
+    unsubscribe_url,
+)
 from notifications.models import LessonCalendar, OutgoingMessage, SchoolNotificationSettings
 from zoomhub.queueing import enqueue_on_commit
 
@@ -64,18 +70,34 @@ def lesson_recipients(meeting: Meeting) -> list[Person]:
     return people
 
 
+def approved_registrants(meeting: Meeting) -> list[WebinarRegistrant]:
+    """A webinar's registrants who are approved (they get invitations with their own join link)."""
+    if not meeting.is_webinar:
+        return []
+    return list(WebinarRegistrant.objects.filter(webinar=meeting, status=WebinarRegistrant.Status.APPROVED))
+
+
 def message_queue(
-    *, meeting: Meeting, person: Person, kind: str, sequence: int, key: str, occurrence_at=None
+    *,
+    meeting: Meeting,
+    kind: str,
+    sequence: int,
+    key: str,
+    person: Person | None = None,
+    registrant: WebinarRegistrant | None = None,
+    occurrence_at=None,
 ) -> None:
-    """Add one mail to the outbox unless its key is there already; send it once this commits."""
+    """Add one mail to the outbox unless its key is there already; send it once this commits.
+    The recipient is a person, or a webinar registrant (written in the school's language)."""
     message, created = OutgoingMessage.objects.get_or_create(
         key=key,
         defaults={
             "kind": kind,
             "meeting": meeting,
             "person": person,
-            "to": person.email,
-            "language": person_language(person),
+            "registrant": registrant,
+            "to": person.email if person is not None else registrant.email,
+            "language": person_language(person) if person is not None else settings.LANGUAGE_CODE,
             "sequence": sequence,
             "occurrence_at": occurrence_at,
         },
@@ -89,7 +111,8 @@ def message_queue(
 @transaction.atomic
 def lesson_sync_invitations(*, meeting_id: int) -> None:
     """Bring people's calendars in step with the lesson: invite new people, update everyone after a
-    change they see, cancel for people taken off it (or everyone when the lesson is cancelled)."""
+    change they see, cancel for people taken off it (or everyone when the lesson is cancelled).
+    A webinar's approved registrants are invited like people; a denied or cancelled one gets a cancel."""
     meeting = Meeting.objects.select_related("teacher").filter(pk=meeting_id).first()
     if meeting is None or not SchoolNotificationSettings.current().invitations_enabled:
         return
@@ -102,15 +125,42 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
     people = (
         {} if meeting.status == Meeting.Status.CANCELED else {p.pk: p for p in lesson_recipients(meeting)}
     )
+    registrants = (
+        {} if meeting.status == Meeting.Status.CANCELED else {r.pk: r for r in approved_registrants(meeting)}
+    )
     invited = set(calendar.invited)
     removed = invited - set(people)
+    invited_registrants = set(calendar.invited_registrants)
+    removed_registrants = invited_registrants - set(registrants)
     if meeting.status == Meeting.Status.ENDED:
         return
     fingerprint = _schedule_fingerprint(meeting)
     changed = bool(calendar.fingerprint) and calendar.fingerprint != fingerprint
-    if changed or removed:
+    if changed or removed or removed_registrants:
         calendar.sequence += 1
     sequence = calendar.sequence
+    for registrant in WebinarRegistrant.objects.filter(pk__in=removed_registrants):
+        message_queue(
+            meeting=meeting,
+            registrant=registrant,
+            kind=Kind.CANCELLATION,
+            sequence=sequence,
+            key=f"cancel:{meeting.pk}:registrant-{registrant.pk}:{sequence}",
+        )
+    for registrant in registrants.values():
+        if registrant.pk not in invited_registrants:
+            kind, prefix = Kind.INVITATION, "invite"
+        elif changed:
+            kind, prefix = Kind.UPDATE, "update"
+        else:
+            continue
+        message_queue(
+            meeting=meeting,
+            registrant=registrant,
+            kind=kind,
+            sequence=sequence,
+            key=f"{prefix}:{meeting.pk}:registrant-{registrant.pk}:{sequence}",
+        )
     for person in Person.objects.filter(pk__in=removed):
         message_queue(
             meeting=meeting,
@@ -145,7 +195,8 @@ def lesson_sync_invitations(*, meeting_id: int) -> None:
             )
     calendar.fingerprint = fingerprint
     calendar.invited = sorted(people)
-    calendar.save(update_fields=["sequence", "fingerprint", "invited"])
+    calendar.invited_registrants = sorted(registrants)
+    calendar.save(update_fields=["sequence", "fingerprint", "invited", "invited_registrants"])
 
 
 def _supersede_unsent(meeting: Meeting, person: Person) -> None:
@@ -206,6 +257,7 @@ def _was_received(message: OutgoingMessage) -> bool:
     return OutgoingMessage.objects.filter(
         meeting_id=message.meeting_id,
         person_id=message.person_id,
+        registrant_id=message.registrant_id,
         kind__in=[Kind.INVITATION, Kind.UPDATE],
         state=State.SENT,
     ).exists()
@@ -234,7 +286,11 @@ def _skip(message: OutgoingMessage, reason: str) -> str:
     return "skipped"
 
 
-def build_email(message: OutgoingMessage, meeting: Meeting, person: Person):
+def message_recipient(message: OutgoingMessage) -> Person | RegistrantRecipient:
+    return message.person if message.person_id else RegistrantRecipient.of(message.registrant)
+
+
+def build_email(message: OutgoingMessage, meeting: Meeting, person: Person | RegistrantRecipient):
     """(EmailMessage, rendered) for a row; the .ics rides along for everything but reminders."""
     rendered = render_message(message, meeting, person)
     email = EmailMessage(
@@ -248,7 +304,12 @@ def build_email(message: OutgoingMessage, meeting: Meeting, person: Person):
     if message.kind != Kind.REMINDER:
         method = "CANCEL" if message.kind == Kind.CANCELLATION else "REQUEST"
         calendar_text = ics.message_calendar(
-            meeting, person=person, method=method, sequence=message.sequence, description=rendered.description
+            meeting,
+            person=person,
+            method=method,
+            sequence=message.sequence,
+            description=rendered.description,
+            join_url=message_join_url(message, meeting),
         ).decode()
         part = MIMEText(calendar_text, "calendar", "utf-8")
         part.set_param("method", method)
@@ -269,8 +330,10 @@ def message_send(*, message_id: int) -> str:
     )
     if not claimed:
         return "not due"
-    message = OutgoingMessage.objects.select_related("meeting__teacher", "person").get(pk=message_id)
-    meeting, person = message.meeting, message.person
+    message = OutgoingMessage.objects.select_related("meeting__teacher", "person", "registrant").get(
+        pk=message_id
+    )
+    meeting, person = message.meeting, message_recipient(message)
     if not person.email:
         return _skip(message, _("The person has no e-mail address."))
     if message.kind == Kind.CANCELLATION:
@@ -278,7 +341,9 @@ def message_send(*, message_id: int) -> str:
             return _skip(message, _("They never received an invitation to cancel."))
     elif meeting.status == Meeting.Status.CANCELED:
         return _skip(message, _("The lesson was cancelled before this was sent."))
-    elif not meeting.join_url:
+    elif message.registrant_id and message.registrant.status != WebinarRegistrant.Status.APPROVED:
+        return _skip(message, _("The registrant is no longer approved."))
+    elif not message_join_url(message, meeting):
         return _postpone(
             message,
             reason=_("Waiting for Zoom's join link (the lesson is not in Zoom yet)."),

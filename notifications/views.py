@@ -23,7 +23,9 @@ State = OutgoingMessage.State
 @require_GET
 def mail_list(request):
     state = request.GET.get("state", "")
-    rows = OutgoingMessage.objects.select_related("person", "meeting").order_by("-created_at", "-id")
+    rows = OutgoingMessage.objects.select_related("person", "registrant", "meeting").order_by(
+        "-created_at", "-id"
+    )
     if state in State.values:
         rows = rows.filter(state=state)
     else:
@@ -38,7 +40,9 @@ def mail_list(request):
 
 @require_GET
 def mail_detail(request, pk: int):
-    message = get_object_or_404(OutgoingMessage.objects.select_related("person", "meeting"), pk=pk)
+    message = get_object_or_404(
+        OutgoingMessage.objects.select_related("person", "registrant", "meeting"), pk=pk
+    )
     return render(request, "notifications/mail_detail.html", {"mail": message})
 
 

@@ -82,3 +82,16 @@ document.addEventListener("click", (event) => {
   toggle.setAttribute("aria-expanded", String(open));
   document.getElementById("main-nav")?.classList.toggle("open", open);
 });
+
+// The lesson form: the webinar-only fieldset (panelists, registration) shows only when the kind is
+// "webinar". Without this script it always shows; the server ignores its fields for lessons.
+function toggleWebinarFields() {
+  const fieldset = document.getElementById("webinar-fields");
+  if (!fieldset) return;
+  const chosen = document.querySelector("#lesson-form input[name=kind]:checked");
+  fieldset.hidden = !chosen || chosen.value !== "webinar";
+}
+document.addEventListener("DOMContentLoaded", toggleWebinarFields);
+document.addEventListener("change", (event) => {
+  if (event.target.name === "kind" && event.target.closest("#lesson-form")) toggleWebinarFields();
+});

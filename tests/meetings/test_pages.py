@@ -377,3 +377,16 @@ def test_the_admin_changes_a_lesson_s_zoom_settings_through_the_service(admin_cl
     )
     assert lesson.push_state == Meeting.PushState.PENDING  # Zoom gets the change
     assert lesson.topic == "Trial lesson" and lesson.timeline.filter(kind="edited").exists()
+
+
+def test_webinar_fields_sent_with_a_lesson_are_ignored(staff_client, host, teacher, pushes):
+    # The fieldset is hidden for lessons by static/js/zoomhub.js; a browser without it still sends it.
+    form_page = staff_client.get(reverse("meetings:lesson_create")).content.decode()
+    assert '<fieldset id="webinar-fields">' in form_page and "<script>" not in form_page
+    response = staff_client.post(
+        reverse("meetings:lesson_create"),
+        form_data(host, kind="lesson", registration="manual", panelists=[teacher.pk]),
+    )
+    assert response.status_code == 302
+    lesson = Meeting.objects.get()
+    assert (lesson.kind, lesson.registration, list(lesson.panelists.all())) == ("lesson", "off", [])
