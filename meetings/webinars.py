@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.models import ZoomUser
 from meetings.models import Meeting, MeetingTimelineEvent, WebinarRegistrant
+from meetings.registration_questions import answers_from, zoom_questions_body
 from meetings.services import timeline_add, webinar_licence_message
 from zoomhub.zoom import webinars as zoom_webinars
 from zoomhub.zoom.errors import ZoomError, ZoomPermissionError
@@ -96,6 +97,16 @@ def panelists_sync(client, meeting: Meeting) -> str:
     return _("Panelists: %(added)s added, %(removed)s removed.") % {"added": len(to_add), "removed": removed}
 
 
+def registration_questions_sync(client, meeting: Meeting) -> None:
+    """Zoom's registration page asks what the webinar's questions say (every push: PATCH replaces
+    them all, so a question taken off here goes from Zoom too)."""
+    if meeting.registration == Meeting.Registration.OFF:
+        return
+    zoom_webinars.registrant_questions_update(
+        client, meeting.zoom_meeting_id, zoom_questions_body(meeting.registration_questions)
+    )
+
+
 # -- registrants -------------------------------------------------------------------------------
 
 
@@ -116,6 +127,9 @@ def registrant_store(*, meeting: Meeting, data: dict, status: str | None = None)
     }
     if data.get("join_url"):
         defaults["join_url"] = str(data["join_url"])[:1000]
+    answers = answers_from(data)
+    if answers:  # Zoom's approval events carry no answers: the ones kept stay
+        defaults["answers"] = answers
     registrant, _created = WebinarRegistrant.objects.update_or_create(
         webinar=meeting, zoom_registrant_id=registrant_id, defaults=defaults
     )
