@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, occurrence_starts, parse_weekdays
-from meetings.registration_questions import answer_rows
+from meetings.registration_questions import answer_rows, questions_summary
 from zoomhub.clock import short_school_time
 
 # ---------------------------------------------------------------------------------------------
@@ -366,6 +366,9 @@ class Meeting(models.Model):
     @property
     def is_webinar(self) -> bool:
         return self.kind == self.Kind.WEBINAR
+
+    def registration_questions_summary(self) -> list[str]:
+        return questions_summary(self.registration_questions)
 
     @property
     def push_in_progress(self) -> bool:

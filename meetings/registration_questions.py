@@ -136,3 +136,19 @@ def answer_rows(answers: list[dict] | None) -> list[tuple[str, str]]:
         if label and answer.get("value"):
             rows.append((str(label), answer["value"]))
     return rows
+
+
+def questions_summary(questions: dict | None) -> list[str]:
+    """What the registration page asks, for the webinar page: "Phone", "Which grade…? (required)"."""
+    questions = questions or {}
+    items = [
+        (str(STANDARD_QUESTIONS[q["field_name"]]), q.get("required"))
+        for q in questions.get("questions") or []
+        if q.get("field_name") in STANDARD_QUESTIONS
+    ]
+    items += [
+        (q["title"], q.get("required")) for q in questions.get("custom_questions") or [] if q.get("title")
+    ]
+    return [
+        _("%(question)s (required)") % {"question": text} if required else text for text, required in items
+    ]

@@ -119,6 +119,11 @@ def test_a_registrant_s_answers_appear_beside_them_on_the_webinar_page(school, a
     assert "Organisation or school:</span> Tallinn Kindergarten No. 7" in answers
     assert "Which grade is your child in?:</span> Grade 4" in answers
     assert "Phone:</span> +372 5555 1234" in answers
+    asked = page.split('id="registration-questions">')[1].split("</p>")[0]
+    assert asked == (
+        "Registration asks for: Phone; Organisation or school (required); "
+        "Which grade is your child in? (required); How did you hear of us?"
+    )
 
 
 @pytest.mark.parametrize(
