@@ -12,7 +12,7 @@ questions as lines of text (short answers; a line ending in "*" must be answered
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 # Every standard question Zoom has, with what ZoomHub calls it (a webinar made in Zoom may ask any).
 STANDARD_QUESTIONS = {
@@ -57,7 +57,11 @@ def custom_questions_parse(text: str) -> list[dict]:
             )
         if len(title) > MAX_CUSTOM_QUESTION_LENGTH:
             raise ValidationError(
-                _("The question on line %(line)s is %(length)s characters long; keep it to %(max)s.")
+                ngettext(
+                    "The question on line %(line)s is %(length)s character long; keep it to %(max)s.",
+                    "The question on line %(line)s is %(length)s characters long; keep it to %(max)s.",
+                    len(title),
+                )
                 % {"line": number, "length": len(title), "max": MAX_CUSTOM_QUESTION_LENGTH}
             )
         if any(q["title"].casefold() == title.casefold() for q in questions):
@@ -68,7 +72,11 @@ def custom_questions_parse(text: str) -> list[dict]:
         questions.append({"title": title, "type": "short", "required": required})
     if len(questions) > MAX_CUSTOM_QUESTIONS:
         raise ValidationError(
-            _("%(count)s questions of your own; Zoom's registration page stays short with at most %(max)s.")
+            ngettext(
+                "%(count)s question of your own; Zoom's registration page stays short with at most %(max)s.",
+                "%(count)s questions of your own; Zoom's registration page stays short with at most %(max)s.",
+                len(questions),
+            )
             % {"count": len(questions), "max": MAX_CUSTOM_QUESTIONS}
         )
     return questions
