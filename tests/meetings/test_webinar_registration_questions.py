@@ -3,6 +3,7 @@
 the webinar's page. Zoom is the sandbox; its registration events come back through the intake."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, WebinarRegistrant
 from meetings.outbox import meeting_push
+from meetings.services import LessonPlan, meeting_reschedule
 from sandbox.control_client import SandboxControlError
 from tests.webhooks.live_school import LiveSchool
 
@@ -153,3 +155,33 @@ def test_bad_questions_are_explained_and_change_nothing(school, admin_client, cu
     )
     assert response.status_code == 200 and message in response.content.decode()
     assert Meeting.objects.count() == 1
+
+
+def test_a_change_that_does_not_name_the_questions_keeps_them_and_registration_off_sends_none(
+    school, admin_client
+):
+    webinar = scheduled(school, admin_client)
+    asked = dict(webinar.registration_questions)
+    # The API (and the admin) build plans without questions: a topic change keeps them.
+    plan = LessonPlan(
+        host=webinar.host,
+        topic="Open day (spring)",
+        start=webinar.start_at,
+        duration=webinar.duration,
+        timezone=webinar.timezone,
+        kind=Meeting.Kind.WEBINAR,
+        registration=Meeting.Registration.MANUAL,
+    )
+    meeting_reschedule(meeting=webinar, plan=plan)
+    assert meeting_push(meeting_id=webinar.pk).outcome == "synced"
+    webinar.refresh_from_db()
+    assert webinar.registration_questions == asked
+    assert in_zoom(school, webinar)["registration_questions"] == asked
+
+    # Registration off: the questions stay kept here, and nothing is sent about them.
+    patches = "PATCH /v2/webinars/{webinarId}/registrants/questions"
+    sent = school.control.calls()[patches]
+    meeting_reschedule(meeting=webinar, plan=replace(plan, registration=Meeting.Registration.OFF))
+    assert meeting_push(meeting_id=webinar.pk).outcome == "synced"
+    webinar.refresh_from_db()
+    assert webinar.registration_questions == asked and school.control.calls()[patches] == sent
