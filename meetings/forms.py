@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Credential, ZoomUser
 from accounts.services import NoDefaultHost, default_host
+from meetings import registration_questions
 from meetings.models import MAX_DURATION_MINUTES, Meeting, Person
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, parse_weekdays
 from meetings.services import LessonPlan, ZoomSettings, lesson_validate
@@ -114,6 +115,29 @@ class LessonForm(forms.Form):
         help_text=_(
             "Webinars only: whether attendees register first, and whether staff approve each one "
             "(on the webinar's page) or Zoom approves them at once."
+        ),
+    )
+    registration_questions_asked = forms.MultipleChoiceField(
+        label=_("Registration asks for"),
+        choices=registration_questions.offered_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Webinars with registration: what Zoom's registration page asks besides name and email."),
+    )
+    registration_questions_required = forms.MultipleChoiceField(
+        label=_("Answers required"),
+        choices=registration_questions.offered_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Of those, the ones a registrant must answer (ticking one here asks it too)."),
+    )
+    registration_custom_questions = forms.CharField(
+        label=_("Your own questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One question a line, answered in a line of text (at most 10, each up to 100 characters). "
+            "End a line with * when it must be answered, e.g. “Which grade is your child in? *”."
         ),
     )
     start_date = forms.DateField(
@@ -309,6 +333,7 @@ class LessonForm(forms.Form):
             "mute_upon_entry": meeting.mute_upon_entry,
             "auto_recording": meeting.auto_recording,
             "alternative_hosts": ", ".join(e for e in meeting.alternative_hosts.split(",") if e),
+            **registration_questions.questions_for_form(meeting.registration_questions),
         }
 
     def clean_alternative_hosts(self) -> tuple[str, ...]:
@@ -323,6 +348,11 @@ class LessonForm(forms.Form):
             except ValidationError as error:
                 raise ValidationError(_("“%(email)s” is not an email address.") % {"email": email}) from error
         return tuple(dict.fromkeys(emails))
+
+    def clean_registration_custom_questions(self) -> list[dict]:
+        return registration_questions.custom_questions_parse(
+            self.cleaned_data["registration_custom_questions"]
+        )
 
     def _recurrence(self, data: dict) -> WeeklyRecurrence | None:
         if not data.get("repeats"):
@@ -377,6 +407,15 @@ class LessonForm(forms.Form):
             # The webinar fieldset is hidden for lessons; whatever it still sends is not theirs.
             registration=(data.get("registration") if is_webinar else None) or Meeting.Registration.OFF,
             panelists=tuple(data.get("panelists") or ()) if is_webinar else (),
+            registration_questions=(
+                registration_questions.questions_build(
+                    asked=data.get("registration_questions_asked"),
+                    required=data.get("registration_questions_required"),
+                    custom=data.get("registration_custom_questions") or [],
+                )
+                if is_webinar
+                else None
+            ),
         )
         try:
             lesson_validate(plan=self.plan, meeting=self.meeting)

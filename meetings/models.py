@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedTextField
 
 from meetings.recurrence import MAX_OCCURRENCES, WeeklyRecurrence, occurrence_starts, parse_weekdays
+from meetings.registration_questions import answer_rows, questions_summary
 from zoomhub.clock import short_school_time
 
 # ---------------------------------------------------------------------------------------------
@@ -220,6 +221,11 @@ class Meeting(models.Model):
         default=Registration.OFF,
         db_default=Registration.OFF,
     )
+    # Webinars with registration: what Zoom's registration page asks, in the shape Zoom's
+    # PATCH /webinars/{id}/registrants/questions takes (meetings/registration_questions.py).
+    registration_questions = models.JSONField(
+        _("registration questions"), default=dict, blank=True, db_default=models.Value({}, models.JSONField())
+    )
 
     # Weekly recurrence (Zoom type 8, recurrence type 2): weekdays are Python's, Monday 0.
     recurrence_weekdays = models.CharField(_("repeats on"), max_length=20, blank=True)
@@ -361,6 +367,9 @@ class Meeting(models.Model):
     def is_webinar(self) -> bool:
         return self.kind == self.Kind.WEBINAR
 
+    def registration_questions_summary(self) -> list[str]:
+        return questions_summary(self.registration_questions)
+
     @property
     def push_in_progress(self) -> bool:
         return self.push_state in (self.PushState.PENDING, self.PushState.SYNCING)
@@ -390,6 +399,10 @@ class WebinarRegistrant(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     # Their own link; Zoom gives it once they are approved.
     join_url = models.URLField(_("join link"), max_length=1000, blank=True)
+    # Their answers to the registration questions: [{"field_name" (Zoom's standard) or "title", "value"}].
+    answers = models.JSONField(
+        _("answers"), default=list, blank=True, db_default=models.Value([], models.JSONField())
+    )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -414,6 +427,9 @@ class WebinarRegistrant(models.Model):
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
         return f"{name} <{self.email}>" if name else self.email
+
+    def answer_rows(self) -> list[tuple[str, str]]:
+        return answer_rows(self.answers)
 
 
 class MeetingTimelineEvent(models.Model):

@@ -229,6 +229,7 @@ def _push_webinar(client, meeting: Meeting, claim: str) -> str:
                 "when": format_lesson_time(meeting.start_at, meeting.timezone)
             }
         synced = webinars.panelists_sync(client, meeting)
+        webinars.registration_questions_sync(client, meeting)
     except webinars.WebinarLicenceMissing as missing:
         raise PushProblem(str(missing)) from missing
     except ZoomError as error:

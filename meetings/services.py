@@ -58,6 +58,8 @@ class LessonPlan:
     kind: str = Meeting.Kind.LESSON
     registration: str = Meeting.Registration.OFF
     panelists: tuple[Person, ...] = ()
+    # What the registration page asks (meetings/registration_questions.py); None keeps the stored ones.
+    registration_questions: dict | None = None
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -218,6 +220,10 @@ def _apply_plan(meeting: Meeting, plan: LessonPlan) -> None:
     meeting.registration = (
         plan.registration if plan.kind == Meeting.Kind.WEBINAR else Meeting.Registration.OFF
     )
+    if plan.registration_questions is not None:
+        meeting.registration_questions = (
+            plan.registration_questions if plan.kind == Meeting.Kind.WEBINAR else {}
+        )
     meeting.topic = plan.topic.strip()
     meeting.description = plan.description
     meeting.start_at = plan.start.astimezone(dt.UTC)
@@ -350,6 +356,7 @@ def _zoom_visible(meeting: Meeting) -> tuple:
         meeting.auto_recording,
         meeting.alternative_hosts,
         meeting.registration,
+        meeting.registration_questions,
     )
 
 

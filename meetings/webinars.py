@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.models import ZoomUser
 from meetings.models import Meeting, MeetingTimelineEvent, WebinarRegistrant
+from meetings.registration_questions import answers_from, zoom_questions_body
 from meetings.services import timeline_add, webinar_licence_message
 from meetings.signals import send_on_commit, webinar_registrant_approved, webinar_registrant_withdrawn
 from zoomhub.zoom import webinars as zoom_webinars
@@ -97,6 +98,16 @@ def panelists_sync(client, meeting: Meeting) -> str:
     return _("Panelists: %(added)s added, %(removed)s removed.") % {"added": len(to_add), "removed": removed}
 
 
+def registration_questions_sync(client, meeting: Meeting) -> None:
+    """Zoom's registration page asks what the webinar's questions say (every push: PATCH replaces
+    them all, so a question taken off here goes from Zoom too)."""
+    if meeting.registration == Meeting.Registration.OFF:
+        return
+    zoom_webinars.registrant_questions_update(
+        client, meeting.zoom_meeting_id, zoom_questions_body(meeting.registration_questions)
+    )
+
+
 # -- registrants -------------------------------------------------------------------------------
 
 
@@ -132,6 +143,9 @@ def registrant_store(*, meeting: Meeting, data: dict, status: str | None = None)
         .values_list("status", flat=True)
         .first()
     )
+    answers = answers_from(data)
+    if answers:  # Zoom's approval events carry no answers: the ones kept stay
+        defaults["answers"] = answers
     registrant, _created = WebinarRegistrant.objects.update_or_create(
         webinar=meeting, zoom_registrant_id=registrant_id, defaults=defaults
     )

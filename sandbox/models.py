@@ -149,6 +149,8 @@ class Meeting:
     # [{"id", "email", "first_name", "last_name", "status", "join_url", "create_time"}].
     panelists: list[dict] = field(default_factory=list)
     registrants: list[dict] = field(default_factory=list)
+    # What the registration page asks: {"questions": [...], "custom_questions": [...]} (webinar_questions.py).
+    questions: dict = field(default_factory=lambda: {"questions": [], "custom_questions": []})
 
 
 @dataclass

@@ -13,7 +13,17 @@ import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from sandbox import control, meetings, oauth, recordings, reports, user_events, users, webinars
+from sandbox import (
+    control,
+    meetings,
+    oauth,
+    recordings,
+    reports,
+    user_events,
+    users,
+    webinar_questions,
+    webinars,
+)
 from sandbox.faults import Fault, Faults
 from sandbox.ratelimit import RateLimiter
 from sandbox.router import Request, Response, Router
@@ -44,7 +54,17 @@ class Sandbox:
         self.base_url = (public_url or f"http://{host}:{self.httpd.server_port}").rstrip("/")
         self.webhooks = WebhookSender(self)
         self.router = Router()
-        for module in (oauth, users, meetings, webinars, recordings, reports, control, user_events):
+        for module in (
+            oauth,
+            users,
+            meetings,
+            webinars,
+            webinar_questions,
+            recordings,
+            reports,
+            control,
+            user_events,
+        ):
             self.router.include(module.routes(self))
         self._thread: threading.Thread | None = None
 

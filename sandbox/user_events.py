@@ -6,7 +6,7 @@ https://developers.zoom.us/docs/api/meetings/events/
     PATCH  /_sandbox/users/{userId}            {"first_name", "last_name", "email", "type", "timezone", "status"}
     DELETE /_sandbox/users/{userId}
     POST   /_sandbox/users/{userId}/meetings   a meeting body as for POST /v2/users/{userId}/meetings
-    GET    /_sandbox/webinars                  every webinar, with its panelists and registrants
+    GET    /_sandbox/webinars                  every webinar, with its panelists, registrants and questions
     POST   /_sandbox/webinars/{webinarId}/registrants   someone registers on Zoom's registration page
 """
 
@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sandbox import meetings, webinars
+from sandbox import meetings, webinar_questions, webinars
 from sandbox.models import User
 from sandbox.router import Request, Response, Router
 
@@ -153,6 +153,7 @@ def list_webinars(sb: "Sandbox") -> list[dict]:
                 **webinars.webinar_json(sb, w),
                 "panelists": [dict(p) for p in w.panelists],
                 "registrants": [dict(r) for r in w.registrants],
+                "registration_questions": webinar_questions.questions_copy(w.questions),
             }
             for w in sb.state.webinars.values()
         ]

@@ -11,7 +11,7 @@ import secrets
 import string
 from typing import TYPE_CHECKING
 
-from sandbox import api, errors, meetings, reports
+from sandbox import api, errors, meetings, reports, webinar_questions
 from sandbox.clock import iso
 from sandbox.models import Meeting
 from sandbox.router import Response, Router
@@ -343,6 +343,9 @@ def register(sb: "Sandbox", webinar: Meeting, data: dict, call: api.Call | None 
         existing = next((r for r in webinar.registrants if r["email"].lower() == email.lower()), None)
         if existing is not None:
             return errors.bad_request(f"Registrant already exists: {email}.", code=3027)
+        answers = webinar_questions.answers_of(webinar, data)
+        if isinstance(answers, Response):
+            return answers
         approved = webinar.settings.get("approval_type") == 0
         registrant = {
             "id": sb.state.new_user_id(),
@@ -352,6 +355,7 @@ def register(sb: "Sandbox", webinar: Meeting, data: dict, call: api.Call | None 
             "status": "approved" if approved else "pending",
             "create_time": iso(sb.state.clock.now().replace(microsecond=0)),
             "join_url": _registrant_link(sb, webinar) if approved else "",
+            **answers,
         }
         webinar.registrants.append(registrant)
     _event(

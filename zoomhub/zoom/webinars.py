@@ -102,6 +102,19 @@ def registrants_set_status(client: ZoomClient, webinar_id: int, action: str, reg
     )
 
 
+def registrant_questions_get(client: ZoomClient, webinar_id: int) -> dict:
+    """{"questions": [{"field_name", "required"}], "custom_questions": [{"title", "type", "required", "answers"}]}."""
+    return client.get(f"/webinars/{webinar_id}/registrants/questions")
+
+
+def registrant_questions_update(client: ZoomClient, webinar_id: int, body: dict) -> None:
+    """Replace what the registration page asks: `body` as registrant_questions_get answers it.
+    Standard `field_name`s: address, city, state, zip, country, phone, industry, org, job_title,
+    purchasing_time_frame, role_in_purchase_process, no_of_employees, comments; custom question
+    types: short, single_radio, single_dropdown, multiple (the last three with `answers`)."""
+    client.patch(f"/webinars/{webinar_id}/registrants/questions", json=body)
+
+
 def report_participants(client: ZoomClient, webinar_id: int | str) -> Iterator[dict]:
     """One row per join → leave interval (Heavy, paged), as the meeting report."""
     return client.paginate(f"/report/webinars/{webinar_id}/participants", items_key="participants")
