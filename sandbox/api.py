@@ -99,6 +99,14 @@ def _owner(sb: "Sandbox", account: Account) -> User | None:
     return next((u for u in users if u.email == account.owner_email), users[0] if users else None)
 
 
+def request_json(call: Call):
+    """The request's parsed JSON body, or Zoom's 400 when it is not JSON."""
+    try:
+        return call.request.json()
+    except ValueError:
+        return errors.bad_request("Request Body should be a valid JSON object.")
+
+
 def page_size(request: Request, *, default: int = 30, maximum: int = 300) -> int | Response:
     raw = request.query.get("page_size", "")
     if not raw:

@@ -187,10 +187,9 @@ def create(sb: "Sandbox", call: api.Call) -> Response:
     host = api.resolve_user(sb, call, call.request.params["userId"])
     if isinstance(host, Response):
         return host
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     capped = _spend_daily_cap(sb, host)
     if capped:
         return capped
@@ -328,10 +327,9 @@ def update(sb: "Sandbox", call: api.Call) -> Response:
     meeting = find_meeting(sb, call)
     if isinstance(meeting, Response):
         return meeting
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     host = sb.state.users[meeting.host_id]
     capped = _spend_daily_cap(sb, host)
     if capped:

@@ -67,10 +67,9 @@ def update(sb: "Sandbox", call: api.Call) -> Response:
     webinar = webinars.find_webinar(sb, call)
     if isinstance(webinar, Response):
         return webinar
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     if not isinstance(body, dict):
         return errors.bad_request("Request Body should be a valid JSON object.")
     invalid = _invalid(body)

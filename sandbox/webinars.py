@@ -133,10 +133,9 @@ def create(sb: "Sandbox", call: api.Call) -> Response:
         return host
     if not host.webinar:
         return plan_missing()
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     state = sb.state
     webinar_id = state.new_meeting_id()
     webinar = Meeting(
@@ -205,10 +204,9 @@ def update(sb: "Sandbox", call: api.Call) -> Response:
     webinar = find_webinar(sb, call)
     if isinstance(webinar, Response):
         return webinar
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     with sb.state.lock:
         before = webinar_json(sb, webinar)
         invalid = _apply(sb, webinar, body, creating=False)
@@ -270,10 +268,9 @@ def add_panelists(sb: "Sandbox", call: api.Call) -> Response:
     webinar = find_webinar(sb, call)
     if isinstance(webinar, Response):
         return webinar
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     wanted = body.get("panelists") if isinstance(body, dict) else None
     if not isinstance(wanted, list) or not wanted or len(wanted) > 100:
         return meetings.validation_failed("panelists")
@@ -376,10 +373,9 @@ def add_registrant(sb: "Sandbox", call: api.Call) -> Response:
     webinar = find_webinar(sb, call)
     if isinstance(webinar, Response):
         return webinar
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     registrant = register(sb, webinar, body if isinstance(body, dict) else {}, call)
     if isinstance(registrant, Response):
         return registrant
@@ -407,10 +403,9 @@ def registrants_status(sb: "Sandbox", call: api.Call) -> Response:
     webinar = find_webinar(sb, call)
     if isinstance(webinar, Response):
         return webinar
-    try:
-        body = call.request.json()
-    except ValueError:
-        return errors.bad_request("Request Body should be a valid JSON object.")
+    body = api.request_json(call)
+    if isinstance(body, Response):
+        return body
     action = body.get("action") if isinstance(body, dict) else None
     wanted = body.get("registrants") if isinstance(body, dict) else None
     if action not in ACTION_STATUS:
