@@ -4,7 +4,7 @@ The two loads the hourly beat and Zoom produce together, all on this machine (lo
 1. its own PostgreSQL database (`<DATABASE_URL's name>_bench_intake_sync`);
 2. the Zoom sandbox as its own process: a Business-plan master account with USERS x MONTHS x 10
    recordings, 50 ms latency per call (as bench_sync);
-3. gunicorn (bench_webhooks' 3 x 4) and two Celery worker processes on the bench's own queue, so
+3. gunicorn (bench_webhooks', as compose runs it) and two Celery worker processes on the bench's own queue, so
    events are processed while they arrive;
 4. `manage.py sync_recordings` in its own process (as a worker would run it) and, at the same
    moment, signed webhook deliveries paced at RATE per second (10 % delivered twice) for SECONDS

@@ -10,7 +10,12 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Eight threads, not four: a keep-alive connection stays with the worker that accepted it, so 20
+# staff sessions land unevenly on three workers (say 9 / 6 / 5), and with four threads a worker's
+# fifth to ninth requests waited for a thread while the other workers' cores sat idle. With eight,
+# a busy worker takes them all and the GIL and the kernel share the cores (pages bench, 20
+# sessions: p95 0.76-1.02 s with 4 threads, 0.36-0.59 s with 8; webhooks unchanged).
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # Django and the project are imported once, in the master, and every worker is forked from it:
 # a new worker (at start, and after max_requests below) costs a fork instead of a second of CPU
 # importing everything again. Under a webhook load the replaced workers' imports were a quarter of

@@ -44,6 +44,25 @@ class RecordingsConfig(AppConfig):
     zoom_webhook_events = ("recording.completed", "recording.trashed", "recording.deleted")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from recordings.models import Recording
+        from zoomhub.counts import forget_table_count
+
+        # The recordings list's cached count (zoomhub/counts.py): rows added or removed one at a
+        # time through the ORM (the admin, a test); the sync's and webhooks' bulk upserts call it
+        # themselves (recordings/services/upsert.py).
+        def recording_added(sender, created, raw=False, using=None, **kwargs):
+            if created:
+                forget_table_count(Recording, using)
+
+        def recording_removed(sender, using=None, **kwargs):
+            forget_table_count(Recording, using)
+
+        post_save.connect(recording_added, sender=Recording, weak=False, dispatch_uid="recording-count-added")
+        post_delete.connect(
+            recording_removed, sender=Recording, weak=False, dispatch_uid="recording-count-removed"
+        )
         from accounts.capabilities import capability_uses
         from meetings.panels import LessonPanel, lesson_panels
         from recordings import dashboard, event_handlers, panels

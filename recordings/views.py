@@ -30,6 +30,7 @@ from recordings.services.destinations import (
     destination_test,
     destinations_usage,
 )
+from zoomhub.counts import CountedPaginator, table_count
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 50
@@ -210,6 +211,10 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
 
 
+def _unfiltered(query) -> bool:
+    return not any(value for key, value in query.items() if key != "page")
+
+
 def recording_list(request):
     form = RecordingFilterForm(request.GET or None)
     if not request.GET:
@@ -219,7 +224,13 @@ def recording_list(request):
     # with their source, lesson and files. Aggregating the files in SQL instead grouped every
     # matching recording before the LIMIT (about 0.3 s at 50,000).
     ids = _filtered_recordings(form).order_by("-start_time", "-id").values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    if _unfiltered(request.GET):
+        # Counting 50,000 recordings took PostgreSQL 14 ms a page; the whole table's count is kept
+        # in the cache and moves when the sync or a webhook adds recordings (zoomhub/counts.py).
+        paginator = CountedPaginator(ids, PAGE_SIZE, count=table_count(Recording))
+    else:
+        paginator = Paginator(ids, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     # Plain values, not model instances: the rows show a dozen columns of 50 recordings.
     page.object_list = recording_page_rows(list(page.object_list))
     query = request.GET.copy()

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from recordings.models import Recording, RecordingFile, Source
 from recordings.services.bulk_sql import upsert_rows
+from zoomhub.counts import forget_table_count
 
 # Files kept by recording_type "media": the recorded video and audio. "cloud" and "all" keep every
 # file Zoom lists (chat, transcripts, captions, timelines, summaries too).
@@ -171,6 +172,8 @@ def recordings_upsert(
             )
         )
         result.created = sum(1 for u in changed if u not in stored)
+        if result.created:
+            forget_table_count(Recording)  # the recordings list's pager counts again after commit
         result.updated = len(changed) - result.created
 
         file_rows: dict[str, dict] = {}
