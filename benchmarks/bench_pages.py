@@ -164,7 +164,7 @@ def _browse(
     while time.monotonic() < until:
         kind = "lessons" if rng.random() < 0.5 else "recordings"
         page = rng.randint(1, (lesson_pages if kind == "lessons" else recording_pages) // 4 or 1)
-        url = f"http://127.0.0.1:{port}/{kind}/?page={page}" + ("&tab=all" if kind == "lessons" else "")
+        url = f"http://127.0.0.1:{port}/{kind}/?page={page}" + ("&tab=upcoming" if kind == "lessons" else "")
         started = time.monotonic()
         response = http.get(url, timeout=60, allow_redirects=False)
         mine[kind].append(time.monotonic() - started)

@@ -63,7 +63,7 @@ def _pages(client, count: int):
     user = User.objects.create_user(username="staff", email="staff@school.example", is_staff=True)
     client.force_login(user)
     urls = [
-        f"/lessons/?page={1 + n % 20}&tab=all" if n % 2 == 0 else f"/recordings/?page={1 + n % 20}"
+        f"/lessons/?page={1 + n % 20}&tab=upcoming" if n % 2 == 0 else f"/recordings/?page={1 + n % 20}"
         for n in range(count)
     ]
 
