@@ -14,16 +14,14 @@ import json
 import logging
 import time
 
-import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-import zoomhub
 from notifications.models import EventAttempt, EventDelivery, EventEndpoint
 from zoomhub.queueing import enqueue_on_commit
-from zoomhub.zoom.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from zoomhub.zoom.webhooks import DeliveryFailed, post_signed
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +35,6 @@ EVENT_TYPES = (
     "recording.stored",
 )
 State = EventDelivery.State
-USER_AGENT = f"ZoomHub/{zoomhub.__version__} events"
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -151,16 +148,6 @@ def deliveries_due(*, now: dt.datetime | None = None, limit: int = 500) -> list[
     )
 
 
-def signed_request(secret: str, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    return {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: sign(secret, timestamp, body),
-    }
-
-
 def delivery_attempt(*, delivery_id: int) -> str:
     """POST one delivery if it is due and unclaimed; log the attempt; schedule a retry on failure."""
     now = timezone.now()
@@ -172,18 +159,16 @@ def delivery_attempt(*, delivery_id: int) -> str:
     body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
     status, error = None, ""
     try:
-        answer = requests.post(
+        status = post_signed(
             delivery.endpoint.url,
-            data=body,
-            headers=signed_request(delivery.endpoint.secret or "", body),
+            body,
+            secret=delivery.endpoint.secret or "",
             timeout=settings.NOTIFICATIONS_EVENT_TIMEOUT_SECONDS,
-            allow_redirects=False,
         )
-        status = answer.status_code
         if not 200 <= status < 300:
             error = f"HTTP {status}"
-    except requests.RequestException as failure:
-        error = type(failure).__name__
+    except DeliveryFailed as failure:
+        error = str(failure)
     attempts = delivery.attempts + 1
     EventAttempt.objects.create(delivery=delivery, status=status, error=error)
     if not error:
