@@ -199,31 +199,38 @@ def create(sb: "Sandbox", call: api.Call) -> Response:
     return Response.json(meeting_json(sb, meeting), status=201)
 
 
-def create_meeting(sb: "Sandbox", host: User, body: dict, *, operator: dict) -> Meeting | Response:
-    """Make a meeting for `host` (through the API, or in Zoom's web portal) and send meeting.created,
-    which Zoom sends for both. https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.created"""
+def blank_meeting(
+    sb: "Sandbox", host: User, *, topic: str, type: int, join_path: str, join_key: str
+) -> Meeting:
+    """A new meeting or webinar of `host` with Zoom's defaults, before the request's fields apply."""
     state = sb.state
     meeting_id = state.new_meeting_id()
-    encrypted = secrets.token_urlsafe(24)
-    meeting = Meeting(
+    return Meeting(
         id=meeting_id,
         uuid=state.new_uuid(),
         host_id=host.id,
         account_id=host.account_id,
-        topic="Zoom meeting",
-        type=2,
+        topic=topic,
+        type=type,
         start_time=None,
         duration=60,
         timezone=host.timezone,
         agenda="",
         password="".join(state.rng.choice(string.ascii_letters + string.digits) for _ in range(6)),
-        settings=dict(DEFAULT_SETTINGS),
+        settings=copy.deepcopy(DEFAULT_SETTINGS),
         recurrence=None,
         occurrences=[],
         created_at=state.clock.now().replace(microsecond=0),
-        join_url=f"{sb.base_url}/j/{meeting_id}?pwd={encrypted}",
+        join_url=f"{sb.base_url}/{join_path}/{meeting_id}?{join_key}={secrets.token_urlsafe(24)}",
         start_url=f"{sb.base_url}/s/{meeting_id}?zak={secrets.token_urlsafe(32)}",
     )
+
+
+def create_meeting(sb: "Sandbox", host: User, body: dict, *, operator: dict) -> Meeting | Response:
+    """Make a meeting for `host` (through the API, or in Zoom's web portal) and send meeting.created,
+    which Zoom sends for both. https://developers.zoom.us/docs/api/meetings/events/#tag/meeting/POSTmeeting.created"""
+    state = sb.state
+    meeting = blank_meeting(sb, host, topic="Zoom meeting", type=2, join_path="j", join_key="pwd")
     invalid = _apply(sb, meeting, body, creating=True)
     if invalid:
         return invalid

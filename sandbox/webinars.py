@@ -6,9 +6,7 @@ A host without the add-on gets Zoom's 400 code 200 "Webinar plan is missing…" 
 endpoint. Each change sends the webinar.* event Zoom sends for it.
 """
 
-import copy
 import secrets
-import string
 from typing import TYPE_CHECKING
 
 from sandbox import api, errors, meetings, reports, webinar_questions
@@ -137,26 +135,7 @@ def create(sb: "Sandbox", call: api.Call) -> Response:
     if isinstance(body, Response):
         return body
     state = sb.state
-    webinar_id = state.new_meeting_id()
-    webinar = Meeting(
-        id=webinar_id,
-        uuid=state.new_uuid(),
-        host_id=host.id,
-        account_id=host.account_id,
-        topic="Zoom webinar",
-        type=5,
-        start_time=None,
-        duration=60,
-        timezone=host.timezone,
-        agenda="",
-        password="".join(state.rng.choice(string.ascii_letters + string.digits) for _ in range(6)),
-        settings=copy.deepcopy(DEFAULT_SETTINGS),
-        recurrence=None,
-        occurrences=[],
-        created_at=state.clock.now().replace(microsecond=0),
-        join_url=f"{sb.base_url}/w/{webinar_id}?tk={secrets.token_urlsafe(24)}",
-        start_url=f"{sb.base_url}/s/{webinar_id}?zak={secrets.token_urlsafe(32)}",
-    )
+    webinar = meetings.blank_meeting(sb, host, topic="Zoom webinar", type=5, join_path="w", join_key="tk")
     invalid = _apply(sb, webinar, body, creating=True)
     if invalid:
         return invalid
