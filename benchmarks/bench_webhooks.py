@@ -35,6 +35,7 @@ from benchmarks.common import (
     database_url,
     free_port,
     percentile,
+    postgres_cpu_seconds,
     stop,
     wait_for_port,
 )
@@ -287,13 +288,16 @@ def run() -> list[Row]:
             deliveries = with_duplicates(_bodies(EVENTS))
             cpu_before = cpu_seconds(web.pid)
             worker_cpu_before = cpu_seconds(worker.pid)
+            client_cpu_before, postgres_before = time.process_time(), postgres_cpu_seconds()
             latencies, statuses, wall = _load(port, path, deliveries)
+            client_cpu = time.process_time() - client_cpu_before
             web_cpu = cpu_seconds(web.pid) - cpu_before
             done_during_load = WebhookEvent.objects.exclude(state__in=OPEN_STATES).count() - warmed
             accepted = statuses.get(200, 0)
             stored = WebhookEvent.objects.count() - warmed
             drain = wait_until_processed()
             worker_cpu = cpu_seconds(worker.pid) - worker_cpu_before
+            postgres_cpu = postgres_cpu_seconds() - postgres_before
             stop(worker)
             stop(web)
 
@@ -336,6 +340,12 @@ def run() -> list[Row]:
                 ),
                 Row(NAME, "ack latency max", f"{max(latencies, default=0) * 1000:.1f} ms"),
                 Row(NAME, "gunicorn CPU per delivery", f"{web_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
+                Row(NAME, "load generator CPU per delivery", f"{client_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
+                Row(
+                    NAME,
+                    "PostgreSQL CPU per delivery (intake and processing)",
+                    f"{postgres_cpu / max(len(latencies), 1) * 1000:.2f} ms",
+                ),
                 Row(
                     NAME,
                     "events lost (distinct sent - stored)",

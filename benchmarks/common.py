@@ -177,6 +177,16 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of the local PostgreSQL server (the postmaster and its backends, live or ended);
+    NaN when it is not a process of this machine that we may read."""
+    try:
+        found = subprocess.run(["pgrep", "-o", "-x", "postgres"], capture_output=True, text=True, check=False)
+        return cpu_seconds(int(found.stdout.split()[0]))
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def machine_busy_seconds() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat: diff two readings."""
     try:

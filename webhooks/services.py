@@ -106,8 +106,27 @@ def _insert_once(values: dict) -> int | None:
         # Wake the dispatcher in the same round trip, only when a row was inserted; PostgreSQL
         # delivers the notification when this commits.
         sql += f", pg_notify('{NOTIFY_CHANNEL}', '')"
+        return _insert_server_bound(connection, sql, [values[c] for c in _INSERT_COLUMNS])
     with connection.cursor() as cursor:
         cursor.execute(sql, [values[c] for c in _INSERT_COLUMNS])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _insert_server_bound(connection, sql: str, params: list) -> int | None:
+    """The intake's INSERT on PostgreSQL with its values bound by the server, not quoted here.
+
+    Django's psycopg cursors bind on the client: every value, the event's whole JSON twice, is
+    escaped and spliced into the SQL text in Python, which was a fifth of the intake's CPU. A
+    plain psycopg cursor sends them beside the statement, and psycopg prepares a statement it has
+    run a few times, so PostgreSQL stops parsing and planning it too. Errors still come out as
+    Django's DatabaseError.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
 

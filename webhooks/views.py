@@ -7,13 +7,15 @@ only for requests that cannot be a genuine event (bad signature, not JSON, too l
 URL). Processing happens later in a worker.
 """
 
+import json
 import logging
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -35,8 +37,45 @@ logger = logging.getLogger(__name__)
 PLAIN_TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
 
-def _plain(status: int, message: str) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+@dataclass(frozen=True)
+class Answer:
+    """What a delivery is answered, whoever serves it (a Django view or webhooks.wsgi)."""
+
+    status: int
+    result: str  # how /metrics counts it (metrics.WEBHOOK_RESULTS)
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+
+
+def _refuse(status: int, message: str, result: str) -> Answer:
+    return Answer(status, result, message.encode())
+
+
+TOO_LARGE = _refuse(413, "Body too large.", "refused_size")
+BAD_SIGNATURE = _refuse(401, "Invalid signature.", "refused_signature")
+NOT_JSON = _refuse(400, "The body is not a JSON object.", "refused_body")
+UNKNOWN_URL = _refuse(404, "Unknown webhook URL.", "unknown_url")
+UNAVAILABLE = _refuse(503, "Temporarily unavailable, please retry.", "unavailable")
+STORED = Answer(200, "accepted")
+DUPLICATE = Answer(200, "duplicate")
+
+
+def _response(request: HttpRequest, answer: Answer) -> HttpResponse:
+    request.webhook_result = answer.result  # counted in /metrics
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def read_limited(stream, declared_length: str | None) -> bytes | None:
+    """The body, or None when it is larger than the limit (read no further than the limit)."""
+    limit = settings.ZOOM_WEBHOOK_MAX_BODY_BYTES
+    try:
+        declared = int(declared_length or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    raw = stream.read(limit + 1)
+    return None if len(raw) > limit else raw
 
 
 # code -> (credential id, secret, read at). Reading the credential costs a database round trip
@@ -57,10 +96,10 @@ def _read_secret(code: str) -> tuple[int, str] | None:
     return credential.pk, secret
 
 
-@csrf_exempt
-@require_POST
-def credential_webhook(request: HttpRequest, code: str) -> HttpResponse:
-    """The webhook URL of one connected account's Zoom app (Server-to-Server or OAuth)."""
+def credential_delivery(code: str, raw: bytes | None, timestamp: str | None, signature: str | None) -> Answer:
+    """A delivery to the webhook URL of one connected account's Zoom app (Server-to-Server or OAuth)."""
+    if raw is None:
+        return TOO_LARGE
     cached = _secrets.get(code)
     try:
         if cached is not None and time.monotonic() - cached[2] < SECRET_CACHE_SECONDS:
@@ -69,94 +108,97 @@ def credential_webhook(request: HttpRequest, code: str) -> HttpResponse:
             found = _read_secret(code)
             cached = None
         if found is None:
-            return _plain(404, "Unknown webhook URL.")
+            return UNKNOWN_URL
         credential_id, secret = found
         reread = None if cached is None else (lambda: _read_secret(code))
-        response = _intake(request, secret=secret, credential_id=credential_id, reread_secret=reread)
+        return _intake(
+            raw, timestamp, signature, secret=secret, credential_id=credential_id, reread_secret=reread
+        )
     except DatabaseError:
         _secrets.pop(code, None)  # the credential may be gone: read it afresh next time
         logger.exception("Webhook intake could not use the database")
-        return _plain(503, "Temporarily unavailable, please retry.")
-    return response
+        return UNAVAILABLE
+
+
+@csrf_exempt
+@require_POST
+def credential_webhook(request: HttpRequest, code: str) -> HttpResponse:
+    """The webhook URL of one connected account's Zoom app (also served by webhooks.wsgi)."""
+    raw = read_limited(request, request.META.get("CONTENT_LENGTH"))
+    return _response(
+        request,
+        credential_delivery(
+            code, raw, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER)
+        ),
+    )
 
 
 @csrf_exempt
 @require_POST
 def oauth_app_webhook(request: HttpRequest) -> HttpResponse:
     """The webhook URL of the user-OAuth app behind "Connect with Zoom" (one secret for all users)."""
+    raw = read_limited(request, request.META.get("CONTENT_LENGTH"))
+    if raw is None:
+        return _response(request, TOO_LARGE)
     try:
-        return _intake(request, secret=settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN, credential_id=None)
+        answer = _intake(
+            raw,
+            request.headers.get(TIMESTAMP_HEADER),
+            request.headers.get(SIGNATURE_HEADER),
+            secret=settings.OAUTH_ZOOM_WEBHOOK_SECRET_TOKEN,
+            credential_id=None,
+        )
     except DatabaseError:
         logger.exception("Webhook intake could not use the database")
-        return _plain(503, "Temporarily unavailable, please retry.")
-
-
-def _read_body(request: HttpRequest) -> bytes | None:
-    """The body, or None when it is larger than the limit (read no further than the limit)."""
-    limit = settings.ZOOM_WEBHOOK_MAX_BODY_BYTES
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        return None
-    raw = request.read(limit + 1)
-    return None if len(raw) > limit else raw
+        answer = UNAVAILABLE
+    return _response(request, answer)
 
 
 def _intake(
-    request: HttpRequest,
+    raw: bytes,
+    timestamp: str | None,
+    signature: str | None,
     *,
     secret: str,
     credential_id: int | None,
     reread_secret=None,
-    raw: bytes | None = None,
-) -> HttpResponse:
+) -> Answer:
     """Verify, parse, answer URL validation or store. DatabaseError propagates (the caller answers 503)."""
-    if raw is None:
-        raw = _read_body(request)
-    if raw is None:
-        return _plain(413, "Body too large.")
-    timestamp = request.headers.get(TIMESTAMP_HEADER)
-    signature = request.headers.get(SIGNATURE_HEADER)
     signed = timestamp is not None or signature is not None
     if signed and not verify_signature(secret, timestamp, raw, signature, now=time.time()):
         fresh = reread_secret() if reread_secret else None
         if fresh is None or not verify_signature(fresh[1], timestamp, raw, signature, now=time.time()):
-            return _plain(401, "Invalid signature.")
+            return BAD_SIGNATURE
         credential_id, secret = fresh
     try:
         text, body = parse_body(raw)
     except MalformedBody:
-        return _plain(400, "The body is not a JSON object.")
+        return NOT_JSON
 
     if body.get("event") == URL_VALIDATION:
         if reread_secret is not None:
             # Rare (every 72 h), and often right after someone pasted a new secret: no kept copy.
             fresh = reread_secret()
             secret = fresh[1] if fresh else ""
-        request.webhook_result = "url_validation"  # counted apart in /metrics
         return _url_validation(body, secret)
     if not signed:
-        return _plain(401, "Invalid signature.")
+        return BAD_SIGNATURE
 
     # Not stored → DatabaseError → 503: the only answer that makes Zoom deliver it again.
     receipt = webhook_event_record(credential_id=credential_id, raw_body=text, body=body)
-    request.webhook_result = "accepted" if receipt.created else "duplicate"  # counted in /metrics
-    return HttpResponse(status=200)
+    return STORED if receipt.created else DUPLICATE
 
 
-def _url_validation(body: dict, secret: str) -> HttpResponse:
+def _url_validation(body: dict, secret: str) -> Answer:
     """Zoom's endpoint check (every 72 h): needs only the secret, never the database or Redis."""
     payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
     plain_token = payload.get("plainToken")
     if not secret:
-        return _plain(401, "No secret token is configured for this webhook URL.")
+        return _refuse(401, "No secret token is configured for this webhook URL.", "url_validation")
     if not isinstance(plain_token, str) or not PLAIN_TOKEN.fullmatch(plain_token):
-        return _plain(400, "payload.plainToken is missing or malformed.")
-    return JsonResponse(
-        url_validation_response(secret, plain_token), json_dumps_params={"separators": (",", ":")}
-    )
+        return _refuse(400, "payload.plainToken is missing or malformed.", "url_validation")
+    answer = json.dumps(url_validation_response(secret, plain_token), separators=(",", ":"))
+    return Answer(200, "url_validation", answer.encode(), "application/json")
 
 
 # -- /webhooks/zoom: one URL for a single-account school -------------------------------------------
@@ -248,19 +290,23 @@ def shared_webhook(request: HttpRequest) -> HttpResponse:
     setup). A delivery no known secret verifies is refused (401), as on the per-account URLs; the
     unsigned URL validation is answered with the environment's secret.
     """
+    raw = read_limited(request, request.META.get("CONTENT_LENGTH"))
+    timestamp = request.headers.get(TIMESTAMP_HEADER)
+    signature = request.headers.get(SIGNATURE_HEADER)
+    return _response(request, _shared_delivery(raw, timestamp, signature))
+
+
+def _shared_delivery(raw: bytes | None, timestamp: str | None, signature: str | None) -> Answer:
+    if raw is None:
+        return TOO_LARGE
     try:
-        raw = _read_body(request)
-        if raw is None:
-            return _plain(413, "Body too large.")
-        timestamp = request.headers.get(TIMESTAMP_HEADER)
-        signature = request.headers.get(SIGNATURE_HEADER)
         signed = timestamp is not None or signature is not None
         if signed:
             found = _signer(raw, timestamp, signature, _shared_secrets()) or _signer(
                 raw, timestamp, signature, _shared_secrets(fresh=True)
             )
             if found is None:
-                return _plain(401, "Invalid signature.")
+                return BAD_SIGNATURE
             credential_id, secret = found
         else:
             credential_id, secret = None, settings.ZOOM_WEBHOOK_SECRET_TOKEN
@@ -268,10 +314,10 @@ def shared_webhook(request: HttpRequest) -> HttpResponse:
             try:
                 _text, body = parse_body(raw)
             except MalformedBody:
-                return _plain(400, "The body is not a JSON object.")
+                return NOT_JSON
             credential_id = _attributed(credential_id, secret, body)
-        return _intake(request, secret=secret, credential_id=credential_id, raw=raw)
+        return _intake(raw, timestamp, signature, secret=secret, credential_id=credential_id)
     except DatabaseError:
         _shared.clear()
         logger.exception("Webhook intake could not use the database")
-        return _plain(503, "Temporarily unavailable, please retry.")
+        return UNAVAILABLE

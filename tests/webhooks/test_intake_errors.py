@@ -48,16 +48,17 @@ def test_a_body_at_the_limit_is_accepted(client, webhook_url, settings):
 
 
 def test_when_the_database_cannot_store_the_event_zoom_is_told_to_retry(client, webhook_url):
-    from django.db.backends.utils import CursorWrapper
+    # At the driver, below Django: the intake's INSERT uses a psycopg cursor of its own.
+    import psycopg
 
-    real_execute = CursorWrapper.execute
+    real_execute = psycopg.Cursor.execute
 
-    def inserts_fail(self, sql, params=None):
-        if sql.lstrip().upper().startswith("INSERT"):
-            raise OperationalError("could not write: the disk is full")
-        return real_execute(self, sql, params)
+    def inserts_fail(self, query, params=None, **kwargs):
+        if str(query).lstrip().upper().startswith("INSERT"):
+            raise psycopg.errors.DiskFull("could not write: the disk is full")
+        return real_execute(self, query, params, **kwargs)
 
-    with mock.patch.object(CursorWrapper, "execute", inserts_fail):
+    with mock.patch.object(psycopg.Cursor, "execute", inserts_fail):
         response = deliver(client, webhook_url, zoom_event("meeting.started__scheduled"))
     assert response.status_code == 503
     assert not WebhookEvent.objects.exists()
