@@ -15,10 +15,10 @@ What it does, all on this machine:
 It prints figures and asserts nothing. Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL).
 """
 
-import http.client
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import threading
@@ -48,6 +48,7 @@ DUPLICATE_EVERY = 10
 CONNECTIONS = int(os.environ.get("BENCH_WEBHOOK_CONNECTIONS", "8"))
 MAX_SECONDS = 60.0
 PROCESS_TIMEOUT = 180.0
+DRAIN_LIMIT = 1.0
 SECRET = "bench-webhook-secret-token"
 OPEN_STATES = ("pending", "processing", "failed")
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,46 @@ def _bodies(count: int) -> list[bytes]:
     return bodies
 
 
+def _signed_requests(port: int, path: str, deliveries: list[bytes]) -> list[bytes]:
+    """Each delivery as the bytes of a whole HTTP request, signed as Zoom signs (now; valid 5 min).
+
+    Built before the clock starts: the load generator is the bench's instrument, and every
+    microsecond of CPU it spends is taken from the server it measures on the same two cores.
+    """
+    from zoomhub.zoom.webhooks import sign
+
+    timestamp = str(int(time.time()))
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+    return [
+        (
+            f"{head}x-zm-request-timestamp: {timestamp}\r\nx-zm-signature: {sign(SECRET, timestamp, raw)}\r\n"
+            f"Content-Length: {len(raw)}\r\n\r\n"
+        ).encode()
+        + raw
+        for raw in deliveries
+    ]
+
+
+def _exchange(sock: socket.socket, request: bytes) -> tuple[int, bool]:
+    """Send one request on a keep-alive connection; (status, whether the server closes it)."""
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    lines = head.lower().split(b"\r\n")
+    length = next((int(line[15:]) for line in lines if line.startswith(b"content-length:")), 0)
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        rest += chunk
+    return int(lines[0][9:12]), b"connection: close" in lines
+
+
 def _load(
     port: int,
     path: str,
@@ -93,19 +134,19 @@ def _load(
 
     Without `rate`, as fast as the server answers; with it, delivery n is due `n / rate` seconds
     after the start (deliveries never sent early, so a slow server shows as a lower achieved
-    rate). Stops after `seconds` whatever happens.
+    rate). Stops after `seconds` whatever happens. A delivery whose connection fails counts as
+    status 0 (not sent again).
     """
-    from zoomhub.zoom.webhooks import sign
-
+    requests = _signed_requests(port, path, deliveries)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
-    next_index = iter(range(len(deliveries)))
+    next_index = iter(range(len(requests)))
     begin = time.monotonic()
     deadline = begin + seconds
 
     def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        sock = None
         mine, codes = [], {}
         while time.monotonic() < deadline:
             with lock:
@@ -118,26 +159,21 @@ def _load(
                     break
                 # Pacing the load generator to the schedule (not waiting for a result).
                 time.sleep(max(0.0, due - time.monotonic()))
-            raw = deliveries[index]
-            ts = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/json",
-                "x-zm-request-timestamp": ts,
-                "x-zm-signature": sign(SECRET, ts, raw),
-            }
             started = time.perf_counter()
             try:
-                conn.request("POST", path, body=raw, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                status = 0
+                if sock is None:
+                    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                status, closing = _exchange(sock, requests[index])
+            except (OSError, ValueError):
+                status, closing = 0, True
             mine.append(time.perf_counter() - started)
             codes[status] = codes.get(status, 0) + 1
-        conn.close()
+            if closing and sock is not None:
+                sock.close()
+                sock = None
+        if sock is not None:
+            sock.close()
         with lock:
             latencies.extend(mine)
             for code, n in codes.items():
@@ -304,7 +340,12 @@ def run() -> list[Row]:
             once, total, left_open = processed_once()
             distinct_sent = len({deliveries[i] for i in range(min(len(latencies), len(deliveries)))})
             rate = accepted / wall if wall else 0.0
-            processed_rate = stored / (wall + drain) if wall + drain else 0.0
+            # Steady state: what the workers finished while the deliveries came in. They keep up
+            # when what is left at the end is only what was on its way (a batch gathers for 50 ms,
+            # then waits for a free worker): it is done within DRAIN_LIMIT seconds. Workers slower
+            # than the intake would leave a backlog growing with the length of the run.
+            processed_rate = done_during_load / wall if wall else 0.0
+            stored_rate = stored / wall if wall else 0.0
             web_argv = " ".join(compose_command("web"))
             p99 = percentile(latencies, 0.99) * 1000
             return [
@@ -340,7 +381,11 @@ def run() -> list[Row]:
                 ),
                 Row(NAME, "ack latency max", f"{max(latencies, default=0) * 1000:.1f} ms"),
                 Row(NAME, "gunicorn CPU per delivery", f"{web_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
-                Row(NAME, "load generator CPU per delivery", f"{client_cpu / max(len(latencies), 1) * 1000:.2f} ms"),
+                Row(
+                    NAME,
+                    "load generator CPU per delivery",
+                    f"{client_cpu / max(len(latencies), 1) * 1000:.2f} ms",
+                ),
                 Row(
                     NAME,
                     "PostgreSQL CPU per delivery (intake and processing)",
@@ -365,13 +410,14 @@ def run() -> list[Row]:
                 Row(
                     NAME,
                     "events processed/s (worker running during the load)",
-                    f"{processed_rate:.0f} ({done_during_load} done during the load, the rest in {drain:.1f} s; "
+                    f"{processed_rate:.0f} of {stored_rate:.0f} new events/s ({done_during_load} done during "
+                    f"the load, the last {stored - done_during_load} in {drain:.1f} s after it; "
                     f"worker CPU {worker_cpu / max(stored, 1) * 1000:.2f} ms per event)",
-                    "≥ accepted/s",
+                    f"≥ new events/s, the rest done in ≤ {DRAIN_LIMIT:.0f} s",
                     key="webhooks.processed_per_s",
                     number=round(processed_rate),
                     limit=None,
-                    ok=at_least(processed_rate, stored / wall * 0.98 if wall else 0),
+                    ok=drain <= DRAIN_LIMIT and left_open == 0,
                 ),
             ]
         finally:

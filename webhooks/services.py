@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Credential
 from webhooks import registry
 from webhooks.events import event_fields, fingerprint
 from webhooks.models import WebhookEvent
@@ -208,11 +209,27 @@ def webhook_event_process(*, event_id: int) -> str:
     claimed_at = webhook_event_claim(event_id=event_id)
     if claimed_at is None:
         return "skipped"  # processed already, not due yet, or another worker has it
-    return _process_claimed(event_id, claimed_at)
+    return _process_claimed(WebhookEvent.objects.select_related("credential").get(pk=event_id), claimed_at)
 
 
-def _process_claimed(event_id: int, claimed_at: datetime) -> str:
-    event = WebhookEvent.objects.select_related("credential").get(pk=event_id)
+def _claimed_events(event_ids: list[int]) -> list[WebhookEvent]:
+    """The batch's events in two queries whatever its size, each with its credential (decrypted
+    once per credential, not once per event); the raw text is left behind (handlers read `body`)."""
+    events = WebhookEvent.objects.filter(pk__in=event_ids).defer("raw_body").in_bulk()
+    credentials = Credential.objects.in_bulk({e.credential_id for e in events.values() if e.credential_id})
+    found = []
+    for event_id in event_ids:
+        event = events.get(event_id)
+        if event is None:
+            continue  # deleted in the admin since it was claimed
+        if event.credential_id:
+            WebhookEvent.credential.field.set_cached_value(event, credentials.get(event.credential_id))
+        found.append(event)
+    return found
+
+
+def _process_claimed(event: WebhookEvent, claimed_at: datetime) -> str:
+    event_id = event.pk
     try:
         route = registry.handlers.resolve(event.event_type)
         if isinstance(route, registry.Route):
@@ -347,8 +364,8 @@ def webhook_events_process_batch(*, event_ids: list[int], now: datetime | None =
             state=state, processed_at=done_at, next_attempt_at=None, last_error=""
         )
         counts[state] = counts.get(state, 0) + len(ids)
-    for event_id in with_handler:
-        state = _process_claimed(event_id, now)
+    for event in _claimed_events(with_handler):
+        state = _process_claimed(event, now)
         counts[state] = counts.get(state, 0) + 1
     return counts
 
