@@ -148,7 +148,8 @@ def explain_s3_error(error: Exception, destination: Destination) -> str:
     if code == "BadDigest":
         return _(
             "The storage received bytes that differ from those sent (their checksum did not match); "
-            "nothing damaged was kept."
+            "nothing damaged was kept. If this repeats on every attempt, the storage may not "
+            "understand checksum headers: turn off “Check every part”."
         )
     return _("The storage answered %(status)s %(code)s.") % {"status": status or "?", "code": code or "?"}
 
