@@ -328,6 +328,38 @@ def test_a_kept_part_whose_listed_crc32_differs_from_zooms_bytes_restarts_the_up
     assert no_uploads_left(client, s3_destination.bucket)  # the first upload was aborted
 
 
+def test_an_upload_begun_with_part_checks_is_restarted_once_they_are_turned_off(
+    sandbox_school, s3_destination, s3_server
+):
+    stored_in(sandbox_school.source, s3_destination)
+    recording = sandbox_school.record_lesson(mp4_size=20 * MIB)
+    video = recording.files.get(file_type="MP4")
+    control = sandbox_school.zoom.control
+    control.add_fault(path="/storage/*", method="GET", kind="truncate", after_bytes=6 * MIB, count=20)
+    cut = recording_file_transfer(file_id=video.pk)
+    cut.refresh_from_db()
+    assert cut.upload_id and cut.bytes_downloaded >= 5 * MIB
+    control.clear_faults()
+    s3_destination.part_checksums = False  # staff turned the switch off meanwhile
+    s3_destination.save()
+    real_resume_point = transfer.resume_point
+
+    def as_aws_lists_it(*args, **kwargs):
+        point = real_resume_point(*args, **kwargs)
+        point.checksum_algorithm = "CRC32"  # AWS names the upload's algorithm; moto does not
+        return point
+
+    parts: list = []
+    with mock.patch.object(transfer, "resume_point", as_aws_lists_it), counting_part_uploads(parts):
+        done = recording_file_transfer(file_id=video.pk)
+
+    assert done.download_state == RecordingFile.Download.DONE
+    assert len(parts) == 4  # a new upload, every part sent
+    client = s3_server.client()
+    assert done.sha256 == object_sha256(client, s3_destination.bucket, done.storage_name)
+    assert no_uploads_left(client, s3_destination.bucket)  # the old upload was aborted
+
+
 def test_resume_point_keeps_the_checksums_the_bucket_lists():
     import boto3
     from botocore.stub import Stubber
