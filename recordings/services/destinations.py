@@ -155,7 +155,7 @@ def explain_s3_error(error: Exception, destination: Destination) -> str:
 
 
 def refuses_checksums(error: Exception) -> bool:
-    """The storage does not take x-amz-checksum-* headers (e.g. B2's InvalidArgument, R2's NotImplemented)."""
+    """The storage does not take x-amz-checksum-* headers (Backblaze B2: InvalidArgument, Unsupported header)."""
     from botocore.exceptions import ClientError
 
     if not isinstance(error, ClientError):

@@ -197,7 +197,7 @@ def test_the_test_button_names_a_missing_bucket_and_an_unreachable_endpoint(s3_d
         ("RequestTimeTooSkewed", 403, {}, "clock"),
         ("AuthorizationHeaderMalformed", 400, {"Region": "eu-west-1"}, "is in eu-west-1"),
         ("BadDigest", 400, {}, "differ from those sent"),
-        # Stores that take no checksum headers (Backblaze B2's and Cloudflare R2's wording).
+        # Stores that take no checksum headers (Backblaze B2's wording, and a NotImplemented one).
         (
             "InvalidArgument",
             400,
