@@ -46,6 +46,13 @@ class Destination(models.Model):
     server_side_encryption = models.BooleanField(
         _("server-side encryption"), default=False, help_text=_("Ask the bucket to encrypt objects (AES256).")
     )
+    part_checksums = models.BooleanField(
+        _("check every part"),
+        default=True,
+        help_text=_(
+            "Ask the storage to check every part (CRC32). Turn off for storage that refuses checksum headers."
+        ),
+    )
     part_size_mb = models.PositiveIntegerField(
         _("part size (MiB)"),
         default=8,

@@ -140,7 +140,30 @@ def explain_s3_error(error: Exception, destination: Destination) -> str:
         ) % {"bucket": bucket}
     if code == "NoSuchUpload":
         return _("The unfinished upload is gone from the bucket (aborted or swept).")
+    if refuses_checksums(error):
+        return _(
+            "The storage refuses checksum headers: turn off “Check every part” in this destination's "
+            "settings."
+        )
+    if code == "BadDigest":
+        return _(
+            "The storage received bytes that differ from those sent (their checksum did not match); "
+            "nothing damaged was kept. If this repeats on every attempt, the storage may not "
+            "understand checksum headers: turn off “Check every part”."
+        )
     return _("The storage answered %(status)s %(code)s.") % {"status": status or "?", "code": code or "?"}
+
+
+def refuses_checksums(error: Exception) -> bool:
+    """The storage does not take x-amz-checksum-* headers (Backblaze B2: InvalidArgument, Unsupported header)."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(error, ClientError):
+        return False
+    details = error.response.get("Error", {})
+    return details.get("Code") in ("InvalidArgument", "NotImplemented", "InvalidRequest") and (
+        "checksum" in " ".join(str(value) for value in details.values()).lower()
+    )
 
 
 @dataclass
@@ -191,13 +214,17 @@ def _test_s3(destination: Destination) -> TestResult:
     ]
     if missing:
         return TestResult(False, _("Fill in: %(fields)s.") % {"fields": ", ".join(str(m) for m in missing)})
-    from django.core.files.base import ContentFile
+    from recordings.services.multipart import crc32_base64
 
     key = object_key(destination, f"zoomhub-test/{uuid.uuid4().hex}.txt")
     storage = destination_storage(destination, quick=True)
     step = _("writing")
     try:
-        storage.save(key, ContentFile(TEST_BODY))
+        # Written as recordings are: with the CRC32 header when the destination checks parts.
+        checksum = {"ChecksumCRC32": crc32_base64(TEST_BODY)} if destination.part_checksums else {}
+        storage.connection.meta.client.put_object(
+            Bucket=destination.bucket, Key=key, Body=TEST_BODY, **checksum, **put_extra(destination)
+        )
         step = _("reading back")
         with storage.open(key, "rb") as handle:
             body = handle.read()
@@ -307,6 +334,7 @@ DESTINATION_FIELDS = (
     "secret_access_key",
     "addressing_style",
     "server_side_encryption",
+    "part_checksums",
     "part_size_mb",
     "max_parallel_transfers",
     "retention_days",

@@ -76,6 +76,7 @@ def recording_file_move(
             part_size=to.part_size,
             concurrency=settings.RECORDINGS_S3_PART_CONCURRENCY,
             extra=put_extra(to),
+            checksums=to.part_checksums,
         )
         try:
             for chunk in open_stream(file):

@@ -8,8 +8,9 @@ file_size and the bytes streamed.
 A cut transfer (worker killed, reset, 5xx from either side) keeps its multipart upload id in the
 row. The next attempt asks the bucket which parts it has, keeps parts 1..k, and streams the file
 from Zoom again from the start: bytes before part k+1 are only hashed — and checked against
-each kept part's ETag (the MD5 of the part) — so the recorded SHA-256 covers every byte, then
-upload resumes with part k+1. A mismatch, or an upload the bucket no longer has, restarts
+each kept part's ETag (the MD5 of the part) and, with part checksums on, its CRC32 (taken from
+the bucket's listing when it gives one, else computed here, as the completion needs it) — so the
+recorded SHA-256 covers every byte, then upload resumes with part k+1. A mismatch, or an upload the bucket no longer has, restarts
 cleanly; a permanent failure aborts the upload, and the daily sweep aborts any upload left behind.
 
 Files for this server's disk keep the local download path (recordings.services.downloads).
@@ -17,8 +18,10 @@ Files for this server's disk keep the local download path (recordings.services.d
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -183,6 +186,14 @@ def _stream(file: RecordingFile, destination: Destination, client, key: str) -> 
         )
         if resume is None:
             file.upload_id = ""
+        elif (
+            resume.checksum_algorithm and (resume.checksum_algorithm == "CRC32") != destination.part_checksums
+        ):
+            # The part-checksum switch changed since this upload began: its parts cannot be completed.
+            abort_upload(client, bucket=destination.bucket, key=key, upload_id=resume.upload_id)
+            resume = None
+            file.upload_id = ""
+            RecordingFile.objects.filter(pk=file.pk).update(upload_id="", bytes_downloaded=0)
     try:
         return _stream_once(file, destination, client, key, resume)
     except _PrefixMismatch:
@@ -207,11 +218,18 @@ def _stream_once(file, destination, client, key, resume) -> RecordingFile:
         extra=put_extra(destination),
         resume=resume,
         on_upload_started=remember_upload,
+        checksums=destination.part_checksums,
     )
     kept = list(resume.parts) if resume else []
     skip_until = resume.offset if resume else 0
     digest = hashlib.sha256()
-    state = {"position": 0, "part_md5": hashlib.md5(usedforsecurity=False), "part_index": 0, "saved": 0}
+    state = {
+        "position": 0,
+        "part_md5": hashlib.md5(usedforsecurity=False),
+        "part_crc": 0,
+        "part_index": 0,
+        "saved": 0,
+    }
     limit = file.file_size or None
 
     def check_kept(data: bytes) -> None:
@@ -221,12 +239,20 @@ def _stream_once(file, destination, client, key, resume) -> RecordingFile:
             part_end = sum(p.size for p in kept[: state["part_index"] + 1])
             take = min(len(data), part_end - state["position"])
             state["part_md5"].update(data[:take])
+            if destination.part_checksums:
+                state["part_crc"] = zlib.crc32(data[:take], state["part_crc"])
             state["position"] += take
             data = data[take:]
             if state["position"] == part_end:
                 if state["part_md5"].hexdigest() != part.etag.strip('"'):
                     raise _PrefixMismatch
+                if destination.part_checksums:
+                    crc = base64.b64encode(state["part_crc"].to_bytes(4, "big")).decode()
+                    if part.checksum_crc32 and part.checksum_crc32 != crc:
+                        raise _PrefixMismatch
+                    part.checksum_crc32 = crc
                 state["part_md5"] = hashlib.md5(usedforsecurity=False)
+                state["part_crc"] = 0
                 state["part_index"] += 1
 
     def write(chunk: bytes) -> None:

@@ -92,3 +92,31 @@ def test_unknown_names_are_refused(sandbox_school):
         call_command("move_recordings", "--source", sandbox_school.source.name, "--to", "nowhere")
     with pytest.raises(CommandError, match="No source"):
         call_command("move_recordings", "--source", "nobody", "--to", "local")
+
+
+def test_a_part_damaged_on_the_way_to_the_new_bucket_fails_the_move_and_leaves_no_upload(
+    sandbox_school, s3_destination, s3_server
+):
+    from botocore.exceptions import ClientError
+
+    from tests.recordings.test_transfer_s3 import damage_part, hooked_clients
+
+    source = sandbox_school.source
+    source.download_files = True
+    source.save()
+    recording = sandbox_school.record_lesson(mp4_size=12 * MIB)
+    file = recording_file_transfer(file_id=recording.files.get(file_type="MP4").pk)
+    old_name = file.storage_name
+
+    with (
+        hooked_clients(moving, "before-send.s3.UploadPart", damage_part(2)),
+        pytest.raises(ClientError) as refused,
+    ):
+        moving.recording_file_move(file=file, to=s3_destination)
+
+    assert refused.value.response["Error"]["Code"] == "BadDigest"
+    file.refresh_from_db()
+    assert file.destination is None and file.storage_name == old_name and default_storage.exists(old_name)
+    client = s3_server.client()
+    assert client.list_multipart_uploads(Bucket=s3_destination.bucket).get("Uploads", []) == []
+    assert client.list_objects_v2(Bucket=s3_destination.bucket).get("KeyCount") == 0

@@ -92,6 +92,91 @@ def test_the_test_button_writes_reads_and_deletes(s3_destination, s3_server, sta
     assert s3_server.client().list_objects_v2(Bucket=s3_destination.bucket).get("KeyCount") == 0
 
 
+def storage_requests(event: str, handler):
+    """destination_storage wrapped so `handler` sees every request of `event` its client sends."""
+    from unittest import mock
+
+    from recordings.services import destinations
+
+    real = destinations.destination_storage
+
+    def storage_for(destination, **kwargs):
+        storage = real(destination, **kwargs)
+        storage.connection.meta.client.meta.events.register(event, handler)
+        return storage
+
+    return mock.patch.object(destinations, "destination_storage", storage_for)
+
+
+@pytest.mark.parametrize("checksums", [True, False])
+def test_the_test_object_is_written_with_a_crc32_as_recordings_are(s3_destination, checksums):
+    s3_destination.part_checksums = checksums
+    s3_destination.save()
+    written = []
+
+    with storage_requests("before-send.s3.PutObject", lambda request, **_: written.append(request.headers)):
+        result = destination_test(destination=s3_destination)
+
+    assert result.ok
+    [headers] = written
+    assert ("x-amz-checksum-crc32" in headers) is checksums
+
+
+def test_the_test_button_says_to_turn_off_part_checks_when_the_storage_refuses_checksum_headers(
+    s3_destination,
+):
+    # moto takes the header; a store that does not answers like Backblaze B2.
+    def refuse(params, **_):
+        if "ChecksumCRC32" in params:
+            raise ClientError(
+                {
+                    "Error": {
+                        "Code": "InvalidArgument",
+                        "Message": "Unsupported header 'x-amz-checksum-crc32' received for this API call.",
+                    },
+                    "ResponseMetadata": {"HTTPStatusCode": 400},
+                },
+                "PutObject",
+            )
+
+    with storage_requests("before-parameter-build.s3.PutObject", refuse):
+        refused = destination_test(destination=s3_destination)
+        s3_destination.part_checksums = False
+        s3_destination.save()
+        passed = destination_test(destination=s3_destination)
+
+    assert not refused.ok and refused.message.startswith("Failed while writing")
+    assert "refuses checksum headers: turn off “Check every part”" in refused.message
+    assert passed.ok
+
+
+def test_the_destination_form_shows_the_part_check_ticked_and_unticking_turns_it_off(
+    s3_destination, staff_client
+):
+    page = staff_client.get(reverse("recordings:destination_edit", args=[s3_destination.pk])).content.decode()
+    assert 'name="part_checksums"' in page and "Ask the storage to check every part" in page
+    data = {
+        "name": s3_destination.name,
+        "kind": "s3",
+        "endpoint_url": s3_destination.endpoint_url,
+        "region": s3_destination.region,
+        "bucket": s3_destination.bucket,
+        "prefix": "zoom",
+        "addressing_style": "path",
+        "part_size_mb": "5",
+        "max_parallel_transfers": "2",
+        "retention_days": "0",
+    }
+    url = reverse("recordings:destination_edit", args=[s3_destination.pk])
+
+    assert staff_client.post(url, data).status_code == 302
+    s3_destination.refresh_from_db()
+    assert s3_destination.part_checksums is False
+    assert staff_client.post(url, data | {"part_checksums": "on"}).status_code == 302
+    s3_destination.refresh_from_db()
+    assert s3_destination.part_checksums is True
+
+
 def test_the_test_button_names_a_missing_bucket_and_an_unreachable_endpoint(s3_destination):
     s3_destination.bucket = "no-such-bucket-here"
     missing = destination_test(destination=s3_destination)
@@ -111,12 +196,21 @@ def test_the_test_button_names_a_missing_bucket_and_an_unreachable_endpoint(s3_d
         ("SignatureDoesNotMatch", 403, {}, "secret access key is wrong"),
         ("RequestTimeTooSkewed", 403, {}, "clock"),
         ("AuthorizationHeaderMalformed", 400, {"Region": "eu-west-1"}, "is in eu-west-1"),
+        ("BadDigest", 400, {}, "differ from those sent"),
+        # Stores that take no checksum headers (Backblaze B2's wording, and a NotImplemented one).
+        (
+            "InvalidArgument",
+            400,
+            {"Message": "Unsupported header 'x-amz-checksum-crc32'"},
+            "Check every part",
+        ),
+        ("NotImplemented", 501, {"Message": "Header 'x-amz-checksum-algorithm' not implemented"}, "turn off"),
     ],
 )
 def test_storage_refusals_are_explained(s3_destination, code, status, extra, expected):
     # The error shapes S3 documents (Error.Code, and Region for a wrong-region signature).
     error = ClientError(
-        {"Error": {"Code": code, "Message": "x", **extra}, "ResponseMetadata": {"HTTPStatusCode": status}},
+        {"Error": {"Code": code, "Message": "x"} | extra, "ResponseMetadata": {"HTTPStatusCode": status}},
         "PutObject",
     )
     message = explain_s3_error(error, s3_destination)
