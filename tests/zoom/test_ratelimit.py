@@ -132,3 +132,37 @@ def test_redis_limiter_makes_a_burst_wait_for_the_next_window(clock):
     # Four go at once; the fifth is told to wait about one window (1 s + margin).
     assert len(clock.sleeps) == 1
     assert 1.0 < clock.sleeps[0] <= 1.1
+
+
+def _busiest_second(moments: list[float]) -> int:
+    """The most requests inside any one-second window (Zoom counts its limits per second)."""
+    return max(sum(1 for m in moments if first <= m < first + 1.0) for first in moments)
+
+
+def test_a_big_budget_is_spread_so_zooms_second_never_fills(clock):
+    """Business Medium (60/s): five at once, then evenly; never 60 inside one second, so our own
+    requests never draw X-RateLimit-Remaining: 0 (which pauses every worker for a second)."""
+    limiter = LocalRateLimiter(Plan.BUSINESS, clock=clock.time, sleep=clock.sleep)
+    start = clock.now
+    moments = []
+    for _ in range(240):
+        limiter.acquire("acct", Category.MEDIUM)
+        moments.append(clock.now - start)
+    assert moments[:5] == [0] * 5 and moments[5] > 0
+    assert _busiest_second(moments) < 60
+    # The rate is Zoom's, less the margin: 240 requests in 4 windows of 1.1 s.
+    assert moments[-1] == pytest.approx(239 * 1.1 / 60, abs=0.1)
+
+
+@needs_redis
+def test_redis_limiter_spreads_a_big_budget_the_same_way(clock):
+    limiter = limiter_for(Plan.BUSINESS, sleep=clock.sleep)
+    key = f"acct-{uuid.uuid4().hex}"
+    for _ in range(120):
+        limiter.acquire(key, Category.MEDIUM)
+    # The first five were not told to wait; the others' waits are their slots (Redis' clock
+    # hardly moves meanwhile, as the sleeps are not real).
+    waits = [0.0] * (120 - len(clock.sleeps)) + clock.sleeps
+    assert waits[:5] == [0.0] * 5 and len(clock.sleeps) == 115
+    assert _busiest_second(waits) < 60
+    assert waits[-1] == pytest.approx(119 * 1.1 / 60, abs=0.1)
