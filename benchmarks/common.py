@@ -2,6 +2,7 @@ import contextlib
 import os
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,14 +178,53 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU time of the local PostgreSQL server (the postmaster and its backends, live or ended);
-    NaN when it is not a process of this machine that we may read."""
-    try:
-        found = subprocess.run(["pgrep", "-o", "-x", "postgres"], capture_output=True, text=True, check=False)
-        return cpu_seconds(int(found.stdout.split()[0]))
-    except (OSError, IndexError, ValueError):
-        return float("nan")
+class DatabaseSessionsCPU:
+    """CPU of the PostgreSQL sessions connected to one database while it runs (a context manager):
+    sampled every `every` seconds, so sessions of other databases on a shared machine are left out
+    and sessions that end (gunicorn replaces its workers) still count up to their last sample."""
+
+    def __init__(self, database: str, every: float = 0.25) -> None:
+        self.database, self.every = database, every
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+
+    def _sample(self, cursor) -> None:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database])
+        for (pid,) in cursor.fetchall():
+            seconds = cpu_seconds(pid)
+            if seconds == seconds:  # not NaN: still there
+                self.first.setdefault(pid, seconds)
+                self.last[pid] = seconds
+
+    def _sample_until_stopped(self) -> None:
+        import psycopg
+        from django.db import connection
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as own, own.cursor() as cursor:
+            self._sample(cursor)
+            self._started.set()
+            while not self._stop.wait(self.every):
+                self._sample(cursor)
+            self._sample(cursor)
+
+    def __enter__(self):
+        self._started = threading.Event()
+        self._thread.start()
+        self._started.wait(10)
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(10)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
 
 
 def machine_busy_seconds() -> tuple[float, float]:
