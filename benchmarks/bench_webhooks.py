@@ -341,7 +341,7 @@ def run() -> list[Row]:
             distinct_sent = len({deliveries[i] for i in range(min(len(latencies), len(deliveries)))})
             rate = accepted / wall if wall else 0.0
             # Steady state: what the workers finished while the deliveries came in. They keep up
-            # when what is left at the end is only what was on its way (a batch gathers for 50 ms,
+            # when what is left at the end is only what was on its way (a batch gathers for 100 ms,
             # then waits for a free worker): it is done within DRAIN_LIMIT seconds. Workers slower
             # than the intake would leave a backlog growing with the length of the run.
             processed_rate = done_during_load / wall if wall else 0.0

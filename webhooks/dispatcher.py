@@ -28,7 +28,7 @@ BATCH = 200
 POLL_SECONDS = 0.5  # without LISTEN (SQLite), and as a safety net with it
 # After a wake-up, let the deliveries arriving at the same moment join the batch: one task for
 # many events costs the worker far less than a task each, and processing need not be instant.
-GATHER_SECONDS = 0.05
+GATHER_SECONDS = 0.1
 ERROR_PAUSE_SECONDS = 2.0
 
 

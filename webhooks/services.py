@@ -327,6 +327,9 @@ def webhook_events_take(*, limit: int, now: datetime | None = None) -> list[int]
     not lost: its events are due again RESEND_AFTER later, here and in the sweep.
     """
     now = now or timezone.now()
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        return _take_in_one_statement(connection, limit, now)
     with transaction.atomic():
         due = list(
             WebhookEvent.objects.select_for_update(skip_locked=True)
@@ -338,6 +341,23 @@ def webhook_events_take(*, limit: int, now: datetime | None = None) -> list[int]
         if due:
             WebhookEvent.objects.filter(pk__in=due).update(enqueued_at=now)
     return due
+
+
+def _take_in_one_statement(connection, limit: int, now: datetime) -> list[int]:
+    """The same pick-up as one UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING:
+    one round trip instead of a transaction of four, and no ORM compiling per batch."""
+    table = connection.ops.quote_name(WebhookEvent._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(now)
+    resend = connection.ops.adapt_datetimefield_value(now - RESEND_AFTER)
+    sql = (
+        f"UPDATE {table} SET enqueued_at = %s WHERE id IN ("  # noqa: S608  (our own quoted name only)
+        f"SELECT id FROM {table} WHERE state IN (%s, %s) AND next_attempt_at <= %s "
+        "AND (enqueued_at IS NULL OR enqueued_at <= %s) ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+        ") RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [at, State.PENDING, State.FAILED, at, resend, limit])
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def webhook_events_process_batch(*, event_ids: list[int], now: datetime | None = None) -> dict[str, int]:
