@@ -26,9 +26,12 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak never grows without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never grows without bound. Not every 2,000
+# requests: at Zoom's webhook bursts (a thousand a second) that replaced a worker every few
+# seconds, and each new one pays a fork, eight new database connections, the key derivation of
+# the encrypted fields and cold caches. 50,000 is still hours of a school's normal traffic.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "5000"))
 # nginx is the only client; it sets X-Forwarded-Proto/For on every request.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
 # nginx in front already writes one access line per request, with the client's real address;
