@@ -2,10 +2,10 @@
 what it narrows the list to), written directly instead of through an included template per field.
 
 The filters of the lesson and recording lists (QuickLabelsForm) come out the same on almost every
-page: the same labels and options in the reader's language, nothing chosen. Their HTML is kept per
-process under everything it is written from (the language, the field's value, its options as
-text, label, help text, attributes and id), and written again only when one of those differs; a
-field with errors is always written anew.
+page: the same labels and options in the reader's language, nothing chosen. An empty filter's HTML
+is kept per process under everything it is written from (the language, its options as text,
+label, help text, attributes and id), and written again only when one of those differs; a filter
+with a value or with errors is always written anew.
 """
 
 from django import template
@@ -54,6 +54,9 @@ def _key(field) -> tuple | None:
     form = field.form
     if not isinstance(form, QuickLabelsForm) or (form.is_bound and field.errors):
         return None
+    value = field.value()
+    if value not in (None, ""):
+        return None  # only empty filters are kept: what people type does not fill the memory
     inner = field.field
     widget = inner.widget
     options = None
@@ -66,7 +69,7 @@ def _key(field) -> tuple | None:
         type(form),
         field.name,
         get_language(),
-        repr(field.value()),
+        repr(value),
         options,
         str(field.label),
         str(field.help_text),
