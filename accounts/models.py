@@ -265,8 +265,15 @@ class ZoomUser(models.Model):
         indexes = [models.Index(fields=["email"])]
 
     def __str__(self) -> str:
-        name = self.display_name or f"{self.first_name} {self.last_name}".strip()
-        return f"{name} <{self.email}>" if name else self.email or self.zoom_id
+        return self.label(self.display_name, self.first_name, self.last_name, self.email, self.zoom_id)
+
+    LABEL_COLUMNS = ("display_name", "first_name", "last_name", "email", "zoom_id")
+
+    @staticmethod
+    def label(display_name: str, first_name: str, last_name: str, email: str, zoom_id: str) -> str:
+        """str() of a Zoom user from its LABEL_COLUMNS (for lists read as values)."""
+        name = display_name or f"{first_name} {last_name}".strip()
+        return f"{name} <{email}>" if name else email or zoom_id
 
     @property
     def status_label(self) -> str:

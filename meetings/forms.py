@@ -24,6 +24,7 @@ from meetings.timezones import (
     to_local,
 )
 from zoomhub.collation import by_name
+from zoomhub.compiled import fixed_rows
 from zoomhub.widgets import QuickDateInput, QuickLabelsForm, QuickModelChoiceField, QuickSelect
 
 WEEKDAY_CHOICES = [
@@ -479,6 +480,24 @@ class LessonFilterForm(QuickLabelsForm):
             Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name()).only("id", "name")
         )
         self.fields["host"].queryset = _hosts_with_lessons().all()
+        # The options from plain rows of SQL compiled once (zoomhub.compiled): the same lists.
+        self.fields["teacher"].options = _teacher_options
+        self.fields["host"].options = _host_options
+
+
+def _teacher_options() -> list[tuple[str, str]]:
+    rows = fixed_rows(
+        "lesson-filter-teachers",
+        lambda: Person.objects.filter(role=Person.Role.TEACHER).order_by(by_name()).values_list("pk", "name"),
+    )
+    return [(str(pk), name) for pk, name in rows]  # Person.__str__ is the name
+
+
+def _host_options() -> list[tuple[str, str]]:
+    rows = fixed_rows(
+        "lesson-filter-hosts", lambda: _hosts_with_lessons().values_list("pk", *ZoomUser.LABEL_COLUMNS)
+    )
+    return [(str(pk), ZoomUser.label(*label)) for pk, *label in rows]
 
 
 @functools.cache

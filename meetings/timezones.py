@@ -135,6 +135,44 @@ def format_day_month(day: dt.date) -> str:
     return dateformat.format(day, DAY_MONTH_FORMATS.get(_language(), DAY_MONTH_FORMATS["en"]))
 
 
+def lesson_time_writer():
+    """format_lesson_time(moment, zone_name) for the many rows of one list page: the reader's zone,
+    the zones' labels and each day's text looked up once per page (the same text)."""
+    viewer_zone = viewer_zone_name()
+    days: dict[tuple, str] = {}
+    labels: dict[str, str] = {}
+    valid: dict[str, bool] = {}
+
+    def day_text(local: dt.datetime, with_year: bool = True) -> str:
+        key = (local.year, local.month, local.day, with_year)
+        text = days.get(key)
+        if text is None:
+            text = days[key] = format_day(local, with_year=with_year)
+        return text
+
+    def label(zone_name: str) -> str:
+        text = labels.get(zone_name)
+        if text is None:
+            text = labels[zone_name] = zone_label(zone_name)
+        return text
+
+    def write(moment: dt.datetime, zone_name: str) -> str:
+        local = to_local(moment, zone_name)
+        text = f"{day_text(local)}, {local:%H:%M}"
+        if viewer_zone and viewer_zone != zone_name:
+            if viewer_zone not in valid:
+                valid[viewer_zone] = is_valid_timezone(viewer_zone)
+            if valid[viewer_zone]:
+                theirs = to_local(moment, viewer_zone)
+                their_clock = f"{theirs:%H:%M}"
+                if theirs.date() != local.date():
+                    their_clock = f"{day_text(theirs, with_year=False)}, {their_clock}"
+                return f"{text} ({label(zone_name)}; {their_clock} {label(viewer_zone)})"
+        return f"{text} ({label(zone_name)})"
+
+    return write
+
+
 def format_lesson_time(
     moment: dt.datetime, zone_name: str, *, with_zone: bool = True, viewer_zone: str | None = None
 ) -> str:

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,29 +20,13 @@ from meetings.calendar import week_grid, week_start_for
 from meetings.forms import LessonFilterForm, LessonForm
 from meetings.models import Meeting, MeetingTimelineEvent, Person, WebinarRegistrant
 from meetings.panels import lesson_panels
-from meetings.rows import lesson_rows, student_names
+from meetings.rows import LISTED_COLUMNS, ListedLesson, lesson_rows, student_names
 from meetings.timezones import get_zone, school_timezone_name
 from zoomhub.collation import by_name
+from zoomhub.counts import CountedPaginator
 from zoomhub.zoom.errors import ZoomError
 
 PAGE_SIZE = 25
-# What meetings/rows.py reads of a lesson, its host and its teacher.
-LIST_COLUMNS = (
-    "topic",
-    "start_at",
-    "timezone",
-    "duration",
-    "recurrence_weekdays",
-    "recurrence_count",
-    "recurrence_until",
-    "status",
-    "push_state",
-    "host__email",
-    "host__zoom_id",
-    "teacher__name",
-    "kind",
-    "made_in_zoom",
-)
 
 
 def _lesson_queryset():
@@ -58,16 +41,16 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     tab = filters.get("tab") or "upcoming"
     now = timezone.now()
-    # The rows show the host's address and the teacher's name: no credential (whose encrypted
-    # fields are decrypted per row), no Person per student (student_names reads the names) and
-    # only the columns the rows use (a Meeting has some forty).
-    lessons = (
-        Meeting.objects.select_related("host", "teacher").only(*LIST_COLUMNS).filter(ignored_at__isnull=True)
-    )
+    # The rows show the host's address and the teacher's name: only the columns the rows use (a
+    # Meeting has some forty), as plain values (meetings.rows.ListedLesson), no model instance per
+    # lesson, host or teacher, and no Person per student (student_names reads the names).
+    lessons = Meeting.objects.filter(ignored_at__isnull=True)
     if tab == "past":
-        lessons = lessons.filter(series_end_at__lt=now).order_by("-start_at", "-pk")
+        order = ("-start_at", "-pk")
+        lessons = lessons.filter(series_end_at__lt=now)
     else:
-        lessons = lessons.filter(series_end_at__gte=now).order_by("start_at", "pk")
+        order = ("start_at", "pk")
+        lessons = lessons.filter(series_end_at__gte=now)
     if filters.get("teacher"):
         lessons = lessons.filter(teacher=filters["teacher"])
     if filters.get("host"):
@@ -80,8 +63,13 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
         day_end = day_start + dt.timedelta(days=1)
         # Lessons (or series) that have time on that day; a series' other days are shown too.
         lessons = lessons.filter(start_at__lt=day_end, series_end_at__gt=day_start)
-    page = Paginator(lessons, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    # Two steps, as the recording list does: the count and the page's ids in list order come from
+    # the lesson_list_order index alone (index-only scans, unfiltered), then the page's rows by id.
+    ids = lessons.order_by(*order).values_list("pk", flat=True)
+    page = CountedPaginator(ids, PAGE_SIZE, count=lessons.count()).get_page(request.GET.get("page"))
+    page_ids = list(page.object_list)
+    rows = Meeting.objects.filter(pk__in=page_ids).order_by(*order).values_list(*LISTED_COLUMNS)
+    page.object_list = [ListedLesson(*row) for row in rows] if page_ids else []
     query = request.GET.copy()
     query.pop("page", None)
     return render(

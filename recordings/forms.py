@@ -9,6 +9,7 @@ from recordings.models import Destination, Recording, Source, recording_file_typ
 from recordings.services.destinations import DESTINATION_FIELDS
 from recordings.services.sources import SOURCE_FIELDS
 from recordings.validation import normalise_emails, split_list
+from zoomhub.compiled import fixed_rows
 from zoomhub.widgets import (
     QuickDateInput,
     QuickLabelsForm,
@@ -170,6 +171,13 @@ class RecordingFilterForm(QuickLabelsForm):
         self.fields["file_type"].choices = [("", _("Any"))] + [
             (t, file_type_label(t)) for t in recording_file_types()
         ]
+        # Plain rows of SQL compiled once (zoomhub.compiled): the same options as the queryset's.
+        self.fields["source"].options = _source_options
+
+
+def _source_options() -> list[tuple[str, str]]:
+    rows = fixed_rows("recording-filter-sources", lambda: Source.objects.values_list("pk", "name"))
+    return [(str(pk), name) for pk, name in rows]  # Source.__str__ is the name, ordered by name
 
 
 class DestinationForm(forms.ModelForm):

@@ -51,17 +51,18 @@ def recording_host_names(host_ids: set[str]) -> dict[str, str]:
     host_ids = {host_id for host_id in host_ids if host_id}
     if not host_ids:
         return {}
+    # Plain values in the users' own order (by email), not model instances.
     users = list(
-        ZoomUser.objects.filter(zoom_id__in=host_ids).only(
-            "pk", "zoom_id", "display_name", "first_name", "last_name", "email"
+        ZoomUser.objects.filter(zoom_id__in=host_ids).values_list(
+            "pk", "zoom_id", "display_name", "first_name", "last_name"
         )
     )
     teachers = dict(
-        Person.objects.filter(zoom_user__in=[u.pk for u in users]).values_list("zoom_user_id", "name")
+        Person.objects.filter(zoom_user__in=[user[0] for user in users]).values_list("zoom_user_id", "name")
     )
     names = {}
-    for user in users:
-        name = teachers.get(user.pk) or user.display_name or f"{user.first_name} {user.last_name}".strip()
+    for pk, zoom_id, display_name, first_name, last_name in users:
+        name = teachers.get(pk) or display_name or f"{first_name} {last_name}".strip()
         if name:
-            names.setdefault(user.zoom_id, name)
+            names.setdefault(zoom_id, name)
     return names

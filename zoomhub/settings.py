@@ -244,6 +244,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one SQL statement instead of a queryset (zoomhub/sessions.py).
+SESSION_ENGINE = "zoomhub.sessions"
 X_FRAME_OPTIONS = "DENY"
 # The number of proxies (nginx: 1) whose X-Forwarded-For gives the client's IP to sign-in rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)

@@ -60,14 +60,23 @@ class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.options is not None:
+            yield from self.field.options()
+            return
         for obj in self.queryset:
             yield self.choice(obj)
 
 
 class QuickModelChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField for the filter forms' short lists (a few dozen options)."""
+    """A ModelChoiceField for the filter forms' short lists (a few dozen options).
+
+    `options`, when set, gives the (value, label) pairs to show from plain rows (e.g. through
+    zoomhub.compiled.fixed_rows) instead of a model instance per option; it must list what the
+    queryset holds, with the labels label_from_instance would give. Validation still reads the
+    queryset."""
 
     iterator = _ListedChoiceIterator
+    options = None
 
 
 class QuickLabelBoundField(forms.BoundField):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,3 +155,41 @@ def test_the_calendar_shows_each_lesson_on_its_tallinn_day(staff_client, host):
     # The series' fourth week has no lesson.
     later = staff_client.get(reverse("meetings:lesson_calendar") + "?week=2027-03-17").content.decode()
     assert "Weekly group" not in later
+
+
+def _options(page: str, name: str) -> list[str]:
+    select = page.split(f'name="{name}"')[1].split("</select>")[0]
+    return [option.split(">", 1)[1].removesuffix("</option>") for option in select.split("<option ")[2:]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ICU collations are PostgreSQL's")
+def test_the_filter_options_follow_the_language_and_the_data(staff_client, host, credential):
+    """The options' SQL is compiled once per language (zoomhub.compiled), but their rows are read
+    on every page, sorted as the reader's language sorts names."""
+    for name in ("Zoja", "Õnne", "Ёлка", "anton"):
+        Person.objects.create(name=name, role=Person.Role.TEACHER)
+    named = ZoomUser.objects.create(
+        credential=credential,
+        zoom_id="named",
+        email="a-named@example.com",
+        first_name="Õie",
+        last_name="Mets",
+    )
+    Meeting.objects.create(host=host, topic="One", start_at=tallinn("2027-03-01", "10:00"), duration=60)
+    Meeting.objects.create(host=named, topic="Two", start_at=tallinn("2027-03-01", "12:00"), duration=60)
+    url = reverse("meetings:lesson_list")
+
+    def options(language: str, name: str) -> list[str]:
+        return _options(staff_client.get(url, headers={"accept-language": language}).content.decode(), name)
+
+    assert options("en", "teacher") == ["anton", "Õnne", "Zoja", "Ёлка"]
+    assert options("et", "teacher") == ["anton", "Zoja", "Õnne", "Ёлка"]
+    assert options("ru", "teacher") == ["Ёлка", "anton", "Õnne", "Zoja"]
+    assert options("en", "teacher") == ["anton", "Õnne", "Zoja", "Ёлка"]
+    Person.objects.create(name="Bert", role=Person.Role.TEACHER)
+    assert options("en", "teacher") == ["anton", "Bert", "Õnne", "Zoja", "Ёлка"]
+    # Zoom users by email, written as str() writes them.
+    assert options("en", "host") == [
+        "Õie Mets &lt;a-named@example.com&gt;",
+        str(host).replace("<", "&lt;").replace(">", "&gt;"),
+    ]
