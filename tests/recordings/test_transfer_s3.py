@@ -55,6 +55,20 @@ def damage_part(number: int):
     return damage
 
 
+def cut_transfer(sandbox_school, destination):
+    """A 20 MiB recording whose transfer into `destination` Zoom cut part-way: every download
+    connection breaks after 6 MiB, more often than the client retries. Returns (the file, its
+    state after the cut); the faults are cleared again, so the next attempt can finish."""
+    stored_in(sandbox_school.source, destination)
+    recording = sandbox_school.record_lesson(mp4_size=20 * MIB)
+    video = recording.files.get(file_type="MP4")
+    control = sandbox_school.zoom.control
+    control.add_fault(path="/storage/*", method="GET", kind="truncate", after_bytes=6 * MIB, count=20)
+    cut = recording_file_transfer(file_id=video.pk)
+    control.clear_faults()
+    return video, cut
+
+
 def no_uploads_left(client, bucket: str) -> bool:
     return client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
@@ -118,20 +132,12 @@ def test_two_files_that_the_template_names_alike_get_two_keys(sandbox_school, s3
 def test_a_transfer_cut_by_zoom_resumes_from_the_parts_already_in_the_bucket(
     sandbox_school, s3_destination, s3_server, settings
 ):
-    stored_in(sandbox_school.source, s3_destination)
-    recording = sandbox_school.record_lesson(mp4_size=20 * MIB)
-    video = recording.files.get(file_type="MP4")
-    control = sandbox_school.zoom.control
-    # Every download connection breaks after 6 MiB, more often than the client retries.
-    control.add_fault(path="/storage/*", method="GET", kind="truncate", after_bytes=6 * MIB, count=20)
-
-    cut = recording_file_transfer(file_id=video.pk)
+    video, cut = cut_transfer(sandbox_school, s3_destination)
 
     assert cut.download_state == RecordingFile.Download.PENDING  # to be retried
     cut.refresh_from_db()
     assert cut.upload_id and cut.bytes_downloaded >= 5 * MIB
     kept_before = cut.bytes_downloaded // (5 * MIB)
-    control.clear_faults()
     resumed_from = []
     real_resume_point = transfer.resume_point
 
@@ -312,15 +318,9 @@ def test_a_part_damaged_on_the_way_is_refused_and_sent_again_on_the_next_attempt
 def test_a_kept_part_whose_listed_crc32_differs_from_zooms_bytes_restarts_the_upload(
     sandbox_school, s3_destination, s3_server, settings
 ):
-    stored_in(sandbox_school.source, s3_destination)
-    recording = sandbox_school.record_lesson(mp4_size=20 * MIB)
-    video = recording.files.get(file_type="MP4")
-    control = sandbox_school.zoom.control
-    control.add_fault(path="/storage/*", method="GET", kind="truncate", after_bytes=6 * MIB, count=20)
-    cut = recording_file_transfer(file_id=video.pk)
+    video, cut = cut_transfer(sandbox_school, s3_destination)
     cut.refresh_from_db()
     assert cut.upload_id and cut.bytes_downloaded >= 5 * MIB
-    control.clear_faults()
     real_resume_point = transfer.resume_point
 
     def listed_with_a_wrong_crc(*args, **kwargs):
@@ -342,15 +342,9 @@ def test_a_kept_part_whose_listed_crc32_differs_from_zooms_bytes_restarts_the_up
 def test_an_upload_begun_with_part_checks_is_restarted_once_they_are_turned_off(
     sandbox_school, s3_destination, s3_server
 ):
-    stored_in(sandbox_school.source, s3_destination)
-    recording = sandbox_school.record_lesson(mp4_size=20 * MIB)
-    video = recording.files.get(file_type="MP4")
-    control = sandbox_school.zoom.control
-    control.add_fault(path="/storage/*", method="GET", kind="truncate", after_bytes=6 * MIB, count=20)
-    cut = recording_file_transfer(file_id=video.pk)
+    video, cut = cut_transfer(sandbox_school, s3_destination)
     cut.refresh_from_db()
     assert cut.upload_id and cut.bytes_downloaded >= 5 * MIB
-    control.clear_faults()
     s3_destination.part_checksums = False  # staff turned the switch off meanwhile
     s3_destination.save()
     real_resume_point = transfer.resume_point
