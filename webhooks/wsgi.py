@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import connection
@@ -31,9 +32,7 @@ logger = logging.getLogger(__name__)
 
 CREDENTIAL_URL = re.compile(r"/webhooks/zoom/([^/]+)/")
 NOT_A_CODE = {"oauth"}  # /webhooks/zoom/oauth/ is the OAuth app's URL (webhooks.urls)
-STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 404: "404 Not Found"}
-STATUS_LINES |= {413: "413 Request Entity Too Large", 500: "500 Internal Server Error"}
-STATUS_LINES |= {503: "503 Service Unavailable"}
+STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
 CRASHED = Answer(500, "unavailable", b"Internal error.")
 
 
@@ -75,7 +74,7 @@ class CredentialIntake:
         answer = self._answer(matched[1], environ)
         webhook_answered(answer.result, time.perf_counter() - started)
         headers = [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body)))]
-        start_response(STATUS_LINES.get(answer.status, str(answer.status)), headers + self._headers[secure])
+        start_response(STATUS_LINES[answer.status], headers + self._headers[secure])
         return [answer.body]
 
     def _answer(self, code: str, environ) -> Answer:
