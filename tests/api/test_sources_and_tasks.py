@@ -1,8 +1,10 @@
 """POST/GET /api/v1/sources (an Input Source, docs/api.md), POST …/sync → task_id, GET /tasks/{id}."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Credential
@@ -140,7 +142,9 @@ def test_sync_with_from_date_queues_a_run_and_answers_its_task_id(
     assert response.status_code == 202, response.content
     body = response.json()
     run = SyncRun.objects.get(pk=int(body["task_id"]))
-    assert (run.from_date, run.to_date) == (dt.date(2025, 1, 1), timezone.localdate())
+    # Today in the school's timezone, as the request sees it (Tallinn's day starts at 22:00 UTC).
+    school_today = timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.SCHOOL_TIMEZONE))
+    assert (run.from_date, run.to_date) == (dt.date(2025, 1, 1), school_today)
     assert body["state"] == "queued"
     assert len(callbacks) == 1
 

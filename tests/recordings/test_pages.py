@@ -1,9 +1,11 @@
 """The recordings pages as staff see them: sources, Sync now, live progress, lists, files."""
 
+import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -126,7 +128,9 @@ def test_sync_now_queues_a_run_from_the_given_date(staff_client, source, django_
         response = staff_client.post(f"/recordings/sources/{source.pk}/sync/", {"from_date": "2024-01-15"})
     run = SyncRun.objects.get()
     assert response.status_code == 302 and response.url == f"/recordings/runs/{run.pk}/"
-    assert run.from_date == date(2024, 1, 15) and run.to_date == timezone.localdate()
+    # Today as the staff member's request sees it: the school's day (Tallinn's starts at 22:00 UTC).
+    school_today = timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.SCHOOL_TIMEZONE))
+    assert run.from_date == date(2024, 1, 15) and run.to_date == school_today
     delay.assert_called_once_with(run_id=run.pk)
 
     # A second click while it runs goes to the running one.
