@@ -13,6 +13,12 @@ from pydantic import field_validator
 from api.common import MAX_ID
 from api.meeting_filters import DayOrInstant, StatusFilter
 from api.parsing import InputSchema
+from meetings.registration_questions import (
+    MAX_CUSTOM_QUESTION_LENGTH,
+    MAX_CUSTOM_QUESTIONS,
+    STANDARD_QUESTIONS,
+    questions_build,
+)
 
 # Dates outside this range are refused by the schema (Python's datetimes end in year 9999).
 FIRST_DAY = dt.date(2000, 1, 1)
@@ -59,6 +65,60 @@ PersonRef = int | str
 PERSON_HELP = "A person's id, or their email."
 
 
+class StandardQuestionIn(InputSchema):
+    field_name: Literal[tuple(STANDARD_QUESTIONS)] = Field(
+        ..., description="One of Zoom's standard questions."
+    )
+    required: bool = False
+
+
+class CustomQuestionIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=MAX_CUSTOM_QUESTION_LENGTH)
+    type: Literal["short"] = Field("short", description="A short answer (the kind ZoomHub asks).")
+    required: bool = False
+
+    @field_validator("title")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(_("A question of your own has no text."))
+        return value.strip()
+
+
+class RegistrationQuestionsIn(InputSchema):
+    """Webinars: what the registration page asks, in the shape of Zoom's
+    PATCH /webinars/{webinarId}/registrants/questions (name and email are always asked)."""
+
+    questions: list[StandardQuestionIn] = Field(default_factory=list, max_length=len(STANDARD_QUESTIONS))
+    custom_questions: list[CustomQuestionIn] = Field(default_factory=list, max_length=MAX_CUSTOM_QUESTIONS)
+
+    @field_validator("custom_questions")
+    @classmethod
+    def _distinct(cls, value: list[CustomQuestionIn]) -> list[CustomQuestionIn]:
+        seen: set[str] = set()
+        for question in value:
+            if question.title.casefold() in seen:
+                raise ValueError(
+                    _("“%(title)s” is asked twice; Zoom tells answers apart by the question.")
+                    % {"title": question.title}
+                )
+            seen.add(question.title.casefold())
+        return value
+
+    def as_stored(self) -> dict:
+        """Meeting.registration_questions, as the lesson form would store the same questions."""
+        return questions_build(
+            asked=[q.field_name for q in self.questions],
+            required=[q.field_name for q in self.questions if q.required],
+            custom=[
+                {"title": q.title, "type": q.type, "required": q.required} for q in self.custom_questions
+            ],
+        )
+
+    def asks_anything(self) -> bool:
+        return bool(self.questions or self.custom_questions)
+
+
 class MeetingIn(InputSchema):
     topic: str = Field(..., max_length=200)
     date: dt.date | None = Field(
@@ -97,6 +157,10 @@ class MeetingIn(InputSchema):
     panelists: list[PersonRef] = Field(
         default_factory=list, max_length=100, description="Webinars: the teachers who speak. " + PERSON_HELP
     )
+    registration_questions: RegistrationQuestionsIn | None = Field(
+        None,
+        description="Webinars with registration: what Zoom's registration page asks besides the name and email.",
+    )
 
 
 class MeetingPatch(InputSchema):
@@ -116,6 +180,9 @@ class MeetingPatch(InputSchema):
     settings: ZoomSettingsIn | None = None
     registration: Literal["off", "automatic", "manual"] | None = None
     panelists: list[PersonRef] | None = Field(None, max_length=100)
+    registration_questions: RegistrationQuestionsIn | None = Field(
+        None, description="Replaces every question (send both lists; [] removes them)."
+    )
 
 
 class PersonOut(Schema):
@@ -137,6 +204,22 @@ class RecurrenceOut(Schema):
     until: dt.date | None
 
 
+class StandardQuestionOut(Schema):
+    field_name: str
+    required: bool
+
+
+class CustomQuestionOut(Schema):
+    title: str
+    type: str
+    required: bool
+
+
+class RegistrationQuestionsOut(Schema):
+    questions: list[StandardQuestionOut]
+    custom_questions: list[CustomQuestionOut]
+
+
 class MeetingOut(Schema):
     id: int
     kind: Literal["lesson", "webinar"]
@@ -154,6 +237,9 @@ class MeetingOut(Schema):
     students: list[PersonOut]
     panelists: list[PersonOut] = Field(..., description="Webinars: the panelists; [] for a lesson.")
     registration: Literal["off", "automatic", "manual"]
+    registration_questions: RegistrationQuestionsOut = Field(
+        ..., description="Webinars: what the registration page asks (Zoom's shape); empty lists for a lesson."
+    )
     made_in_zoom: bool
     recurrence: RecurrenceOut | None
     settings: ZoomSettingsIn

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from api.auth import READ, WRITE, caller
@@ -33,11 +34,13 @@ from api.meeting_schemas import (
     MeetingOut,
     MeetingPage,
     MeetingPatch,
+    RegistrationQuestionsIn,
     ZoomSettingsIn,
 )
 from api.pagination import PageParams, paginate
 from meetings import outbox, services
 from meetings.models import Meeting, Person
+from meetings.registration_questions import zoom_questions_body
 from meetings.timezones import (
     format_lesson_time,
     school_timezone_name,
@@ -62,6 +65,16 @@ def may_see_start_url(request, *, writing: bool = False) -> bool:
     return found.token.can_write
 
 
+def _questions(sent: RegistrationQuestionsIn | None, *, kind: str) -> dict | None:
+    """What the plan stores (None keeps the stored questions); a lesson has no registration page."""
+    if sent is None:
+        return None
+    if sent.asks_anything() and kind != Meeting.Kind.WEBINAR:
+        message = _("Only a webinar has a registration page: a lesson asks no registration questions.")
+        raise ApiError(400, message, code="validation_error", fields={"registration_questions": message})
+    return sent.as_stored()
+
+
 def meeting_out(meeting: Meeting, *, with_start_url: bool = False) -> dict:
     recurrence = meeting.recurrence
     local = to_local(meeting.start_at, meeting.timezone)
@@ -70,6 +83,7 @@ def meeting_out(meeting: Meeting, *, with_start_url: bool = False) -> dict:
         "kind": meeting.kind,
         "panelists": [_person(p) for p in meeting.panelists.all()],
         "registration": meeting.registration,
+        "registration_questions": zoom_questions_body(meeting.registration_questions),
         "made_in_zoom": meeting.made_in_zoom,
         "topic": meeting.topic,
         "description": meeting.description,
@@ -144,6 +158,7 @@ def create_meeting(request, payload: MeetingIn):
         kind=payload.kind,
         registration=payload.registration,
         panelists=find_panelists(payload.panelists),
+        registration_questions=_questions(payload.registration_questions, kind=payload.kind),
     )
     try:
         meeting = services.meeting_schedule(plan=plan, actor=caller(request).user)
@@ -234,6 +249,7 @@ def reschedule_meeting(request, meeting_id: Id, payload: MeetingPatch):
         panelists=find_panelists(payload.panelists)
         if payload.panelists is not None
         else tuple(meeting.panelists.all()),
+        registration_questions=_questions(payload.registration_questions, kind=meeting.kind),
     )
     try:
         services.meeting_reschedule(meeting=meeting, plan=plan, actor=caller(request).user)
