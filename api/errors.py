@@ -95,7 +95,9 @@ def _request_validation_error(request: HttpRequest, exc: NinjaValidationError, a
         elif loc:
             loc = loc[1:]  # "query" / "path"
         name = ".".join(loc) or "body"
-        message = str(item.get("msg", "")) or _("Not valid.")
+        raised = (item.get("ctx") or {}).get("error") if item.get("type") == "value_error" else None
+        # Our validators' own (translated) words, without pydantic's English "Value error, " before them.
+        message = str(raised or item.get("msg", "")) or _("Not valid.")
         fields[name] = f"{fields[name]} {message}" if name in fields else message
     message = _("The request is not valid: %(fields)s.") % {"fields": ", ".join(sorted(fields))}
     return api.create_response(

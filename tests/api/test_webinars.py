@@ -166,6 +166,7 @@ def test_bad_registration_questions_are_refused_naming_the_field(client, write_t
     )
     assert_error(answer, 400, "validation_error")
     assert field in answer.json()["error"]["fields"], answer.json()
+    assert not answer.json()["error"]["fields"][field].startswith("Value error")
     assert Meeting.objects.count() == before
 
 
