@@ -4,6 +4,7 @@ Zoom's own refusal explained; registrants approved and denied from ZoomHub. Zoom
 and its webinar.* events come back signed through the real intake."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core.cache import cache
@@ -84,7 +85,10 @@ def test_reschedule_repeat_and_cancel_go_to_zoom_s_webinar_endpoints(school, pan
             school,
             panelist,
             start=later,
-            recurrence=WeeklyRecurrence(weekdays=(later.astimezone(dt.UTC).weekday(),), count=3),
+            # The weekday in the webinar's own timezone (after 22:00 UTC Tallinn is a day ahead).
+            recurrence=WeeklyRecurrence(
+                weekdays=(later.astimezone(zoneinfo.ZoneInfo(TALLINN)).weekday(),), count=3
+            ),
             registration=Meeting.Registration.AUTOMATIC,
         ),
     )
