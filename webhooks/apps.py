@@ -43,6 +43,12 @@ class WebhooksConfig(AppConfig):
 
         metric_sources.register(metrics.collect, app_label=self.label)
 
+        # Per-account deliveries answered in front of Django's request cycle (zoomhub/wsgi.py serves it).
+        from webhooks.wsgi import CredentialIntake
+        from zoomhub.intake_wsgi import webhook_intakes
+
+        webhook_intakes.register(CredentialIntake, app_label=self.label)
+
         # Every Celery worker runs one dispatcher that hands stored events over in batches.
         from celery import signals
 

@@ -50,3 +50,34 @@ def test_a_disconnected_receiver_stops_the_start():
     finally:
         lesson_ended.connect(receivers.fetch_attendance_when_lesson_ends, weak=False, dispatch_uid=uid)
     assert error_ids() == set()
+
+
+def check_ids() -> set[str]:
+    return {message.id for message in checks.run_checks()}
+
+
+def test_the_webhooks_app_registers_its_served_intake():
+    from webhooks.wsgi import CredentialIntake
+    from zoomhub.intake_wsgi import webhook_intakes
+
+    assert webhook_intakes.registrations == [("webhooks", CredentialIntake)]
+    assert "webhooks.W001" not in check_ids()
+
+
+def test_an_intake_left_unregistered_is_warned_about(monkeypatch):
+    from zoomhub.intake_wsgi import webhook_intakes
+
+    monkeypatch.setattr(webhook_intakes, "registrations", [])
+    assert "webhooks.W001" in check_ids()
+
+
+def test_two_intakes_in_front_of_the_webhook_urls_stop_the_start(monkeypatch):
+    from zoomhub.intake_wsgi import webhook_intakes
+
+    def another(*, fallback):
+        return fallback
+
+    monkeypatch.setattr(
+        webhook_intakes, "registrations", [*webhook_intakes.registrations, ("tests", another)]
+    )
+    assert "zoomhub.E002" in error_ids()
