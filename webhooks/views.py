@@ -162,18 +162,25 @@ def _intake(
     secret: str,
     credential_id: int | None,
     reread_secret=None,
+    verified_and_parsed: tuple[str, dict] | None = None,
 ) -> Answer:
-    """Verify, parse, answer URL validation or store. DatabaseError propagates (the caller answers 503)."""
+    """Verify, parse, answer URL validation or store. DatabaseError propagates (the caller answers 503).
+
+    `verified_and_parsed`: the caller already checked the signature against `secret` and parsed
+    the body (the shared URL does, to tell which app sent it): neither is done again."""
     signed = timestamp is not None or signature is not None
-    if signed and not verify_signature(secret, timestamp, raw, signature, now=time.time()):
-        fresh = reread_secret() if reread_secret else None
-        if fresh is None or not verify_signature(fresh[1], timestamp, raw, signature, now=time.time()):
-            return BAD_SIGNATURE
-        credential_id, secret = fresh
-    try:
-        text, body = parse_body(raw)
-    except MalformedBody:
-        return NOT_JSON
+    if verified_and_parsed is not None:
+        text, body = verified_and_parsed
+    else:
+        if signed and not verify_signature(secret, timestamp, raw, signature, now=time.time()):
+            fresh = reread_secret() if reread_secret else None
+            if fresh is None or not verify_signature(fresh[1], timestamp, raw, signature, now=time.time()):
+                return BAD_SIGNATURE
+            credential_id, secret = fresh
+        try:
+            text, body = parse_body(raw)
+        except MalformedBody:
+            return NOT_JSON
 
     if body.get("event") == URL_VALIDATION:
         if reread_secret is not None:
@@ -300,23 +307,22 @@ def _shared_delivery(raw: bytes | None, timestamp: str | None, signature: str | 
     if raw is None:
         return TOO_LARGE
     try:
-        signed = timestamp is not None or signature is not None
-        if signed:
-            found = _signer(raw, timestamp, signature, _shared_secrets()) or _signer(
-                raw, timestamp, signature, _shared_secrets(fresh=True)
-            )
-            if found is None:
-                return BAD_SIGNATURE
-            credential_id, secret = found
-        else:
-            credential_id, secret = None, settings.ZOOM_WEBHOOK_SECRET_TOKEN
-        if signed:
-            try:
-                _text, body = parse_body(raw)
-            except MalformedBody:
-                return NOT_JSON
-            credential_id = _attributed(credential_id, secret, body)
-        return _intake(raw, timestamp, signature, secret=secret, credential_id=credential_id)
+        if timestamp is None and signature is None:  # only URL validation may come unsigned
+            return _intake(raw, None, None, secret=settings.ZOOM_WEBHOOK_SECRET_TOKEN, credential_id=None)
+        found = _signer(raw, timestamp, signature, _shared_secrets()) or _signer(
+            raw, timestamp, signature, _shared_secrets(fresh=True)
+        )
+        if found is None:
+            return BAD_SIGNATURE
+        credential_id, secret = found
+        try:
+            parsed = parse_body(raw)
+        except MalformedBody:
+            return NOT_JSON
+        credential_id = _attributed(credential_id, secret, parsed[1])
+        return _intake(
+            raw, timestamp, signature, secret=secret, credential_id=credential_id, verified_and_parsed=parsed
+        )
     except DatabaseError:
         _shared.clear()
         logger.exception("Webhook intake could not use the database")
